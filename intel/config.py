@@ -1,0 +1,128 @@
+"""Typed settings read from the environment, built by a function so tests can override them."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from pathlib import Path
+from urllib.parse import urlparse
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class ConfigError(ValueError):
+    """A setting has a value the application cannot use; the message is one clear line."""
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One documented environment variable."""
+
+    env: str
+    default: str
+    help: str
+
+
+# The one declared table of settings; the README's configuration table mirrors it (a test checks).
+SETTINGS: tuple[Setting, ...] = (
+    Setting("DATABASE_URL", "sqlite:///data/intel.db", "SQLAlchemy URL of the database."),
+    Setting("REDIS_URL", "", "Redis URL (`redis://host:6379/0`); unset = embedded in-process store."),
+    Setting("INTEL_DEMO", "0", "`1` runs the whole app on the separate demo database."),
+    Setting("INTEL_DEMO_DATABASE_URL", "sqlite:///data/demo.db", "Database used in demo mode."),
+    Setting("INTEL_CACHE_TTL_REAL", "43200", "Cache TTL in seconds for results from real data."),
+    Setting("INTEL_CACHE_TTL_DEMO", "21600", "Cache TTL in seconds for results from demo data."),
+    Setting("INTEL_REFRESH_INTERVAL", "3600", "Seconds between manual refreshes of one talent."),
+    Setting("INTEL_REDIS_TIMEOUT_MS", "100", "Connect and read timeout for Redis calls."),
+    Setting("INTEL_LOG_LEVEL", "INFO", "Logging level of the `intel` package."),
+)
+
+_DEFAULTS = {s.env: s.default for s in SETTINGS}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Resolved configuration of one process."""
+
+    database_url: str
+    redis_url: str | None
+    demo_mode: bool
+    cache_ttl_real: int
+    cache_ttl_demo: int
+    refresh_interval: int
+    redis_timeout_ms: int
+    log_level: str
+
+    def replace(self, **changes: object) -> Settings:
+        """Return a copy with some fields changed (for tests and the CLI)."""
+        values = {f.name: getattr(self, f.name) for f in fields(self)}
+        values.update(changes)
+        return Settings(**values)  # type: ignore[arg-type]
+
+
+def get_settings(env: Mapping[str, str] | None = None) -> Settings:
+    """Build settings from `env` (default: the process environment); raise ConfigError on bad values."""
+    source = os.environ if env is None else env
+
+    def value(name: str) -> str:
+        return source.get(name, "").strip() or _DEFAULTS[name]
+
+    demo_mode = _bool(value("INTEL_DEMO"), "INTEL_DEMO")
+    db_name = "INTEL_DEMO_DATABASE_URL" if demo_mode else "DATABASE_URL"
+    return Settings(
+        database_url=_database_url(value(db_name), db_name),
+        redis_url=_redis_url(source.get("REDIS_URL", "").strip()),
+        demo_mode=demo_mode,
+        cache_ttl_real=_positive_int(value("INTEL_CACHE_TTL_REAL"), "INTEL_CACHE_TTL_REAL"),
+        cache_ttl_demo=_positive_int(value("INTEL_CACHE_TTL_DEMO"), "INTEL_CACHE_TTL_DEMO"),
+        refresh_interval=_positive_int(value("INTEL_REFRESH_INTERVAL"), "INTEL_REFRESH_INTERVAL"),
+        redis_timeout_ms=_positive_int(value("INTEL_REDIS_TIMEOUT_MS"), "INTEL_REDIS_TIMEOUT_MS"),
+        log_level=value("INTEL_LOG_LEVEL").upper(),
+    )
+
+
+def _database_url(raw: str, name: str) -> str:
+    try:
+        url = make_url(raw)
+    except ArgumentError:
+        raise ConfigError(f"{name} is not a valid database URL: {raw!r}") from None
+    if url.get_backend_name() not in {"sqlite", "postgresql"}:
+        raise ConfigError(f"{name} must be an sqlite:// or postgresql:// URL, got {url.drivername!r}")
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        # Relative SQLite paths are anchored at the project root, whatever the working directory.
+        path = Path(url.database)
+        if not path.is_absolute():
+            path = PROJECT_ROOT / path
+        url = url.set(database=str(path))
+    return url.render_as_string(hide_password=False)
+
+
+def _redis_url(raw: str) -> str | None:
+    if not raw:
+        return None
+    parsed = urlparse(raw)
+    if parsed.scheme not in {"redis", "rediss", "unix"} or not (parsed.hostname or parsed.path):
+        raise ConfigError(f"REDIS_URL must look like redis://host:6379/0, got {raw!r}")
+    return raw
+
+
+def _positive_int(raw: str, name: str) -> int:
+    try:
+        number = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, got {raw!r}") from None
+    if number <= 0:
+        raise ConfigError(f"{name} must be positive, got {number}")
+    return number
+
+
+def _bool(raw: str, name: str) -> bool:
+    lowered = raw.lower()
+    if lowered in {"1", "true", "yes", "on"}:
+        return True
+    if lowered in {"0", "false", "no", "off"}:
+        return False
+    raise ConfigError(f"{name} must be 1 or 0, got {raw!r}")

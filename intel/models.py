@@ -1,0 +1,215 @@
+"""The data model: SQLAlchemy 2.0 typed ORM, shared by SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+PLATFORMS: tuple[str, ...] = ("instagram", "tiktok", "youtube")
+VIDEO_PLATFORMS: frozenset[str] = frozenset({"tiktok", "youtube"})
+MEDIA_TYPES: tuple[str, ...] = ("image", "carousel", "video", "reel", "short", "story")
+ROLES: tuple[str, ...] = ("agent", "manager", "admin")
+TIERS: tuple[str, ...] = ("nano", "micro", "mid", "macro", "mega")
+SENTIMENT_LABELS: tuple[str, ...] = ("negative", "neutral", "positive")
+
+
+def utcnow() -> datetime:
+    """Current time as an aware UTC datetime."""
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Store UTC, always hand back aware datetimes (SQLite drops the zone otherwise)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; store aware UTC datetimes")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+# JSON on SQLite, JSONB-compatible JSON on PostgreSQL; BigInteger ids that stay INTEGER on SQLite
+# so that they autoincrement there.
+Id = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class Base(DeclarativeBase):
+    """Declarative base for every table."""
+
+
+class User(Base):
+    """A person who signs in: agent, manager or admin."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    display_name: Mapped[str] = mapped_column(String(120))
+    role: Mapped[str] = mapped_column(String(16), default="agent")
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    talents: Mapped[list[Talent]] = relationship(back_populates="agent")
+
+
+class Talent(Base):
+    """A creator the agency represents."""
+
+    __tablename__ = "talents"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    primary_handle: Mapped[str] = mapped_column(String(100))
+    category: Mapped[str] = mapped_column(String(60), default="")
+    tier: Mapped[str] = mapped_column(String(16), default="micro")
+    agent_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # Rows written by the demo generator are marked so no figure from them passes for real data.
+    is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    agent: Mapped[User | None] = relationship(back_populates="talents")
+    profiles: Mapped[list[SocialProfile]] = relationship(
+        back_populates="talent", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+    __table_args__ = (Index("ix_talents_agent", "agent_id"), Index("ix_talents_name", "name"))
+
+
+class SocialProfile(Base):
+    """One talent's account on one platform."""
+
+    __tablename__ = "social_profiles"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    talent_id: Mapped[int] = mapped_column(ForeignKey("talents.id", ondelete="CASCADE"))
+    platform: Mapped[str] = mapped_column(String(20))
+    handle: Mapped[str] = mapped_column(String(100))
+    account_id: Mapped[str] = mapped_column(String(100))
+    connected: Mapped[bool] = mapped_column(Boolean, default=True)
+    last_synced_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    talent: Mapped[Talent] = relationship(back_populates="profiles")
+
+    __table_args__ = (
+        UniqueConstraint("platform", "account_id", name="uq_profile_platform_account"),
+        Index("ix_profiles_talent", "talent_id"),
+    )
+
+
+class FollowerSnapshot(Base):
+    """Follower counts of a profile as captured on one day (one row per profile per day)."""
+
+    __tablename__ = "follower_snapshots"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    profile_id: Mapped[int] = mapped_column(ForeignKey("social_profiles.id", ondelete="CASCADE"))
+    captured_on: Mapped[date] = mapped_column(Date)
+    captured_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    followers: Mapped[int] = mapped_column(BigInteger)
+    following: Mapped[int | None] = mapped_column(BigInteger)
+    posts_count: Mapped[int | None] = mapped_column(Integer)
+
+    __table_args__ = (
+        UniqueConstraint("profile_id", "captured_on", name="uq_snapshot_profile_day"),
+    )
+
+
+class SocialPost(Base):
+    """A post, video or short published on a profile, with its counters and caption sentiment."""
+
+    __tablename__ = "social_posts"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    profile_id: Mapped[int] = mapped_column(ForeignKey("social_profiles.id", ondelete="CASCADE"))
+    # Denormalised from the profile so "one platform id per platform" is a plain unique constraint.
+    platform: Mapped[str] = mapped_column(String(20))
+    platform_post_id: Mapped[str] = mapped_column(String(100))
+    posted_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    media_type: Mapped[str] = mapped_column(String(20), default="image")
+    caption: Mapped[str] = mapped_column(Text, default="")
+    likes: Mapped[int] = mapped_column(BigInteger, default=0)
+    comments: Mapped[int] = mapped_column(BigInteger, default=0)
+    shares: Mapped[int] = mapped_column(BigInteger, default=0)
+    saves: Mapped[int] = mapped_column(BigInteger, default=0)
+    views: Mapped[int | None] = mapped_column(BigInteger)
+    is_sponsored: Mapped[bool] = mapped_column(Boolean, default=False)
+    sentiment_score: Mapped[float | None] = mapped_column(Float)
+    sentiment_label: Mapped[str | None] = mapped_column(String(10))
+    sentiment_engine: Mapped[str | None] = mapped_column(String(40))
+
+    __table_args__ = (
+        UniqueConstraint("platform", "platform_post_id", name="uq_post_platform_id"),
+        Index("ix_posts_profile_posted", "profile_id", "posted_at"),
+        Index("ix_posts_sentiment_engine", "sentiment_engine"),
+    )
+
+
+class Comment(Base):
+    """A comment under a post, with its stored sentiment."""
+
+    __tablename__ = "comments"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("social_posts.id", ondelete="CASCADE"))
+    platform_comment_id: Mapped[str] = mapped_column(String(100))
+    author_handle: Mapped[str] = mapped_column(String(100), default="")
+    text: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    is_talent_reply: Mapped[bool] = mapped_column(Boolean, default=False)
+    sentiment_score: Mapped[float | None] = mapped_column(Float)
+    sentiment_label: Mapped[str | None] = mapped_column(String(10))
+    sentiment_engine: Mapped[str | None] = mapped_column(String(40))
+
+    __table_args__ = (
+        UniqueConstraint("post_id", "platform_comment_id", name="uq_comment_post_id"),
+        Index("ix_comments_post_created", "post_id", "created_at"),
+        Index("ix_comments_sentiment_engine", "sentiment_engine"),
+    )
+
+
+class AdminActivity(Base):
+    """Audit log: who did what to which target, when."""
+
+    __tablename__ = "admin_activity"
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    actor: Mapped[str] = mapped_column(String(254))
+    action: Mapped[str] = mapped_column(String(60))
+    target: Mapped[str] = mapped_column(String(200), default="")
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+    __table_args__ = (
+        Index("ix_activity_at", "at"),
+        Index("ix_activity_action_target", "action", "target"),
+    )

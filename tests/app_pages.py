@@ -1,0 +1,3 @@
+"""The page files of the app, in navigation order (tests parametrize over them)."""
+
+PAGE_FILES: tuple[str, ...] = ("pages/roster.py",)

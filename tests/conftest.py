@@ -1,0 +1,98 @@
+"""Shared fixtures: one engine fixture parametrized over SQLite and real PostgreSQL."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
+
+from intel.db import make_engine
+from intel.migrate import upgrade
+from tests.services import POSTGRES_ADMIN_URL, port_open, require
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+
+
+def _postgres_reachable() -> bool:
+    url = make_url(POSTGRES_ADMIN_URL)
+    return port_open(url.host or "127.0.0.1", url.port or 5432)
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A fresh PostgreSQL database for this test session, migrated to head, dropped afterwards."""
+    require(_postgres_reachable(), "PostgreSQL")
+    name = f"intel_test_{uuid.uuid4().hex[:10]}"
+    admin = make_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(POSTGRES_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+    engine = make_engine(url)
+    upgrade(engine)
+    engine.dispose()
+    yield url
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A migrated SQLite file for this test session."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'intel.db'}"
+    engine = make_engine(url)
+    upgrade(engine)
+    engine.dispose()
+    return url
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest) -> str:
+    """The URL of a migrated database: each data-layer test runs once on SQLite, once on PostgreSQL."""
+    fixture = {"sqlite": "sqlite_url", "postgresql": "postgres_url"}[request.param]
+    return str(request.getfixturevalue(fixture))
+
+
+@pytest.fixture(scope="session")
+def session_engine(database_url: str) -> Iterator[Engine]:
+    """One engine per database for the whole session."""
+    engine = make_engine(database_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def engine(session_engine: Engine) -> Iterator[Engine]:
+    """An engine whose tables are emptied after the test, for tests that commit for real."""
+    yield session_engine
+    _truncate(session_engine)
+
+
+@pytest.fixture
+def session(session_engine: Engine) -> Iterator[Session]:
+    """A session inside an outer transaction that is rolled back: each test is isolated."""
+    with session_engine.connect() as conn:
+        outer = conn.begin()
+        db = Session(bind=conn, join_transaction_mode="create_savepoint", expire_on_commit=False)
+        try:
+            yield db
+        finally:
+            db.close()
+            outer.rollback()
+
+
+def _truncate(engine: Engine) -> None:
+    from intel.models import Base
+
+    tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        else:
+            for name in tables:
+                conn.execute(text(f"DELETE FROM {name}"))
