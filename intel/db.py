@@ -23,7 +23,8 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         return engine
     # pool_pre_ping: a dashboard process outlives database restarts.
     kwargs.setdefault("pool_pre_ping", True)
-    kwargs.setdefault("connect_args", {"connect_timeout": 5})
+    # Sessions in UTC so date() of a timestamptz is the UTC day on every server.
+    kwargs.setdefault("connect_args", {"connect_timeout": 5, "options": "-c timezone=UTC"})
     return create_engine(url, **kwargs)
 
 

@@ -186,6 +186,8 @@ class Comment(Base):
     text: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     is_talent_reply: Mapped[bool] = mapped_column(Boolean, default=False)
+    # spam / emoji_only / generic / substantive, classified on write (intel.comment_kind).
+    kind: Mapped[str] = mapped_column(String(12), default="substantive")
     sentiment_score: Mapped[float | None] = mapped_column(Float)
     sentiment_label: Mapped[str | None] = mapped_column(String(10))
     sentiment_engine: Mapped[str | None] = mapped_column(String(40))

@@ -122,6 +122,7 @@ def upgrade() -> None:
     sa.Column('text', sa.Text(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('is_talent_reply', sa.Boolean(), nullable=False),
+    sa.Column('kind', sa.String(length=12), nullable=False),
     sa.Column('sentiment_score', sa.Float(), nullable=True),
     sa.Column('sentiment_label', sa.String(length=10), nullable=True),
     sa.Column('sentiment_engine', sa.String(length=40), nullable=True),
