@@ -245,10 +245,7 @@ def _score(text: Any, engine: str) -> SentimentScore:
         text = str(text)
     if not text or text.isspace():
         return NEUTRAL
-    if len(text) <= _CACHE_MAX_CHARS:
-        polarity = _polarity_cached(text, engine)
-    else:
-        polarity = _polarity_uncached(text, engine)
+    polarity = _polarity_cached(text, engine) if len(text) <= _CACHE_MAX_CHARS else _polarity_uncached(text, engine)
     score = round(min(1.0, max(0.0, (polarity + 1) / 2)), 4)
     return SentimentScore(score, label_for(score))
 

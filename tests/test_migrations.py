@@ -85,7 +85,7 @@ def test_one_follower_snapshot_per_profile_per_day(session):
 
 
 def test_deleting_a_talent_removes_its_profiles_posts_and_comments(session):
-    talent, profile, post = _talent_with_post(session)
+    talent, _profile, post = _talent_with_post(session)
     session.add(Comment(post_id=post.id, platform_comment_id="c1", text="nice", created_at=NOW))
     session.flush()
     session.delete(talent)

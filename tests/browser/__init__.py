@@ -1,0 +1,1 @@
+"""Real-browser tests: a real `streamlit run app.py` server driven by headless Chromium."""

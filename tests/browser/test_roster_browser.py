@@ -1,0 +1,40 @@
+"""The roster page in a real browser: real streamlit server, real SQLite database, headless Chromium."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import (
+    SEEDED_TALENTS,
+    assert_no_exception,
+    dataframe_column,
+    dataframe_header,
+    dataframe_rows,
+    open_app,
+    screenshot_path,
+)
+
+pytestmark = pytest.mark.browser
+
+
+def test_roster_shows_every_talent_of_the_database(page: Page, app_server: str) -> None:
+    open_app(page, app_server)
+
+    roster = page.get_by_test_id("stDataFrame")
+    expect(roster).to_have_count(1)
+    # The grid itself is painted on a canvas: it must be on screen...
+    expect(roster.get_by_test_id("data-grid-canvas")).to_be_visible()
+    # ...and its cell text is read from the grid's accessibility table (see conftest, dataframe_*).
+    expect(dataframe_column(roster, "Talent")).to_have_text(list(SEEDED_TALENTS))
+    assert dataframe_header(roster) == [
+        "Talent", "Handle", "Category", "Tier", "Platforms", "Total followers", "Data",
+    ]  # fmt: skip
+    rows = dataframe_rows(roster)
+    assert rows[1] == ["Grace Hopper", "@grace", "science", "mega", "youtube", "1250000", "Real"]
+    # Katherine's disconnected tiktok is neither listed nor counted.
+    assert rows[2][4:6] == ["instagram", "18200"]
+    expect(page.get_by_test_id("stCaptionContainer")).to_have_text("3 talents")
+    assert_no_exception(page)
+
+    page.screenshot(path=str(screenshot_path("roster.png")), full_page=True)
