@@ -36,7 +36,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("INTEL_CACHE_TTL_REAL", "43200", "Cache TTL in seconds for results from real data."),
     Setting("INTEL_CACHE_TTL_DEMO", "21600", "Cache TTL in seconds for results from demo data."),
     Setting("INTEL_REFRESH_INTERVAL", "3600", "Seconds between manual refreshes of one talent."),
+    Setting("INTEL_REFRESH_ROLE_INTERVALS", "", "Per-role refresh intervals, e.g. `admin=600,manager=1800`."),
     Setting("INTEL_REDIS_TIMEOUT_MS", "100", "Connect and read timeout for Redis calls."),
+    Setting("INTEL_REDIS_COOLDOWN_S", "5", "After a Redis failure, skip Redis this long before probing again."),
+    Setting("INTEL_CACHE_PREFIX", "", "Prefix of every cache and limiter key (several apps on one Redis)."),
     Setting("INTEL_LOG_LEVEL", "INFO", "Logging level of the `intel` package."),
 )
 
@@ -53,7 +56,10 @@ class Settings:
     cache_ttl_real: int
     cache_ttl_demo: int
     refresh_interval: int
+    refresh_role_intervals: dict[str, int]
     redis_timeout_ms: int
+    redis_cooldown_s: int
+    cache_prefix: str
     log_level: str
 
     def replace(self, **changes: object) -> Settings:
@@ -79,7 +85,11 @@ def get_settings(env: Mapping[str, str] | None = None) -> Settings:
         cache_ttl_real=_positive_int(value("INTEL_CACHE_TTL_REAL"), "INTEL_CACHE_TTL_REAL"),
         cache_ttl_demo=_positive_int(value("INTEL_CACHE_TTL_DEMO"), "INTEL_CACHE_TTL_DEMO"),
         refresh_interval=_positive_int(value("INTEL_REFRESH_INTERVAL"), "INTEL_REFRESH_INTERVAL"),
+        refresh_role_intervals=_role_intervals(source.get("INTEL_REFRESH_ROLE_INTERVALS", "")),
         redis_timeout_ms=_positive_int(value("INTEL_REDIS_TIMEOUT_MS"), "INTEL_REDIS_TIMEOUT_MS"),
+        redis_cooldown_s=_positive_int(value("INTEL_REDIS_COOLDOWN_S"), "INTEL_REDIS_COOLDOWN_S"),
+        # Demo mode gets its own namespace so a shared Redis never mixes demo and real entries.
+        cache_prefix=source.get("INTEL_CACHE_PREFIX", "").strip() + ("demo:" if demo_mode else ""),
         log_level=value("INTEL_LOG_LEVEL").upper(),
     )
 
@@ -107,6 +117,16 @@ def _redis_url(raw: str) -> str | None:
     if parsed.scheme not in {"redis", "rediss", "unix"} or not (parsed.hostname or parsed.path):
         raise ConfigError(f"REDIS_URL must look like redis://host:6379/0, got {raw!r}")
     return raw
+
+
+def _role_intervals(raw: str) -> dict[str, int]:
+    result: dict[str, int] = {}
+    for part in filter(None, (p.strip() for p in raw.split(","))):
+        role, sep, seconds = part.partition("=")
+        if not sep or role.strip() not in {"agent", "manager", "admin"}:
+            raise ConfigError(f"INTEL_REFRESH_ROLE_INTERVALS must look like admin=600,manager=1800, got {raw!r}")
+        result[role.strip()] = _positive_int(seconds.strip(), "INTEL_REFRESH_ROLE_INTERVALS")
+    return result
 
 
 def _positive_int(raw: str, name: str) -> int:

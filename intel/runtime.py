@@ -1,4 +1,7 @@
-"""The process-wide runtime: settings, database engine and session factory, built once, lazily."""
+"""The process-wide runtime: settings, database, stores, cache and limiter, built once, lazily.
+
+One Redis client (and connection pool) per process; tests and the CLI may `configure()` another.
+"""
 
 from __future__ import annotations
 
@@ -9,19 +12,34 @@ from dataclasses import dataclass
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from intel.breaker import CircuitBreaker, GuardedStore
 from intel.config import Settings, get_settings
 from intel.db import make_engine, session_factory
+from intel.provider import IntelligenceProvider
+from intel.ratelimit import RefreshLimiter
+from intel.stats import Stats
+from intel.store import MemoryStore, RedisStore, Store
 
 log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
 class Runtime:
-    """What every entry point needs: configuration and a database."""
+    """What every entry point needs: configuration, database, stores, provider and limiter."""
 
     settings: Settings
     engine: Engine
     sessions: sessionmaker[Session]
+    store: Store
+    local: MemoryStore
+    stats: Stats
+    provider: IntelligenceProvider
+    limiter: RefreshLimiter
+
+    @property
+    def breaker(self) -> CircuitBreaker | None:
+        """The Redis circuit breaker, when Redis is configured."""
+        return getattr(self.store, "breaker", None)
 
 
 _lock = threading.Lock()
@@ -34,21 +52,41 @@ def get_runtime() -> Runtime:
     if _current is None:
         with _lock:
             if _current is None:
-                _current = _build(get_settings())
+                _current = build_runtime(get_settings())
     return _current
 
 
 def configure(settings: Settings | None = None) -> Runtime:
-    """Replace the runtime (tests, CLI options); disposes the previous engine."""
+    """Replace the runtime (tests, CLI options); disposes the previous engine and Redis pool."""
     global _current
     with _lock:
-        previous, _current = _current, _build(settings or get_settings())
+        previous, _current = _current, build_runtime(settings or get_settings())
     if previous is not None:
-        previous.engine.dispose()
+        close(previous)
     return _current
 
 
-def _build(settings: Settings) -> Runtime:
+def close(runtime: Runtime) -> None:
+    """Release the database pool and the Redis connections of a runtime."""
+    runtime.engine.dispose()
+    inner = getattr(runtime.store, "inner", None)
+    if isinstance(inner, RedisStore):
+        inner.client.close()
+
+
+def build_runtime(settings: Settings) -> Runtime:
+    """Assemble a runtime from settings (no global state touched)."""
     engine = make_engine(settings.database_url)
-    log.info("runtime: database %s", engine.url.render_as_string(hide_password=True))
-    return Runtime(settings=settings, engine=engine, sessions=session_factory(engine))
+    sessions = session_factory(engine)
+    local = MemoryStore()
+    store: Store = local
+    if settings.redis_url:
+        redis_store = RedisStore(settings.redis_url, timeout_s=settings.redis_timeout_ms / 1000)
+        store = GuardedStore(redis_store, CircuitBreaker(cooldown_s=settings.redis_cooldown_s))  # type: ignore[assignment]
+    stats = Stats(store if settings.redis_url else None, prefix=settings.cache_prefix)
+    provider = IntelligenceProvider(sessions, store, local, stats, ttl_real=settings.cache_ttl_real,
+                                    ttl_demo=settings.cache_ttl_demo, prefix=settings.cache_prefix)
+    limiter = RefreshLimiter(store, local, default_interval=settings.refresh_interval,
+                             role_intervals=settings.refresh_role_intervals, prefix=settings.cache_prefix)
+    log.info("runtime: database %s, cache %s", engine.url.render_as_string(hide_password=True), store.name)
+    return Runtime(settings, engine, sessions, store, local, stats, provider, limiter)

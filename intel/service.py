@@ -1,21 +1,38 @@
-"""Entry points the pages and the CLI call: each opens its own session and returns plain values."""
+"""Entry points the pages, the CLI and the API call: each returns plain values or raises IntelError."""
 
 from __future__ import annotations
 
 import logging
+import math
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TypeVar
+from dataclasses import dataclass
+from typing import Literal, TypeVar
 
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from intel.errors import DatabaseUnavailable
+from intel import audit
+from intel.errors import DatabaseUnavailable, IntelError
+from intel.intelligence import SocialIntelligence
+from intel.provider import Served
 from intel.roster import RosterRow, load_roster
 from intel.runtime import get_runtime
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class RefreshOutcome:
+    """What a refresh did: `refreshed` (with fresh data), `rate_limited` (with seconds left) or `failed`."""
+
+    status: Literal["refreshed", "rate_limited", "failed"]
+    message: str
+    served: Served | None = None
+    retry_after_s: float = 0.0
+    duration_ms: float = 0.0
 
 
 @contextmanager
@@ -37,3 +54,57 @@ def _read(fn: Callable[[Session], T]) -> T:
 def roster() -> list[RosterRow]:
     """The roster of every talent with headline figures."""
     return _read(load_roster)
+
+
+def serve_social_intelligence(talent_id: int, *, bypass_cache: bool = False) -> Served:
+    """The talent's intelligence with how it was served (cache, computed, stale)."""
+    return get_runtime().provider.get(talent_id, bypass_cache=bypass_cache)
+
+
+def get_social_intelligence(talent_id: int, *, bypass_cache: bool = False) -> SocialIntelligence:
+    """The talent's SocialIntelligence, from the cache when present (bypass recomputes and rewrites)."""
+    return serve_social_intelligence(talent_id, bypass_cache=bypass_cache).intel
+
+
+def refresh_social_intelligence(talent_id: int, *, actor: str, role: str | None = None) -> RefreshOutcome:
+    """Recompute now if the talent's refresh slot is free; audited whatever the outcome."""
+    runtime = get_runtime()
+    started = time.perf_counter()
+    decision = runtime.limiter.acquire(talent_id, role)
+    if not decision.allowed:
+        outcome = RefreshOutcome("rate_limited", _limited_message(runtime.limiter.interval_for(role),
+                                 decision.retry_after_s), retry_after_s=decision.retry_after_s)
+    else:
+        outcome = _run_refresh(talent_id)
+        if outcome.status == "failed":
+            runtime.limiter.release(talent_id)
+    outcome = RefreshOutcome(outcome.status, outcome.message, outcome.served, outcome.retry_after_s,
+                             (time.perf_counter() - started) * 1000)
+    runtime.stats.incr(f"refresh_{outcome.status}")
+    log.info("refresh talent=%s actor=%s outcome=%s in %.1f ms", talent_id, actor, outcome.status,
+             outcome.duration_ms)
+    audit.record(runtime.sessions, actor, "refresh", f"talent:{talent_id}", outcome=outcome.status,
+                 duration_ms=round(outcome.duration_ms, 1), retry_after_s=round(outcome.retry_after_s),
+                 limiter=decision.store)
+    return outcome
+
+
+def _limited_message(interval_s: int, retry_after_s: float) -> str:
+    every = "once per hour" if interval_s == 3600 else f"once every {max(1, round(interval_s / 60))} min"
+    minutes = max(1, math.ceil(retry_after_s / 60))
+    return f"Analytics refresh limited to {every}. Try again in {minutes} min."
+
+
+def _run_refresh(talent_id: int) -> RefreshOutcome:
+    try:
+        served = get_runtime().provider.get(talent_id, bypass_cache=True)
+    except IntelError as exc:
+        return RefreshOutcome("failed", f"Refresh failed: {exc}")
+    if served.possibly_stale:
+        return RefreshOutcome("failed", "Refresh failed: the database cannot be reached right now.", served)
+    return RefreshOutcome("refreshed", "Analytics refreshed and recalculated", served)
+
+
+def invalidate(*talent_ids: int) -> None:
+    """Drop cached intelligence of these talents (their data changed)."""
+    get_runtime().provider.invalidate(*talent_ids)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlparse
 
 import pytest
 from sqlalchemy import Engine, text
@@ -96,3 +97,58 @@ def _truncate(engine: Engine) -> None:
         else:
             for name in tables:
                 conn.execute(text(f"DELETE FROM {name}"))
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    """The real Redis the suite uses (skip locally, fail under CI=true when it is missing)."""
+    from tests.services import REDIS_TEST_URL
+
+    parsed = urlparse(REDIS_TEST_URL)
+    require(port_open(parsed.hostname or "127.0.0.1", parsed.port or 6379), "Redis")
+    return REDIS_TEST_URL
+
+
+@pytest.fixture
+def key_prefix(redis_url: str) -> Iterator[str]:
+    """A unique key namespace for one test; its keys are deleted afterwards."""
+    import redis
+
+    prefix = f"test:{uuid.uuid4().hex[:8]}:"
+    yield prefix
+    client = redis.Redis.from_url(redis_url)
+    keys = list(client.scan_iter(f"{prefix}*", count=1000))
+    if keys:
+        client.delete(*keys)
+    client.close()
+
+
+@pytest.fixture
+def make_runtime():
+    """Build runtimes from settings overrides (database, Redis, prefix…); all are closed afterwards."""
+    from intel.config import get_settings
+    from intel.runtime import build_runtime, close
+
+    built = []
+
+    def factory(database_url: str, redis_url: str | None = None, **overrides: object):
+        env = {"DATABASE_URL": database_url, "REDIS_URL": redis_url or ""}
+        runtime = build_runtime(get_settings(env).replace(**overrides))
+        built.append(runtime)
+        return runtime
+
+    yield factory
+    for runtime in built:
+        close(runtime)
+
+
+@pytest.fixture
+def installed_runtime(monkeypatch: pytest.MonkeyPatch):
+    """Install a runtime as the process runtime (what intel.service uses) for one test."""
+    from intel import runtime as runtime_module
+
+    def install(rt):
+        monkeypatch.setattr(runtime_module, "_current", rt)
+        return rt
+
+    return install

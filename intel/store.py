@@ -1,0 +1,190 @@
+"""Key-value stores with one contract: Redis (shared) and an embedded in-process store.
+
+The contract is what the cache, the single-flight lock, the rate limiter and the counters need:
+get/set with TTL, atomic set-if-absent, compare-and-delete, TTL inspection, counters and bounded
+sample lists. Every state change is one atomic command, never check-then-set.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from typing import Protocol
+
+import redis
+from redis.backoff import NoBackoff
+from redis.retry import Retry
+
+
+class StoreUnavailable(Exception):
+    """The store cannot be used right now (down, hung, or its circuit is open)."""
+
+
+class Store(Protocol):
+    """The contract both stores implement."""
+
+    name: str
+
+    def get(self, key: str) -> bytes | None: ...
+    def set(self, key: str, value: bytes, ttl_s: int) -> None: ...
+    def set_if_absent(self, key: str, value: bytes, ttl_ms: int) -> bool: ...
+    def delete(self, *keys: str) -> int: ...
+    def delete_if_equals(self, key: str, value: bytes) -> bool: ...
+    def ttl(self, key: str) -> float | None: ...
+    def incr(self, key: str, amount: int = 1) -> int: ...
+    def push_sample(self, key: str, value: float, keep: int) -> None: ...
+    def samples(self, key: str) -> list[float]: ...
+    def ping(self) -> bool: ...
+
+
+class MemoryStore:
+    """Embedded, thread-safe store with the same semantics as Redis (lazy expiry on read)."""
+
+    name = "embedded"
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._data: dict[str, tuple[bytes, float | None]] = {}
+        self._lists: dict[str, deque[float]] = {}
+
+    def _live(self, key: str) -> bytes | None:
+        item = self._data.get(key)
+        if item is None:
+            return None
+        value, expires = item
+        if expires is not None and expires <= self._clock():
+            del self._data[key]
+            return None
+        return value
+
+    def get(self, key: str) -> bytes | None:
+        """The value, or None when absent or expired."""
+        with self._lock:
+            return self._live(key)
+
+    def set(self, key: str, value: bytes, ttl_s: int) -> None:
+        """Store `value` for `ttl_s` seconds."""
+        with self._lock:
+            self._data[key] = (value, self._clock() + ttl_s)
+
+    def set_if_absent(self, key: str, value: bytes, ttl_ms: int) -> bool:
+        """SET NX PX: store only if absent; True when stored."""
+        with self._lock:
+            if self._live(key) is not None:
+                return False
+            self._data[key] = (value, self._clock() + ttl_ms / 1000)
+            return True
+
+    def delete(self, *keys: str) -> int:
+        """Delete keys; the number that existed."""
+        with self._lock:
+            return sum(self._data.pop(k, None) is not None for k in keys)
+
+    def delete_if_equals(self, key: str, value: bytes) -> bool:
+        """Delete only if the key holds `value` (lock release by its owner)."""
+        with self._lock:
+            if self._live(key) != value:
+                return False
+            del self._data[key]
+            return True
+
+    def ttl(self, key: str) -> float | None:
+        """Seconds left, or None when absent or without expiry."""
+        with self._lock:
+            if self._live(key) is None:
+                return None
+            expires = self._data[key][1]
+            return None if expires is None else max(0.0, expires - self._clock())
+
+    def incr(self, key: str, amount: int = 1) -> int:
+        """Atomic counter increment (no expiry)."""
+        with self._lock:
+            current = int(self._live(key) or b"0") + amount
+            self._data[key] = (str(current).encode(), None)
+            return current
+
+    def push_sample(self, key: str, value: float, keep: int) -> None:
+        """Append to a bounded list of samples."""
+        with self._lock:
+            self._lists.setdefault(key, deque(maxlen=keep)).append(value)
+
+    def samples(self, key: str) -> list[float]:
+        """The bounded list of samples, oldest first."""
+        with self._lock:
+            return list(self._lists.get(key, ()))
+
+    def ping(self) -> bool:
+        """Always up."""
+        return True
+
+    def clear(self) -> None:
+        """Forget everything (tests, `cache clear`)."""
+        with self._lock:
+            self._data.clear()
+            self._lists.clear()
+
+
+_RELEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end"
+
+
+class RedisStore:
+    """Redis through redis-py with short timeouts and no retries: a slow Redis fails fast."""
+
+    name = "redis"
+
+    def __init__(self, url: str, timeout_s: float = 0.1) -> None:
+        self.url = url
+        # redis-py's defaults retry with backoff (seconds of blocking when Redis is down); the
+        # circuit breaker above this store decides when to try again instead.
+        self.client = redis.Redis.from_url(
+            url, socket_timeout=timeout_s, socket_connect_timeout=timeout_s, retry=Retry(NoBackoff(), 0),
+            retry_on_timeout=False, health_check_interval=0, socket_keepalive=True,
+        )
+        self._release = self.client.register_script(_RELEASE)
+
+    def get(self, key: str) -> bytes | None:
+        """GET."""
+        return self.client.get(key)  # type: ignore[return-value]
+
+    def set(self, key: str, value: bytes, ttl_s: int) -> None:
+        """SET EX."""
+        self.client.set(key, value, ex=ttl_s)
+
+    def set_if_absent(self, key: str, value: bytes, ttl_ms: int) -> bool:
+        """SET NX PX: one atomic command."""
+        return bool(self.client.set(key, value, nx=True, px=ttl_ms))
+
+    def delete(self, *keys: str) -> int:
+        """DEL."""
+        return int(self.client.delete(*keys)) if keys else 0  # type: ignore[arg-type]
+
+    def delete_if_equals(self, key: str, value: bytes) -> bool:
+        """Compare-and-delete in one Lua script."""
+        return bool(self._release(keys=[key], args=[value]))
+
+    def ttl(self, key: str) -> float | None:
+        """PTTL in seconds, or None when absent or without expiry."""
+        millis = int(self.client.pttl(key))  # type: ignore[arg-type]
+        return millis / 1000 if millis >= 0 else None
+
+    def incr(self, key: str, amount: int = 1) -> int:
+        """INCRBY."""
+        return int(self.client.incrby(key, amount))  # type: ignore[arg-type]
+
+    def push_sample(self, key: str, value: float, keep: int) -> None:
+        """RPUSH + LTRIM in one pipeline."""
+        pipe = self.client.pipeline(transaction=False)
+        pipe.rpush(key, value)
+        pipe.ltrim(key, -keep, -1)
+        pipe.execute()
+
+    def samples(self, key: str) -> list[float]:
+        """LRANGE as floats."""
+        return [float(v) for v in self.client.lrange(key, 0, -1)]  # type: ignore[union-attr]
+
+    def ping(self) -> bool:
+        """PING."""
+        return bool(self.client.ping())
