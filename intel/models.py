@@ -215,3 +215,22 @@ class AdminActivity(Base):
         Index("ix_activity_at", "at"),
         Index("ix_activity_action_target", "action", "target"),
     )
+
+
+class TalentSummary(Base):
+    """Headline figures of a talent's latest computed intelligence, so the roster reads them in bulk."""
+
+    __tablename__ = "talent_summaries"
+
+    talent_id: Mapped[int] = mapped_column(ForeignKey("talents.id", ondelete="CASCADE"), primary_key=True)
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+    total_followers: Mapped[int | None] = mapped_column(BigInteger)
+    growth_30d_pct: Mapped[float | None] = mapped_column(Float)
+    # Engagement is never mixed across platforms: the roster shows the largest platform's rate.
+    engagement_platform: Mapped[str | None] = mapped_column(String(20))
+    engagement_rate: Mapped[float | None] = mapped_column(Float)
+    sentiment: Mapped[float | None] = mapped_column(Float)
+    health: Mapped[float | None] = mapped_column(Float)
+    newest_data_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    is_stale: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -28,6 +28,7 @@ from intel.errors import DatabaseUnavailable
 from intel.intelligence import SocialIntelligence
 from intel.stats import Stats
 from intel.store import MemoryStore, Store, StoreUnavailable
+from intel.summary import save_summary
 
 log = logging.getLogger(__name__)
 
@@ -152,6 +153,7 @@ class IntelligenceProvider:
         ms = (time.perf_counter() - started) * 1000
         self.stats.incr("computed")
         self.stats.observe_compute(ms)
+        save_summary(self.sessions, intel)
         store = self._write(intel, ms) if write else "none"
         log.info("computed talent=%s in %.1f ms, written to %s", talent_id, ms, store)
         return Served(intel, "computed", store, ms, None)

@@ -10,10 +10,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Literal, TypeVar
 
+import pandas as pd
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from intel import audit
+from intel.compare import MAX_TALENTS, MIN_TALENTS, compare_frame
 from intel.errors import DatabaseUnavailable, IntelError
 from intel.intelligence import SocialIntelligence
 from intel.provider import Served
@@ -108,3 +110,25 @@ def _run_refresh(talent_id: int) -> RefreshOutcome:
 def invalidate(*talent_ids: int) -> None:
     """Drop cached intelligence of these talents (their data changed)."""
     get_runtime().provider.invalidate(*talent_ids)
+
+
+def talent_choices() -> list[tuple[int, str]]:
+    """(id, name) of every talent, by name, for pickers."""
+    return [(r.talent_id, r.name) for r in roster()]
+
+
+def parse_talent_id(raw: str | None) -> int | None:
+    """A talent id from a query parameter; None when absent, IntelError when malformed."""
+    if raw is None or raw == "":
+        return None
+    if not raw.isdigit() or len(raw) > 18:
+        raise IntelError("That link has an invalid talent id. Pick a talent from the list instead.")
+    return int(raw)
+
+
+def compare_talents(talent_ids: list[int]) -> tuple[pd.DataFrame, list[SocialIntelligence]]:
+    """The comparison table and each talent's intelligence (2–6 talents)."""
+    if not MIN_TALENTS <= len(talent_ids) <= MAX_TALENTS:
+        raise IntelError(f"Choose between {MIN_TALENTS} and {MAX_TALENTS} talents to compare.")
+    intels = [get_social_intelligence(t) for t in talent_ids]
+    return compare_frame(intels, roster()), intels

@@ -37,6 +37,7 @@ class Store(Protocol):
     def push_sample(self, key: str, value: float, keep: int) -> None: ...
     def samples(self, key: str) -> list[float]: ...
     def ping(self) -> bool: ...
+    def delete_matching(self, prefix: str) -> int: ...
 
 
 class MemoryStore:
@@ -79,9 +80,9 @@ class MemoryStore:
             return True
 
     def delete(self, *keys: str) -> int:
-        """Delete keys; the number that existed."""
+        """Delete keys; the number that existed (like Redis, an expired key no longer exists)."""
         with self._lock:
-            return sum(self._data.pop(k, None) is not None for k in keys)
+            return sum(self._live(k) is not None and self._data.pop(k) is not None for k in keys)
 
     def delete_if_equals(self, key: str, value: bytes) -> bool:
         """Delete only if the key holds `value` (lock release by its owner)."""
@@ -120,8 +121,16 @@ class MemoryStore:
         """Always up."""
         return True
 
+    def delete_matching(self, prefix: str) -> int:
+        """Delete every key starting with `prefix`; the number deleted."""
+        with self._lock:
+            doomed = [k for k in self._data if k.startswith(prefix)]
+            for k in doomed:
+                del self._data[k]
+            return len(doomed)
+
     def clear(self) -> None:
-        """Forget everything (tests, `cache clear`)."""
+        """Forget everything (tests)."""
         with self._lock:
             self._data.clear()
             self._lists.clear()
@@ -188,3 +197,19 @@ class RedisStore:
     def ping(self) -> bool:
         """PING."""
         return bool(self.client.ping())
+
+    def delete_matching(self, prefix: str) -> int:
+        """SCAN for keys starting with `prefix` and delete them in batches (never KEYS)."""
+        deleted, batch = 0, []
+        for key in self.client.scan_iter(match=_glob_escape(prefix) + "*", count=1000):
+            batch.append(key)
+            if len(batch) >= 500:
+                deleted += int(self.client.delete(*batch))  # type: ignore[arg-type]
+                batch = []
+        if batch:
+            deleted += int(self.client.delete(*batch))  # type: ignore[arg-type]
+        return deleted
+
+
+def _glob_escape(text: str) -> str:
+    return "".join("\\" + ch if ch in "*?[]\\" else ch for ch in text)
