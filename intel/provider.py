@@ -32,7 +32,8 @@ from intel.summary import save_summary
 
 log = logging.getLogger(__name__)
 
-LOCK_TTL_MS = 30_000
+# Far above a cold computation (~0.1 s) yet short, so a lock orphaned by a lost reply frees itself soon.
+LOCK_TTL_MS = 10_000
 WAIT_S, POLL_S = 3.0, 0.02
 # While Redis is down, entries live in this process only; keep them short-lived because
 # invalidations from other processes cannot reach them.

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import select
@@ -49,9 +49,9 @@ def _row(talent: Talent, summary: TalentSummary | None, platforms: set[str]) -> 
                      tuple(sorted(platforms)), talent.is_demo)
     if summary is None:
         return base
-    return RosterRow(
-        **{**base.__dict__, "is_demo": talent.is_demo or summary.is_demo},
-        total_followers=summary.total_followers, growth_30d_pct=summary.growth_30d_pct,
+    return replace(
+        base, is_demo=talent.is_demo or summary.is_demo, total_followers=summary.total_followers,
+        growth_30d_pct=summary.growth_30d_pct,
         engagement_platform=summary.engagement_platform, engagement_rate=summary.engagement_rate,
         sentiment=summary.sentiment, health=summary.health, computed_at=summary.computed_at,
         newest_data_at=summary.newest_data_at, is_stale=summary.is_stale,

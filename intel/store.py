@@ -124,7 +124,7 @@ class MemoryStore:
     def delete_matching(self, prefix: str) -> int:
         """Delete every key starting with `prefix`; the number deleted."""
         with self._lock:
-            doomed = [k for k in self._data if k.startswith(prefix)]
+            doomed = [k for k in list(self._data) if k.startswith(prefix) and self._live(k) is not None]
             for k in doomed:
                 del self._data[k]
             return len(doomed)

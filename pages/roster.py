@@ -1,12 +1,13 @@
-"""Roster: every talent with headline figures."""
+"""Roster: every talent with headline figures; pick a row to open the talent."""
 
-import pandas as pd
 import streamlit as st
 
-from intel import service
-from pages._wiring import shown_errors
+from intel import service, views
+from intel.models import PLATFORMS, TIERS
+from pages._wiring import open_talent, page_start, shown_errors
 
-st.title("Roster")
+page_start()
+st.title("Roster", anchor=False)
 with shown_errors():
     rows = service.roster()
 
@@ -14,16 +15,25 @@ if not rows:
     st.info("No talents yet. Load the demo roster with `python -m intel demo load` or import data.")
     st.stop()
 
-frame = pd.DataFrame(
-    {
-        "Talent": [r.name for r in rows],
-        "Handle": [r.handle for r in rows],
-        "Category": [r.category for r in rows],
-        "Tier": [r.tier for r in rows],
-        "Platforms": [", ".join(r.platforms) or "not connected" for r in rows],
-        "Total followers": [r.total_followers for r in rows],
-        "Data": ["Demo" if r.is_demo else "Real" for r in rows],
-    }
+search, platform_filter, tier_filter = st.columns([2, 1, 1])
+query = search.text_input("Search", placeholder="Name or handle", key="roster_search")
+platforms = platform_filter.multiselect("Platform", PLATFORMS, key="roster_platforms")
+tiers = tier_filter.multiselect("Tier", TIERS, key="roster_tiers")
+
+frame = views.filter_roster(views.roster_frame(rows), query, platforms, tiers)
+st.caption(f"{len(frame)} of {len(rows)} talents · figures as of each talent's last computation · "
+           "select a row to open the talent")
+event = st.dataframe(
+    frame, hide_index=True, width="stretch", key="roster_table", on_select="rerun", selection_mode="single-row",
+    column_order=[c for c in frame.columns if c != "id"],
+    column_config={
+        "Followers": st.column_config.NumberColumn(format="compact"),
+        "30-day growth %": st.column_config.NumberColumn(format="%.2f%%"),
+        "Engagement %": st.column_config.NumberColumn(format="%.2f%%"),
+        "Sentiment": st.column_config.ProgressColumn(min_value=0.0, max_value=1.0, format="%.2f"),
+        "Health": st.column_config.ProgressColumn(min_value=0.0, max_value=100.0, format="%.0f"),
+    },
 )
-st.caption(f"{len(rows)} talents")
-st.dataframe(frame, hide_index=True, width="stretch", key="roster_table")
+selected = event.selection.rows if event is not None else []
+if selected:
+    open_talent(int(frame.iloc[selected[0]]["id"]))

@@ -30,6 +30,7 @@ from typing import IO, Self
 
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from intel.db import make_engine, transaction
@@ -287,9 +288,23 @@ def seeded_sqlite_url(tmp_path_factory: pytest.TempPathFactory) -> str:
         upgrade(engine)
         with transaction(engine) as session:
             _seed_roster(session)
+        _compute_all(url)
     finally:
         engine.dispose()
     return url
+
+
+def _compute_all(url: str) -> None:
+    """Compute every talent once, as the worker or `cache warm` would, so the roster has its figures."""
+    from intel.config import get_settings
+    from intel.runtime import build_runtime, close
+
+    rt = build_runtime(get_settings({"DATABASE_URL": url}))
+    with rt.sessions() as session:
+        ids = [t for (t,) in session.execute(select(Talent.id))]
+    for talent_id in ids:
+        rt.provider.get(talent_id, bypass_cache=True)
+    close(rt)
 
 
 def _seed_roster(session: Session) -> None:

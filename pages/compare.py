@@ -1,0 +1,35 @@
+"""Compare: 2–6 talents side by side, with roster percentiles and a CSV download."""
+
+import streamlit as st
+
+from intel import charts_compare as charts
+from intel import service
+from intel.compare import MAX_TALENTS
+from intel.compare import compare_csv as to_csv
+from pages._wiring import DEMO_BANNER, page_start, shown_errors
+
+page_start()
+st.title("Compare talents", anchor=False)
+with shown_errors():
+    choices = dict(service.talent_choices())
+picked = st.multiselect("Talents", list(choices), format_func=lambda i: choices[i], max_selections=MAX_TALENTS,
+                        key="compare_talents", placeholder="Choose 2 to 6 talents")
+if len(picked) < 2:
+    st.info("Choose at least two talents to compare.")
+    st.stop()
+
+with shown_errors():
+    table, intels = service.compare_talents(picked)
+if any(i.is_demo for i in intels):
+    st.warning(f"{DEMO_BANNER}: at least one talent here shows generated data.", icon="⚠️")
+
+st.dataframe(table, hide_index=True, width="stretch", key="compare_table")
+st.download_button("Download comparison (CSV)", to_csv(table), file_name="talent-comparison.csv",
+                   mime="text/csv", key="compare_csv", on_click="ignore")
+growth, sentiment = st.columns(2)
+growth.subheader("Follower growth (indexed to 100)", anchor=False)
+growth.plotly_chart(charts.growth_indexed_figure(intels), key="chart_compare_growth")
+sentiment.subheader("Sentiment over time", anchor=False)
+sentiment.plotly_chart(charts.sentiment_compare_figure(intels), key="chart_compare_sentiment")
+st.subheader("Engagement per platform", anchor=False)
+st.plotly_chart(charts.engagement_compare_figure(intels), key="chart_compare_engagement")

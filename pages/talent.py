@@ -1,0 +1,70 @@
+"""Talent: one talent's social intelligence, with a rate-limited refresh."""
+
+import streamlit as st
+
+from intel import charts, service, views
+from pages._wiring import (
+    DEMO_BANNER,
+    current_actor,
+    page_start,
+    refresh_button,
+    shown_errors,
+    talent_picker,
+)
+
+page_start()
+with shown_errors():
+    talent_id = talent_picker()
+    served = service.serve_social_intelligence(talent_id)
+intel = served.intel
+
+st.header(intel.talent_name, anchor=False)
+if intel.is_demo:
+    st.warning(DEMO_BANNER, icon="⚠️")
+if served.possibly_stale:
+    st.warning("The database cannot be reached: showing the last saved analytics, which may be out of date.")
+left, right = st.columns([5, 1], vertical_alignment="center")
+left.caption(views.freshness_text(served))
+with right:
+    refresh_button(talent_id, current_actor())
+
+warning = intel.sentiment["early_warning"]
+if warning["triggered"]:
+    st.error(f"Early warning: {warning['recent_negative_share']['value']:.0f}% of recent comments are negative, "
+             f"against {warning['baseline_negative_share']['value']:.0f}% in the 30 days before.", icon="🚨")
+
+cards = views.kpis(intel)
+for column, kpi in zip(st.columns(len(cards)), cards, strict=True):
+    column.metric(kpi.label, kpi.value, kpi.delta, help=kpi.help, delta_color="normal" if kpi.delta else "off")
+
+trend, sentiment = st.columns(2)
+trend.subheader("Followers", anchor=False)
+trend.plotly_chart(charts.follower_trend_figure(intel), key="chart_followers")
+sentiment.subheader("Sentiment over time", anchor=False)
+sentiment.plotly_chart(charts.sentiment_trend_figure(intel), key="chart_sentiment")
+
+st.subheader("Content performance", anchor=False)
+top, media, sponsored = st.columns(3)
+top.plotly_chart(charts.top_posts_figure(intel), key="chart_top_posts")
+media.plotly_chart(charts.media_type_figure(intel), key="chart_media")
+sponsored.plotly_chart(charts.sponsored_figure(intel), key="chart_sponsored")
+
+heat, health = st.columns(2)
+platforms = list(intel.content["best_time"]) or ["—"]
+heat.subheader("Best time to post (UTC)", anchor=False)
+platform = heat.selectbox("Platform", platforms, key="best_time_platform", label_visibility="collapsed")
+heat.plotly_chart(charts.best_time_figure(intel, platform), key="chart_best_time")
+health.subheader("Community health", anchor=False)
+health.plotly_chart(charts.health_figure(intel), key="chart_health")
+
+pos, neg = st.columns(2)
+pos.subheader("Most positive comments", anchor=False)
+pos.dataframe(views.comments_frame(intel.sentiment["most_positive"]), hide_index=True, key="most_positive")
+neg.subheader("Most negative comments", anchor=False)
+neg.dataframe(views.comments_frame(intel.sentiment["most_negative"]), hide_index=True, key="most_negative")
+
+st.subheader("Top posts", anchor=False)
+st.dataframe(views.posts_frame(intel.content["top_posts"]), hide_index=True, key="top_posts")
+with st.expander("How these figures are computed"):
+    st.dataframe({"Figure": list(intel.methodology), "Method": list(intel.methodology.values())},
+                 hide_index=True, key="methodology")
