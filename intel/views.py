@@ -82,7 +82,8 @@ def freshness_text(served: Served, now: datetime | None = None) -> str:
     now = now or datetime.now(UTC)
     fresh = served.intel.freshness
     as_of = fresh.get("newest_snapshot_on") or (fresh.get("newest_post_at") or "")[:10] or "no data yet"
-    computed = ago(datetime.fromisoformat(served.intel.computed_at), now)
+    at = datetime.fromisoformat(served.intel.computed_at)
+    computed = f"{at:%Y-%m-%d %H:%M:%S} UTC ({ago(at, now)})"
     how = {"cache": f"served from cache ({served.store})", "computed": "freshly computed",
            "stale": "served from a saved copy — the database is unreachable, figures may be out of date"}
     return f"Data as of {as_of}, computed {computed}, {how[served.source]}."
