@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
 
-.PHONY: run demo test lint bench install install-dev
+.PHONY: run demo serve test lint bench install install-dev
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,19 +21,21 @@ $(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
-## The dashboard on embedded defaults: SQLite file under ./data, in-process cache, demo roster if empty.
+## The dashboard on embedded defaults: demo mode (SQLite file data/demo.db, in-process cache, the
+## generated roster, a read-only demo viewer without sign-in). Bound to this machine only.
 run: install
-	$(PY) -m intel db upgrade
-ifeq ($(strip $(DATABASE_URL)),)
-	$(PY) -m intel demo load --if-empty
-endif
-	$(PY) -m streamlit run app.py --server.port $(PORT)
-
-## Sales walkthrough: the whole app on the separate demo database.
-demo: install
 	INTEL_DEMO=1 $(PY) -m intel db upgrade
 	INTEL_DEMO=1 $(PY) -m intel demo load --if-empty
-	INTEL_DEMO=1 $(PY) -m streamlit run app.py --server.port $(PORT)
+	INTEL_DEMO=1 $(PY) -m streamlit run server.py --server.port $(PORT) --server.address 127.0.0.1
+
+## Sales walkthrough: the same demo-mode app.
+demo: run
+
+## The real app with sign-in, on DATABASE_URL / REDIS_URL (default: data/intel.db, in-process cache).
+## On an empty database the browser asks for the first administrator.
+serve: install
+	$(PY) -m intel db upgrade
+	$(PY) -m streamlit run server.py --server.port $(PORT)
 
 ## The whole suite against real PostgreSQL, Redis and Chromium (CI=true turns missing ones into failures).
 test: install-dev

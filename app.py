@@ -1,14 +1,20 @@
-"""Entry point: builds navigation and runs the chosen page (`streamlit run app.py`).
+"""Entry point: builds navigation for the signed-in role and runs the chosen page.
 
-Every page starts with `pages._wiring.page_start()` (configuration check, demo banner, queued toast).
+Serve it with `streamlit run server.py` (adds sign-in routes and the API) or, without sign-in routes,
+`streamlit run app.py`. Every page starts with `pages._wiring.page_start()`, which checks access again.
 """
 
 import streamlit as st
+from sqlalchemy.exc import OperationalError
+
+from intel.config import ConfigError
+from pages._wiring import account_menu, navigation, resolve_identity
 
 st.set_page_config(page_title="Talent Social Intelligence", page_icon="📈", layout="wide")
-PAGES = [
-    st.Page("pages/roster.py", title="Roster", icon="👥", url_path="roster", default=True),
-    st.Page("pages/talent.py", title="Talent", icon="🎯", url_path="talent"),
-    st.Page("pages/compare.py", title="Compare", icon="⚖️", url_path="compare"),
-]
-st.navigation(PAGES).run()
+try:
+    identity = resolve_identity()
+except (ConfigError, OperationalError):
+    identity = None  # the page shows the configuration or database error in plain words
+if identity is not None:
+    account_menu(identity)
+st.navigation(navigation(identity)).run()

@@ -9,6 +9,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from intel.config import ConfigError, get_settings
+from intel.errors import IntelError
 
 log = logging.getLogger(__name__)
 Handler = Callable[[argparse.Namespace], int]
@@ -36,7 +37,55 @@ def build_parser() -> argparse.ArgumentParser:
                         _sentiment_eval)
     evaluate.add_argument("file", help="TSV with columns id, human_mean, text")
     evaluate.add_argument("--engine", default=None, help="engine to evaluate (default: the default)")
+    again = _command(sentiment, "rescore", "re-score captions and comments scored by another engine version",
+                     _sentiment_rescore)
+    again.add_argument("--all", action="store_true", help="re-score every text, not only stale ones")
+
+    cache = groups.add_parser("cache", help="intelligence cache").add_subparsers(dest="cmd", required=True)
+    _command(cache, "stats", "print cache counters and compute-time percentiles as JSON", _cache_stats)
+    clear = _command(cache, "clear", "delete one talent's cached intelligence, or all of it", _cache_clear)
+    clear.add_argument("talent", nargs="?", type=int, help="talent id (default: every entry)")
+    warm = _command(cache, "warm", "compute and cache talents missing from the cache", _cache_warm)
+    warm.add_argument("--all", action="store_true", help="recompute every talent, cached or not")
+
+    refresh = groups.add_parser("refresh", help="rate-limited refresh of one talent, as the button does",
+                                description="rate-limited refresh of one talent, as the button does")
+    refresh.add_argument("talent", type=int, help="talent id")
+    refresh.add_argument("--actor", required=True, help="email of the person refreshing (audited)")
+    refresh.set_defaults(handler=_refresh)
+
+    _users_parser(groups)
+    from intel.bench import add_parser as add_bench
+
+    add_bench(groups)
     return parser
+
+
+def _users_parser(groups: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    users = groups.add_parser("users", help="accounts, roles and API tokens").add_subparsers(dest="cmd", required=True)
+    add = _command(users, "add", "create an account; the password is prompted or read from stdin, never argv",
+                   _users_add)
+    add.add_argument("email")
+    add.add_argument("--role", choices=("agent", "manager", "admin"), required=True)
+    add.add_argument("--name", default="", help="display name (default: the email)")
+    _command(users, "list", "list accounts", _users_list)
+    role = _command(users, "role", "change an account's role", _users_role)
+    role.add_argument("email")
+    role.add_argument("role", choices=("agent", "manager", "admin"))
+    for name, text in (("deactivate", "deactivate an account and end its sessions"), ("activate", "activate")):
+        cmd = _command(users, name, text, _users_active)
+        cmd.add_argument("email")
+    reset = _command(users, "reset-password", "set a new password (prompted or stdin)", _users_reset)
+    reset.add_argument("email")
+    assign = _command(users, "assign", "assign talents to an agent", _users_assign)
+    assign.add_argument("email")
+    assign.add_argument("talent_ids", nargs="+", type=int)
+    token = _command(users, "token", "issue an API token (printed once) or revoke all of a user's", _users_token)
+    token.add_argument("email")
+    token.add_argument("--revoke", action="store_true")
+    token.add_argument("--name", default="cli")
+    for sub in users.choices.values():
+        sub.add_argument("--actor", default="cli", help="who is doing this (audited)")
 
 
 def _command(
@@ -54,21 +103,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = get_settings()
         logging.basicConfig(level=settings.log_level, format="%(levelname)s %(name)s: %(message)s")
         return int(args.handler(args))
-    except ConfigError as exc:
+    except (ConfigError, IntelError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
 
 
-def _engine():  # type: ignore[no-untyped-def]
-    from intel.db import make_engine
-
-    return make_engine(get_settings().database_url)
-
-
 def _db_upgrade(_args: argparse.Namespace) -> int:
     from intel.migrate import upgrade
+    from intel.runtime import get_runtime
 
-    engine = _engine()
+    engine = get_runtime().engine
     upgrade(engine)
     print(f"database at newest schema: {engine.url.render_as_string(hide_password=True)}")
     return 0
@@ -77,18 +121,20 @@ def _db_upgrade(_args: argparse.Namespace) -> int:
 def _demo_load(args: argparse.Namespace) -> int:
     from sqlalchemy import func, select
 
-    from intel.demo import DEFAULT_SEED, load_demo
+    from intel.demo import DEFAULT_SEED
     from intel.migrate import upgrade
     from intel.models import Talent
+    from intel.operations import reload_demo
+    from intel.runtime import get_runtime
 
-    engine = _engine()
+    engine = get_runtime().engine
     upgrade(engine)
     if args.if_empty:
         with engine.connect() as conn:
             if conn.scalar(select(func.count()).select_from(Talent)):
                 print("database already has talents; demo roster not loaded")
                 return 0
-    summary = load_demo(engine, seed=DEFAULT_SEED if args.seed is None else args.seed)
+    summary = reload_demo(DEFAULT_SEED if args.seed is None else args.seed)
     print(
         f"demo roster loaded: {summary.talents} talents, {summary.profiles} profiles, "
         f"{summary.snapshots} snapshots, {summary.posts} posts, {summary.comments} comments"
@@ -105,4 +151,121 @@ def _sentiment_eval(args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     print(json.dumps(evaluate(rows, engine=args.engine)))
+    return 0
+
+
+def _sentiment_rescore(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from intel.operations import rescore_sentiment
+
+    with tqdm(desc="rescoring", unit="text", file=sys.stderr) as bar:
+        report = rescore_sentiment(everything=args.all, progress=bar.update)
+    print(f"re-scored {report.posts} captions and {report.comments} comments; "
+          f"{len(report.talent_ids)} talents' caches invalidated")
+    return 0
+
+
+def _cache_stats(_args: argparse.Namespace) -> int:
+    from intel.operations import cache_stats
+
+    print(json.dumps(cache_stats(), indent=2))
+    return 0
+
+
+def _cache_clear(args: argparse.Namespace) -> int:
+    from intel.operations import cache_clear
+
+    deleted = cache_clear(args.talent)
+    print(f"cleared talent {args.talent}" if args.talent is not None else f"cleared {deleted} entries")
+    return 0
+
+
+def _cache_warm(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from intel.operations import cache_warm, talent_ids
+
+    ids = talent_ids()
+    with tqdm(total=len(ids), desc="warming", unit="talent", file=sys.stderr) as bar:
+        report = cache_warm(ids, force=args.all, progress=bar.update)
+    print(f"computed {report.computed}, already cached {report.already_cached}, failed {report.failed}")
+    return 1 if report.failed else 0
+
+
+def _refresh(args: argparse.Namespace) -> int:
+    from intel.service import refresh_social_intelligence
+
+    outcome = refresh_social_intelligence(args.talent, actor=args.actor)
+    print(f"{outcome.status}: {outcome.message}")
+    return {"refreshed": 0, "rate_limited": 3, "failed": 1}[outcome.status]
+
+
+def _read_password() -> str:
+    """Prompt twice on a terminal; read one line from stdin otherwise (never from argv)."""
+    import getpass
+
+    if not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\n")
+    first = getpass.getpass("Password: ")
+    if first != getpass.getpass("Repeat password: "):
+        raise IntelError("The two passwords differ.")
+    return first
+
+
+def _users_add(args: argparse.Namespace) -> int:
+    from intel.auth import create_user
+
+    user_id = create_user(args.email, args.name, args.role, _read_password(), actor=args.actor)
+    print(f"created {args.role} {args.email.strip().lower()} (id {user_id})")
+    return 0
+
+
+def _users_list(_args: argparse.Namespace) -> int:
+    from intel.users import list_users
+
+    for u in list_users():
+        print(f"{u.email}\t{u.role}\t{'active' if u.is_active else 'inactive'}\t{u.talents} talents")
+    return 0
+
+
+def _users_role(args: argparse.Namespace) -> int:
+    from intel.users import set_role
+
+    set_role(args.email, args.role, actor=args.actor)
+    print(f"{args.email} is now {args.role}")
+    return 0
+
+
+def _users_active(args: argparse.Namespace) -> int:
+    from intel.users import set_active
+
+    set_active(args.email, args.cmd == "activate", actor=args.actor)
+    print(f"{args.email} {args.cmd}d")
+    return 0
+
+
+def _users_reset(args: argparse.Namespace) -> int:
+    from intel.users import reset_password
+
+    reset_password(args.email, _read_password(), actor=args.actor)
+    print(f"password of {args.email} reset; their sessions ended")
+    return 0
+
+
+def _users_assign(args: argparse.Namespace) -> int:
+    from intel.users import assign_talents
+
+    assign_talents(args.email, args.talent_ids, actor=args.actor)
+    print(f"{len(args.talent_ids)} talents assigned to {args.email}")
+    return 0
+
+
+def _users_token(args: argparse.Namespace) -> int:
+    from intel.auth import issue_api_token, revoke_api_tokens
+
+    if args.revoke:
+        print(f"revoked {revoke_api_tokens(args.email, actor=args.actor)} tokens of {args.email}")
+    else:
+        print(issue_api_token(args.email, args.name, actor=args.actor))
     return 0

@@ -40,6 +40,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("INTEL_REDIS_TIMEOUT_MS", "100", "Connect and read timeout for Redis calls."),
     Setting("INTEL_REDIS_COOLDOWN_S", "5", "After a Redis failure, skip Redis this long before probing again."),
     Setting("INTEL_CACHE_PREFIX", "", "Prefix of every cache and limiter key (several apps on one Redis)."),
+    Setting("INTEL_SESSION_HOURS", "12", "Lifetime of a sign-in session in hours."),
     Setting("INTEL_LOG_LEVEL", "INFO", "Logging level of the `intel` package."),
 )
 
@@ -60,6 +61,7 @@ class Settings:
     redis_timeout_ms: int
     redis_cooldown_s: int
     cache_prefix: str
+    session_hours: int
     log_level: str
 
     def replace(self, **changes: object) -> Settings:
@@ -90,6 +92,7 @@ def get_settings(env: Mapping[str, str] | None = None) -> Settings:
         redis_cooldown_s=_positive_int(value("INTEL_REDIS_COOLDOWN_S"), "INTEL_REDIS_COOLDOWN_S"),
         # Demo mode gets its own namespace so a shared Redis never mixes demo and real entries.
         cache_prefix=source.get("INTEL_CACHE_PREFIX", "").strip() + ("demo:" if demo_mode else ""),
+        session_hours=_positive_int(value("INTEL_SESSION_HOURS"), "INTEL_SESSION_HOURS"),
         log_level=value("INTEL_LOG_LEVEL").upper(),
     )
 

@@ -82,7 +82,7 @@ def cache_warm(ids: Iterable[int], *, force: bool = False,
 
 
 def reload_demo(seed: int) -> Any:
-    """Replace the demo roster and drop the cached intelligence of old and new demo talents."""
+    """Replace the demo roster, drop stale cache entries of old and new demo talents, compute the new."""
     from intel.demo import load_demo
 
     rt = get_runtime()
@@ -90,6 +90,8 @@ def reload_demo(seed: int) -> Any:
         old = set(session.scalars(select(Talent.id).where(Talent.is_demo)))
     summary = load_demo(rt.engine, seed=seed)
     rt.provider.invalidate(*(old | set(summary.talent_ids)))
+    # Compute once so the roster has its figures (and a shared cache is warm) straight away.
+    cache_warm(summary.talent_ids, force=True)
     return summary
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import math
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Literal, TypeVar
@@ -15,6 +15,8 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from intel import audit
+from intel.access import check_talent, require, visible_talent_ids
+from intel.auth import Identity
 from intel.compare import MAX_TALENTS, MIN_TALENTS, compare_frame
 from intel.errors import DatabaseUnavailable, IntelError
 from intel.intelligence import SocialIntelligence
@@ -48,14 +50,37 @@ def read_session() -> Iterator[Session]:
         raise DatabaseUnavailable("The database cannot be reached right now. Try again shortly.") from exc
 
 
-def _read(fn: Callable[[Session], T]) -> T:
+def roster(identity: Identity) -> list[RosterRow]:
+    """The roster of the talents `identity` may see, with headline figures."""
     with read_session() as session:
-        return fn(session)
+        return load_roster(session, visible_talent_ids(session, identity))
 
 
-def roster() -> list[RosterRow]:
-    """The roster of every talent with headline figures."""
-    return _read(load_roster)
+def authorize_talent(identity: Identity, talent_id: int) -> None:
+    """TalentNotFound unless the identity may see the talent.
+
+    With the database down, managers, admins and the demo viewer may still read a cached copy
+    (they may see every talent); an agent's assignment cannot be checked, so agents get the outage.
+    """
+    try:
+        with read_session() as session:
+            check_talent(session, identity, talent_id)
+    except DatabaseUnavailable:
+        if identity.role == "agent":
+            raise
+
+
+def serve_for(identity: Identity, talent_id: int) -> Served:
+    """The talent's intelligence for a page, after the access check."""
+    authorize_talent(identity, talent_id)
+    return serve_social_intelligence(talent_id)
+
+
+def refresh_for(identity: Identity, talent_id: int) -> RefreshOutcome:
+    """The refresh button: capability and talent checks, then the rate-limited refresh."""
+    require(identity, "refresh")
+    authorize_talent(identity, talent_id)
+    return refresh_social_intelligence(talent_id, actor=identity.email, role=identity.role)
 
 
 def serve_social_intelligence(talent_id: int, *, bypass_cache: bool = False) -> Served:
@@ -112,9 +137,9 @@ def invalidate(*talent_ids: int) -> None:
     get_runtime().provider.invalidate(*talent_ids)
 
 
-def talent_choices() -> list[tuple[int, str]]:
-    """(id, name) of every talent, by name, for pickers."""
-    return [(r.talent_id, r.name) for r in roster()]
+def talent_choices(identity: Identity) -> list[tuple[int, str]]:
+    """(id, name) of every talent the identity may see, by name, for pickers."""
+    return [(r.talent_id, r.name) for r in roster(identity)]
 
 
 def parse_talent_id(raw: str | None) -> int | None:
@@ -126,9 +151,10 @@ def parse_talent_id(raw: str | None) -> int | None:
     return int(raw)
 
 
-def compare_talents(talent_ids: list[int]) -> tuple[pd.DataFrame, list[SocialIntelligence]]:
-    """The comparison table and each talent's intelligence (2–6 talents)."""
+def compare_talents(identity: Identity, talent_ids: list[int]) -> tuple[pd.DataFrame, list[SocialIntelligence]]:
+    """The comparison table and each talent's intelligence (2–6 talents the identity may see)."""
+    require(identity, "compare")
     if not MIN_TALENTS <= len(talent_ids) <= MAX_TALENTS:
         raise IntelError(f"Choose between {MIN_TALENTS} and {MAX_TALENTS} talents to compare.")
-    intels = [get_social_intelligence(t) for t in talent_ids]
-    return compare_frame(intels, roster()), intels
+    intels = [serve_for(identity, t).intel for t in talent_ids]
+    return compare_frame(intels, roster(identity)), intels

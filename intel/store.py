@@ -34,6 +34,7 @@ class Store(Protocol):
     def delete_if_equals(self, key: str, value: bytes) -> bool: ...
     def ttl(self, key: str) -> float | None: ...
     def incr(self, key: str, amount: int = 1) -> int: ...
+    def incr_window(self, key: str, ttl_s: int) -> int: ...
     def push_sample(self, key: str, value: float, keep: int) -> None: ...
     def samples(self, key: str) -> list[float]: ...
     def ping(self) -> bool: ...
@@ -106,6 +107,15 @@ class MemoryStore:
             current = int(self._live(key) or b"0") + amount
             self._data[key] = (str(current).encode(), None)
             return current
+
+    def incr_window(self, key: str, ttl_s: int) -> int:
+        """Count within a window: increment; the first increment starts a `ttl_s` expiry."""
+        with self._lock:
+            current = self._live(key)
+            expires = self._data[key][1] if current is not None else self._clock() + ttl_s
+            count = int(current or b"0") + 1
+            self._data[key] = (str(count).encode(), expires)
+            return count
 
     def push_sample(self, key: str, value: float, keep: int) -> None:
         """Append to a bounded list of samples."""
@@ -182,6 +192,13 @@ class RedisStore:
     def incr(self, key: str, amount: int = 1) -> int:
         """INCRBY."""
         return int(self.client.incrby(key, amount))  # type: ignore[arg-type]
+
+    def incr_window(self, key: str, ttl_s: int) -> int:
+        """INCR + EXPIRE NX in one transaction: the first increment starts the window."""
+        pipe = self.client.pipeline(transaction=True)
+        pipe.incr(key)
+        pipe.expire(key, ttl_s, nx=True)
+        return int(pipe.execute()[0])
 
     def push_sample(self, key: str, value: float, keep: int) -> None:
         """RPUSH + LTRIM in one pipeline."""

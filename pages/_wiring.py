@@ -3,33 +3,101 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from urllib.parse import urlsplit
 
 import streamlit as st
+from sqlalchemy.exc import OperationalError
 
-from intel import service
+from intel import auth, service
+from intel.access import can
+from intel.auth import DEMO_VIEWER, Identity
 from intel.config import ConfigError, get_settings
 from intel.errors import DatabaseUnavailable, IntelError, TalentNotFound
+from intel.http import COOKIE, login_url
 from intel.service import RefreshOutcome
 
 log = logging.getLogger("intel.ui")
 DEMO_BANNER = "Demo Data — Not Real Analytics"
 TALENT_PAGE = "pages/talent.py"
+IDENTITY_GRACE_S = 15 * 60
 TOAST_ICONS = {"refreshed": "✅", "rate_limited": "⏳", "failed": "❌"}
 
 
-def page_start() -> None:
-    """First call of every page: check configuration, show the demo-mode banner and any queued toast."""
+def current_identity() -> Identity | None:
+    """Who is using this browser session: the demo viewer in demo mode, else the session cookie's user."""
+    settings = get_settings()
+    if settings.demo_mode:
+        return DEMO_VIEWER
+    return auth.identity_for_session(session_token())
+
+
+def session_token() -> str | None:
+    """The HttpOnly session cookie set by /auth/login (read server-side)."""
+    value = st.context.cookies.get(COOKIE)
+    return value if isinstance(value, str) and value else None
+
+
+def resolve_identity() -> Identity | None:
+    """The identity, checked against the database on every run (so sign-out and deactivation bite at once).
+
+    While the database is unreachable, the identity verified earlier in this browser session stays
+    valid for IDENTITY_GRACE_S, so cached analytics can still be served during a short outage.
+    """
+    try:
+        identity = current_identity()
+    except OperationalError:
+        remembered = st.session_state.get("_verified_identity")
+        if remembered is None or time.monotonic() - remembered[1] > IDENTITY_GRACE_S:
+            raise
+        log.warning("database unreachable; using the identity verified %.0fs ago", time.monotonic() - remembered[1])
+        return remembered[0]
+    st.session_state["_verified_identity"] = (identity, time.monotonic()) if identity else None
+    return identity
+
+
+def page_start(capability: str = "view") -> Identity:
+    """First call of every page: configuration, access check, demo banner, queued toast."""
     try:
         settings = get_settings()
+        identity = resolve_identity()
     except ConfigError as exc:
         st.error(f"Configuration error: {exc}")
+        st.stop()
+    except OperationalError:
+        st.error("The database cannot be reached right now. Try again shortly.")
+        st.stop()
+    if identity is None:
+        sign_in_prompt()
+        st.stop()
+    if not can(identity, capability):
+        st.error("Your role does not allow this page. Ask an administrator if you need access.")
         st.stop()
     if settings.demo_mode:
         st.warning("Demo mode: every figure in this app comes from generated data — not real analytics.",
                    icon="🎭")
     show_pending_toast()
+    return identity
+
+
+def sign_in_prompt() -> None:
+    """Ask to sign in, returning to the current page (deep links survive sign-in)."""
+    url = urlsplit(st.context.url or "/")
+    here = url.path + (f"?{url.query}" if url.query else "")
+    st.title("Talent Social Intelligence", anchor=False)
+    st.info("Please sign in to see your talents.")
+    st.link_button("Sign in", login_url(here), type="primary")
+
+
+def account_menu(identity: Identity) -> None:
+    """Who is signed in, and the sign-out link, in the sidebar."""
+    if identity.is_demo_viewer:
+        st.sidebar.caption("Demo viewer · read-only")
+        return
+    st.sidebar.caption(f"Signed in as {md_escape(identity.display_name)} ({identity.role})")
+    st.sidebar.link_button("Sign out", "/auth/logout")
 
 
 @contextmanager
@@ -42,16 +110,11 @@ def shown_errors() -> Iterator[None]:
         st.stop()
 
 
-def current_actor() -> str:
-    """Who is using the dashboard, for the audit log."""
-    return "dashboard"
-
-
-def talent_picker() -> int:
+def talent_picker(identity: Identity) -> int:
     """The talent of the page: `?talent=ID` deep link or the picker; keeps both in step."""
     wanted = service.parse_talent_id(st.query_params.get("talent"))
     try:
-        choices = dict(service.talent_choices())
+        choices = dict(service.talent_choices(identity))
     except DatabaseUnavailable:
         if wanted is None:
             raise
@@ -70,6 +133,23 @@ def talent_picker() -> int:
     return int(picked)
 
 
+def navigation(identity: Identity | None) -> list[st.Page]:
+    """The pages this identity may open (each page checks again: hidden is not protected)."""
+    if identity is None:
+        return [st.Page("pages/sign_in.py", title="Sign in", icon="🔑", url_path="sign-in", default=True)]
+    pages = [
+        st.Page("pages/roster.py", title="Roster", icon="👥", url_path="roster", default=True),
+        st.Page("pages/talent.py", title="Talent", icon="🎯", url_path="talent"),
+    ]
+    optional = [("compare", "pages/compare.py", "Compare", "⚖️", "compare"),
+                ("users", "pages/users.py", "Users", "🛡️", "users")]
+    pages += [st.Page(path, title=title, icon=icon, url_path=slug)
+              for cap, path, title, icon, slug in optional if can(identity, cap)]
+    if not identity.is_demo_viewer:
+        pages.append(st.Page("pages/account.py", title="Account", icon="👤", url_path="account"))
+    return pages
+
+
 def _sync_query() -> None:
     st.query_params["talent"] = str(st.session_state["talent_pick"])
 
@@ -79,7 +159,7 @@ def open_talent(talent_id: int) -> None:
     st.switch_page(TALENT_PAGE, query_params={"talent": str(talent_id)})
 
 
-def refresh_button(talent_id: int, actor: str) -> None:
+def refresh_button(talent_id: int, identity: Identity) -> None:
     """Refresh: disabled with a spinner while running; the outcome toast is shown after the rerun."""
     busy_key = f"refresh_busy_{talent_id}"
     busy = bool(st.session_state.get(busy_key))
@@ -89,10 +169,13 @@ def refresh_button(talent_id: int, actor: str) -> None:
         return
     try:
         with st.spinner("Refreshing…"):
-            outcome = service.refresh_social_intelligence(talent_id, actor=actor)
+            outcome = service.refresh_for(identity, talent_id)
+        toast = _toast(outcome)
+    except IntelError as exc:
+        toast = (f"Refresh failed: {exc}", TOAST_ICONS["failed"])
     finally:
         st.session_state[busy_key] = False
-    st.session_state["pending_toast"] = _toast(outcome)
+    st.session_state["pending_toast"] = toast
     st.rerun()  # render the new numbers; the toast is shown by that run
 
 
@@ -105,3 +188,9 @@ def show_pending_toast() -> None:
     pending = st.session_state.pop("pending_toast", None)
     if pending:
         st.toast(pending[0], icon=pending[1], duration="long")
+
+
+def md_escape(text: str) -> str:
+    """Escape Markdown so user text (names, handles) shows literally in markdown-rendering elements."""
+    specials = "\\`*_{}[]()#+-.!|<>~$"
+    return "".join("\\" + ch if ch in specials else ch for ch in text)

@@ -8,10 +8,10 @@ from intel.compare import MAX_TALENTS
 from intel.compare import compare_csv as to_csv
 from pages._wiring import DEMO_BANNER, page_start, shown_errors
 
-page_start()
+identity = page_start("compare")
 st.title("Compare talents", anchor=False)
 with shown_errors():
-    choices = dict(service.talent_choices())
+    choices = dict(service.talent_choices(identity))
 picked = st.multiselect("Talents", list(choices), format_func=lambda i: choices[i], max_selections=MAX_TALENTS,
                         key="compare_talents", placeholder="Choose 2 to 6 talents")
 if len(picked) < 2:
@@ -19,7 +19,7 @@ if len(picked) < 2:
     st.stop()
 
 with shown_errors():
-    table, intels = service.compare_talents(picked)
+    table, intels = service.compare_talents(identity, picked)
 if any(i.is_demo for i in intels):
     st.warning(f"{DEMO_BANNER}: at least one talent here shows generated data.", icon="⚠️")
 

@@ -6,13 +6,13 @@ from intel import service, views
 from intel.models import PLATFORMS, TIERS
 from pages._wiring import open_talent, page_start, shown_errors
 
-page_start()
+identity = page_start()
 st.title("Roster", anchor=False)
 with shown_errors():
-    rows = service.roster()
+    rows = service.roster(identity)
 
 if not rows:
-    st.info("No talents yet. Load the demo roster with `python -m intel demo load` or import data.")
+    st.info("No talents to show yet: an administrator imports data or assigns talents to you.")
     st.stop()
 
 search, platform_filter, tier_filter = st.columns([2, 1, 1])

@@ -5,20 +5,20 @@ import streamlit as st
 from intel import charts, service, views
 from pages._wiring import (
     DEMO_BANNER,
-    current_actor,
+    md_escape,
     page_start,
     refresh_button,
     shown_errors,
     talent_picker,
 )
 
-page_start()
+identity = page_start()
 with shown_errors():
-    talent_id = talent_picker()
-    served = service.serve_social_intelligence(talent_id)
+    talent_id = talent_picker(identity)
+    served = service.serve_for(identity, talent_id)
 intel = served.intel
 
-st.header(intel.talent_name, anchor=False)
+st.header(md_escape(intel.talent_name), anchor=False)
 if intel.is_demo:
     st.warning(DEMO_BANNER, icon="⚠️")
 if served.possibly_stale:
@@ -26,7 +26,7 @@ if served.possibly_stale:
 left, right = st.columns([5, 1], vertical_alignment="center")
 left.caption(views.freshness_text(served))
 with right:
-    refresh_button(talent_id, current_actor())
+    refresh_button(talent_id, identity)
 
 warning = intel.sentiment["early_warning"]
 if warning["triggered"]:

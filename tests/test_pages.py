@@ -8,7 +8,8 @@ import pytest
 from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
-from intel import runtime
+import pages._wiring as wiring
+from intel import auth, runtime, users
 from intel.config import get_settings
 from intel.db import make_engine
 from intel.demo import load_demo
@@ -40,8 +41,21 @@ def app_db(tmp_path, monkeypatch, demo_template):
     monkeypatch.delenv("REDIS_URL", raising=False)
     monkeypatch.delenv("INTEL_DEMO", raising=False)
     runtime.configure(get_settings())
-    yield make_engine(url)
+    engine = make_engine(url)
+    sign_in_as(monkeypatch, "manager")
+    yield engine
     runtime.configure(get_settings({}))
+
+
+def sign_in_as(monkeypatch, role: str, email: str | None = None) -> auth.Identity:
+    """Create an account and a real session; the browser's HttpOnly cookie is the only stand-in."""
+    email = email or f"{role}@agency.test"
+    if not any(u.email == email for u in users.list_users()):
+        auth.create_user(email, role.title(), role, "correct horse battery staple", actor="test")
+    identity = auth.authenticate(email, "correct horse battery staple", client="test")
+    token = auth.start_session(identity)
+    monkeypatch.setattr(wiring, "session_token", lambda: token)
+    return identity
 
 
 def talent_id(engine, name: str) -> int:
@@ -62,7 +76,8 @@ def run_page(page: str, **query: str) -> AppTest:
 
 
 @pytest.mark.parametrize("page", PAGE_FILES)
-def test_every_page_runs_without_an_exception(app_db, page):
+def test_every_page_runs_without_an_exception(app_db, monkeypatch, page):
+    sign_in_as(monkeypatch, "admin")
     at = run_page(page)
     assert not at.exception, at.exception
 
@@ -145,7 +160,8 @@ def test_refresh_is_audited(app_db):
     at = run_page("pages/talent.py", talent=str(tid))
     at.button(key="refresh").click().run()
     with app_db.connect() as conn:
-        rows = conn.execute(select(AdminActivity.action, AdminActivity.target)).all()
+        rows = conn.execute(select(AdminActivity.action, AdminActivity.target)
+                            .where(AdminActivity.action == "refresh")).all()
     assert rows == [("refresh", f"talent:{tid}")]
 
 
@@ -170,7 +186,7 @@ def test_demo_mode_shows_a_banner_on_every_page(app_db, monkeypatch, tmp_path, d
     monkeypatch.setenv("INTEL_DEMO", "1")
     monkeypatch.setenv("INTEL_DEMO_DATABASE_URL", f"sqlite:///{demo_db}")
     runtime.configure(get_settings())
-    for page in PAGE_FILES:
+    for page in ("pages/roster.py", "pages/talent.py", "pages/compare.py"):
         at = run_page(page)
         assert any("Demo mode" in w.value for w in at.warning), page
 
@@ -183,14 +199,10 @@ def test_a_broken_database_url_shows_one_plain_error(monkeypatch):
     assert any("DATABASE_URL is not a valid database URL" in e.value for e in at.error)
 
 
-def test_an_unreachable_database_shows_a_plain_message(monkeypatch):
+def test_an_unreachable_database_shows_a_plain_message(app_db, monkeypatch):
     monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg2://nobody@127.0.0.1:1/none")
     runtime.configure(get_settings())
-    try:
-        at = AppTest.from_file("../app.py", default_timeout=30)
-        at.run()
-        assert not at.exception
-        assert any("cannot be reached" in e.value for e in at.error)
-    finally:
-        runtime.configure(get_settings({}))
-
+    at = AppTest.from_file("../app.py", default_timeout=30)
+    at.run()
+    assert not at.exception
+    assert any("cannot be reached" in e.value for e in at.error)

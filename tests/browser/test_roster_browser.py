@@ -34,7 +34,7 @@ def test_roster_shows_every_talent_of_the_database(page: Page, app_server: str) 
     assert (rows[1]["Talent"], rows[1]["Platforms"], rows[1]["Followers"]) == ("Grace Hopper", "youtube", "1250000")
     # Katherine's disconnected tiktok is neither listed nor counted.
     assert (rows[2]["Platforms"], rows[2]["Followers"]) == ("instagram", "18200")
-    expect(page.get_by_test_id("stCaptionContainer").first).to_contain_text("3 of 3 talents")
+    expect(page.get_by_test_id("stMain").get_by_test_id("stCaptionContainer").first).to_contain_text("3 of 3 talents")
     assert_no_exception(page)
 
     page.screenshot(path=str(screenshot_path("roster.png")), full_page=True)

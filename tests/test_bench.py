@@ -1,0 +1,63 @@
+"""Smoke test of `python -m intel bench --scale small`: every row and count is produced (figures not asserted)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import numbers
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+
+from intel.bench import ROWS, add_parser, render, run_bench, run_cli
+from intel.db import make_engine
+from tests.services import POSTGRES_ADMIN_URL, port_open, require
+
+
+@pytest.fixture
+def bench_database_url() -> Iterator[str]:
+    """The URL of a PostgreSQL database that does not exist yet (the bench creates it); dropped afterwards."""
+    admin_url = make_url(POSTGRES_ADMIN_URL)
+    require(port_open(admin_url.host or "127.0.0.1", admin_url.port or 5432), "PostgreSQL")
+    name = f"intel_benchtest_{uuid.uuid4().hex[:10]}"
+    yield admin_url.set(database=name).render_as_string(hide_password=False)
+    admin = make_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, numbers.Real) and not isinstance(value, bool)
+
+
+@pytest.mark.slow
+def test_small_bench_reports_every_measurement(bench_database_url, redis_url, tmp_path, capsys):
+    report = run_bench(scale="small", database_url=bench_database_url, redis_url=redis_url)
+
+    assert report["notes"] == []
+    assert report["seed"]["posts"] == 300 and report["seed"]["comments"] == 6_000
+    assert report["seed"]["reused"] is False
+    assert set(report["measurements"]) == set(ROWS)
+    for key, row in report["measurements"].items():
+        assert row["n"] > 0, key
+        assert all(_is_number(row[f]) for f in ("p50_ms", "p95_ms", "max_ms")), key
+        assert row["result"] != "not measured", key
+    assert all(_is_number(v) for v in report["ratios"].values())
+    assert _is_number(report["counts"]["stampede"]["computations_shared_counter"])
+    assert sum(report["counts"]["refresh_race"]["outcomes"].values()) == 50
+    assert all(report["machine"][k] for k in ("python", "nproc", "postgresql", "redis"))
+    assert "| measurement | n | p50 ms | p95 ms | goal | result |" in render(report)
+
+    # The CLI path on the same (now seeded) database: the talent is reused and JSON is written.
+    parser = argparse.ArgumentParser()
+    add_parser(parser.add_subparsers(dest="group"))
+    out = tmp_path / "bench.json"
+    args = parser.parse_args(["bench", "--scale", "small", "--database-url", bench_database_url,
+                              "--redis-url", redis_url, "--json", str(out)])
+    assert run_cli(args) == 0
+    assert "| cold compute" in capsys.readouterr().out
+    assert json.loads(out.read_text())["seed"]["reused"] is True
