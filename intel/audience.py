@@ -82,26 +82,31 @@ def _shares(counts: pd.Series, n: int) -> dict[str, Metric]:
     }
 
 
+def _week_start(stamps: pd.Series) -> pd.Series:
+    """The Monday (00:00) of each timestamp's week."""
+    days = stamps.dt.normalize()
+    return days - pd.to_timedelta(days.dt.day_of_week, unit="D")
+
+
 def _weekly(days: pd.DataFrame, posts: pd.DataFrame) -> list[dict[str, Any]]:
-    if days.empty and posts.empty:
-        return []
-    comments = days.set_index("day")[["n_scored", "sum_score", "n_pos", "n_neu", "n_neg"]].astype("float64")
-    weekly = comments.resample("W-MON", label="left", closed="left").sum() if not comments.empty else comments
-    caption = posts.dropna(subset=["sentiment_score"]).set_index(
-        posts.dropna(subset=["sentiment_score"])["posted_at"].dt.tz_convert(None))["sentiment_score"]
-    cap_weekly = caption.resample("W-MON", label="left", closed="left").agg(["mean", "count"])
-    frame = weekly.join(cap_weekly, how="outer").fillna({"n_scored": 0, "count": 0})
+    """Weeks (Monday start) with comment and caption sentiment; weeks without any data are left out."""
+    cols = ["n_scored", "sum_score", "n_pos", "n_neu", "n_neg"]
+    comments = days.groupby(_week_start(days["day"]))[cols].sum() if len(days) else pd.DataFrame(columns=cols)
+    captioned = posts.dropna(subset=["sentiment_score"])
+    captions = captioned.groupby(_week_start(captioned["posted_at"].dt.tz_convert(None)))["sentiment_score"].agg(
+        ["mean", "count"]) if len(captioned) else pd.DataFrame(columns=["mean", "count"])
+    frame = comments.join(captions, how="outer").sort_index()
     rows = []
-    for week, r in frame.iterrows():
-        n = int(r.get("n_scored", 0))
+    for week, n_scored, sum_score, n_pos, n_neu, n_neg, mean, count in frame.itertuples():
+        n = 0 if pd.isna(n_scored) else int(n_scored)
+        shares = {lab: (k / n * 100 if n else None) for lab, k in (("positive", n_pos), ("neutral", n_neu),
+                                                                    ("negative", n_neg))}
         rows.append({
-            "week": week.date().isoformat(),
-            "comments": n,
-            "comment_score": round(r["sum_score"] / n, 4) if n else None,
-            **{f"{lab}_share": round(r[f"n_{lab[:3]}"] / n * 100, 2) if n else None
-               for lab in ("positive", "neutral", "negative")},
-            "captions": int(r.get("count", 0)),
-            "caption_score": None if pd.isna(r.get("mean")) else round(float(r["mean"]), 4),
+            "week": week.date().isoformat(), "comments": n,
+            "comment_score": round(sum_score / n, 4) if n else None,
+            **{f"{lab}_share": None if v is None else round(float(v), 2) for lab, v in shares.items()},
+            "captions": 0 if pd.isna(count) else int(count),
+            "caption_score": None if pd.isna(mean) else round(float(mean), 4),
         })
     return rows
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from intel.intelligence import metric
@@ -81,14 +82,14 @@ def _best_time(rated: pd.DataFrame) -> dict[str, Any]:
     if rated.empty:
         return {"cells": [], "best": None, "timezone": "UTC"}
     stamps = rated["posted_at"]
-    table = (
-        rated.assign(weekday=stamps.dt.day_of_week, hour=stamps.dt.hour)
-        .groupby(["weekday", "hour"])["rate"].agg(["mean", "count"]).reset_index()
-    )
+    slot = (stamps.dt.day_of_week * 24 + stamps.dt.hour).to_numpy()
+    # 168 weekday×hour slots: counts and sums in two bincounts instead of a groupby.
+    counts = np.bincount(slot, minlength=168)
+    sums = np.bincount(slot, weights=rated["rate"].to_numpy(dtype="float64"), minlength=168)
     cells = [
-        {"weekday": int(r.weekday), "hour": int(r.hour), "engagement_rate": round(float(r.mean), 4),
-         "posts": int(r.count)}
-        for r in table.itertuples()
+        {"weekday": int(i // 24), "hour": int(i % 24), "engagement_rate": round(float(sums[i] / counts[i]), 4),
+         "posts": int(counts[i])}
+        for i in np.flatnonzero(counts)
     ]
     eligible = [c for c in cells if c["posts"] >= BEST_SLOT_MIN_POSTS]
     best = max(eligible, key=lambda c: c["engagement_rate"]) if eligible else None

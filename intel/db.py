@@ -47,3 +47,9 @@ def transaction(engine: Engine) -> Iterator[Session]:
     """A session in one transaction: committed on success, rolled back on error."""
     with session_factory(engine).begin() as session:
         yield session
+
+
+def analyze(engine: Engine) -> None:
+    """Refresh planner statistics after a bulk load (servers may run with autovacuum off)."""
+    with engine.begin() as conn:
+        conn.exec_driver_sql("ANALYZE")

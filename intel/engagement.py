@@ -35,11 +35,13 @@ def _followers_at(posts: pd.DataFrame, snapshots: pd.DataFrame) -> pd.Series:
     ).sort_values("at")
     right = snapshots[["profile_id", "day", "followers"]].rename(columns={"day": "at"})
     right = right.assign(at=right["at"].astype("datetime64[ns]")).sort_values("at")
-    found = None
-    for direction in ("backward", "forward"):
-        merged = pd.merge_asof(left, right, on="at", by="profile_id", direction=direction,
-                               tolerance=SNAPSHOT_TOLERANCE).set_index("_row")["followers"]
-        found = merged if found is None else found.fillna(merged)
+    found = pd.merge_asof(left, right, on="at", by="profile_id", direction="backward",
+                          tolerance=SNAPSHOT_TOLERANCE).set_index("_row")["followers"]
+    missing = found.isna()
+    if missing.any():  # posts before the first snapshot: take the next one within the tolerance
+        later = pd.merge_asof(left[left["_row"].isin(found.index[missing])], right, on="at", by="profile_id",
+                              direction="forward", tolerance=SNAPSHOT_TOLERANCE).set_index("_row")["followers"]
+        found = found.fillna(later)
     return pd.Series(found.sort_index().astype("float64").to_numpy(), index=posts.index)
 
 

@@ -47,6 +47,7 @@ METHODOLOGY = {
 def compute_intelligence(facts: TalentFacts, now: datetime) -> SocialIntelligence:
     """The full intelligence of one talent as of `now`."""
     posts = with_rates(facts.posts, facts.snapshots)
+    days = _platform_days(facts.snapshots)
     sentiment, sentiment_method = sentiment_section(posts, facts.comment_days, facts.extreme_comments, now)
     community, community_method = community_section(posts, now)
     content, content_method = content_section(posts)
@@ -57,8 +58,8 @@ def compute_intelligence(facts: TalentFacts, now: datetime) -> SocialIntelligenc
         is_demo=facts.is_demo,
         computed_at=now.isoformat(),
         connected=_profiles(facts.profiles),
-        overview=_overview(facts.snapshots, posts, now),
-        follower_trend=_trend(facts.snapshots),
+        overview=_overview(days, posts, now),
+        follower_trend=_trend(days),
         content=content,
         sentiment=sentiment,
         community=community,
@@ -84,7 +85,7 @@ def _platform_days(snapshots: pd.DataFrame) -> pd.DataFrame:
     if snapshots.empty:
         return pd.DataFrame()
     latest = snapshots.drop_duplicates(["profile_id", "day"], keep="last")
-    return latest.pivot_table(index="day", columns="platform", values="followers", aggfunc="sum")
+    return latest.groupby(["day", "platform"])["followers"].sum().unstack("platform").sort_index()
 
 
 def _growth(series: pd.Series, days: int) -> Growth:
@@ -102,8 +103,7 @@ def _growth(series: pd.Series, days: int) -> Growth:
     return {"days": days, "absolute": metric(end - start, 2, basis), "percent": metric(pct, 2, basis)}
 
 
-def _overview(snapshots: pd.DataFrame, posts: pd.DataFrame, now: datetime) -> Overview:
-    days = _platform_days(snapshots)
+def _overview(days: pd.DataFrame, posts: pd.DataFrame, now: datetime) -> Overview:
     platforms = sorted(set(days.columns) | set(posts["platform"].unique()))
     per_platform = {p: _platform(p, days.get(p), posts[posts["platform"] == p], now) for p in platforms}
     totals = days.ffill() if not days.empty else days
@@ -149,12 +149,13 @@ def _avg_views(last: pd.DataFrame) -> Metric:
     return metric(views.mean() if len(views) else None, len(views), "mean of last 12 posts with views")
 
 
-def _trend(snapshots: pd.DataFrame) -> dict[str, list[tuple[str, int]]]:
-    days = _platform_days(snapshots)
-    return {
-        str(platform): [(d.date().isoformat(), int(v)) for d, v in days[platform].dropna().items()]
-        for platform in days.columns
-    }
+def _trend(days: pd.DataFrame) -> dict[str, list[tuple[str, int]]]:
+    result = {}
+    for platform in days.columns:
+        series = days[platform].dropna()
+        dates = series.index.strftime("%Y-%m-%d")
+        result[str(platform)] = list(zip(dates, series.astype("int64").tolist(), strict=True))
+    return result
 
 
 def _freshness(facts: TalentFacts, now: datetime) -> dict[str, object]:

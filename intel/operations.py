@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import select
 
 from intel.cache import cache_key
+from intel.db import analyze
 from intel.errors import IntelError
 from intel.intelligence import SCHEMA_VERSION
 from intel.models import Talent
@@ -89,6 +90,7 @@ def reload_demo(seed: int) -> Any:
     with rt.sessions() as session:
         old = set(session.scalars(select(Talent.id).where(Talent.is_demo)))
     summary = load_demo(rt.engine, seed=seed)
+    analyze(rt.engine)
     rt.provider.invalidate(*(old | set(summary.talent_ids)))
     # Compute once so the roster has its figures (and a shared cache is warm) straight away.
     cache_warm(summary.talent_ids, force=True)
