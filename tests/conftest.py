@@ -152,3 +152,39 @@ def installed_runtime(monkeypatch: pytest.MonkeyPatch):
         return rt
 
     return install
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated SQLite file with the demo roster, built once; AppTest tests copy it."""
+    from intel.demo import load_demo
+
+    path = tmp_path_factory.mktemp("template") / "demo.db"
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade(engine)
+    load_demo(engine, seed=7)
+    engine.dispose()
+    return path
+
+
+@pytest.fixture
+def app_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, demo_template: Path) -> Iterator[Engine]:
+    """Point the app at a private copy of the demo database (embedded cache), signed in as a manager."""
+    import shutil
+
+    from intel import runtime
+    from intel.config import get_settings
+    from tests.app_pages import sign_in_as
+
+    path = tmp_path / "app.db"
+    shutil.copy(demo_template, path)
+    url = f"sqlite:///{path}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.delenv("REDIS_URL", raising=False)
+    monkeypatch.delenv("INTEL_DEMO", raising=False)
+    runtime.configure(get_settings())
+    engine = make_engine(url)
+    sign_in_as(monkeypatch, "manager")
+    yield engine
+    engine.dispose()
+    runtime.configure(get_settings({}))

@@ -8,71 +8,12 @@ import pytest
 from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
-import pages._wiring as wiring
-from intel import auth, runtime, users
+from intel import runtime
 from intel.config import get_settings
-from intel.db import make_engine
-from intel.demo import load_demo
-from intel.migrate import upgrade
-from intel.models import AdminActivity, Talent
+from intel.models import AdminActivity
 from intel.runtime import build_runtime
-from tests.app_pages import PAGE_FILES
+from tests.app_pages import PAGE_FILES, run_page, sign_in_as, talent_id
 from tests.factories import make_talent
-
-
-@pytest.fixture(scope="session")
-def demo_template(tmp_path_factory):
-    """A migrated SQLite file with the demo roster, built once; tests copy it."""
-    path = tmp_path_factory.mktemp("template") / "demo.db"
-    engine = make_engine(f"sqlite:///{path}")
-    upgrade(engine)
-    load_demo(engine, seed=7)
-    engine.dispose()
-    return path
-
-
-@pytest.fixture
-def app_db(tmp_path, monkeypatch, demo_template):
-    """Point the app at a private copy of the demo database, embedded cache, fresh runtime."""
-    path = tmp_path / "app.db"
-    shutil.copy(demo_template, path)
-    url = f"sqlite:///{path}"
-    monkeypatch.setenv("DATABASE_URL", url)
-    monkeypatch.delenv("REDIS_URL", raising=False)
-    monkeypatch.delenv("INTEL_DEMO", raising=False)
-    runtime.configure(get_settings())
-    engine = make_engine(url)
-    sign_in_as(monkeypatch, "manager")
-    yield engine
-    runtime.configure(get_settings({}))
-
-
-def sign_in_as(monkeypatch, role: str, email: str | None = None) -> auth.Identity:
-    """Create an account and a real session; the browser's HttpOnly cookie is the only stand-in."""
-    email = email or f"{role}@agency.test"
-    if not any(u.email == email for u in users.list_users()):
-        auth.create_user(email, role.title(), role, "correct horse battery staple", actor="test")
-    identity = auth.authenticate(email, "correct horse battery staple", client="test")
-    token = auth.start_session(identity)
-    monkeypatch.setattr(wiring, "session_token", lambda: token)
-    return identity
-
-
-def talent_id(engine, name: str) -> int:
-    with engine.connect() as conn:
-        return conn.execute(select(Talent.id).where(Talent.name == name)).scalar_one()
-
-
-def run_page(page: str, **query: str) -> AppTest:
-    """Run the app with `page` selected (and query parameters), as a browser would."""
-    at = AppTest.from_file("../app.py", default_timeout=60)
-    for key, value in query.items():
-        at.query_params[key] = value
-    at.run()
-    if page != PAGE_FILES[0]:
-        at.switch_page(page)
-        at.run()
-    return at
 
 
 @pytest.mark.parametrize("page", PAGE_FILES)
