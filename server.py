@@ -5,7 +5,13 @@
 """
 
 import streamlit as st
+from starlette.middleware import Middleware
+from streamlit.runtime.pages_manager import PagesManager
 
-from intel.http import routes
+from intel.http import SignInRedirect, routes
 
-app = st.App("app.py", routes=routes())
+# The app declares its pages with st.navigation; without this, Streamlit's legacy pages/ folder scan
+# (multipage v1) builds the sidebar of the first session after a start from the files in pages/.
+PagesManager.uses_pages_directory = False
+
+app = st.App("app.py", routes=routes(), middleware=[Middleware(SignInRedirect)])

@@ -236,6 +236,41 @@ api_get = _guarded(_get)
 api_refresh = _guarded(_refresh)
 
 
+class SignInRedirect:
+    """ASGI middleware: a browser asking for an app page without a live session goes to the sign-in form.
+
+    Deep links survive: the original path and query become `next`. Only HTML page loads are checked;
+    Streamlit's own endpoints, static files, /auth and /api pass through (pages and the API check
+    access themselves as well).
+    """
+
+    PASS_THROUGH = ("/_stcore", "/static", "/auth", "/api", "/media", "/component", "/app/static", "/favicon")
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or scope["method"] != "GET" or scope["path"].startswith(self.PASS_THROUGH):
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope)
+        if "text/html" not in request.headers.get("accept", "") or await run_in_threadpool(self._allowed, request):
+            await self.app(scope, receive, send)
+            return
+        target = scope["path"] + (f"?{scope['query_string'].decode()}" if scope.get("query_string") else "")
+        await RedirectResponse(login_url(target), status_code=303)(scope, receive, send)
+
+    @staticmethod
+    def _allowed(request: Request) -> bool:
+        if get_runtime().settings.demo_mode:
+            return True
+        try:
+            return auth.identity_for_session(request.cookies.get(COOKIE)) is not None
+        except Exception:  # the page itself explains a database outage in plain words
+            log.exception("session check failed")
+            return True
+
+
 def login_url(next_path: str) -> str:
     """The sign-in page that returns to `next_path`."""
-    return "/auth/login?next=" + quote(safe_next(next_path), safe="/")
+    return "/auth/login?next=" + quote(safe_next(next_path), safe="")

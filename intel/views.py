@@ -71,10 +71,15 @@ def kpis(intel: SocialIntelligence) -> list[Kpi]:
         cards.append(Kpi(f"Engagement · {platform}", fmt_metric(p["engagement_rate"], "percent"), None,
                          sample(p["engagement_rate"])))
     cards += [
-        Kpi("Sentiment (0–1)", fmt_metric(s["overall"], "score"), s.get("overall_label"), sample(s["overall"])),
+        Kpi("Sentiment (0–1)", _with_label(fmt_metric(s["overall"], "score"), s.get("overall_label")), None,
+            sample(s["overall"])),
         Kpi("Community health", fmt_metric(c["health"]["score"], "points"), None, sample(c["health"]["score"])),
     ]
     return cards
+
+
+def _with_label(value: str, label: str | None) -> str:
+    return value if label is None or value == UNAVAILABLE else f"{value} · {label}"
 
 
 def freshness_text(served: Served, now: datetime | None = None) -> str:

@@ -6,7 +6,7 @@ import logging
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import streamlit as st
 from sqlalchemy.exc import OperationalError
@@ -84,8 +84,9 @@ def page_start(capability: str = "view") -> Identity:
 
 def sign_in_prompt() -> None:
     """Ask to sign in, returning to the current page (deep links survive sign-in)."""
-    url = urlsplit(st.context.url or "/")
-    here = url.path + (f"?{url.query}" if url.query else "")
+    path = urlsplit(st.context.url or "/").path
+    query = urlencode(st.query_params.to_dict())
+    here = path + (f"?{query}" if query else "")
     st.title("Talent Social Intelligence", anchor=False)
     st.info("Please sign in to see your talents.")
     st.link_button("Sign in", login_url(here), type="primary")
@@ -97,7 +98,11 @@ def account_menu(identity: Identity) -> None:
         st.sidebar.caption("Demo viewer · read-only")
         return
     st.sidebar.caption(f"Signed in as {md_escape(identity.display_name)} ({identity.role})")
-    st.sidebar.link_button("Sign out", "/auth/logout")
+    # Revoking server-side signs out every tab using this session; the stale cookie no longer works.
+    if st.sidebar.button("Sign out", key="sign_out"):
+        auth.end_session(session_token(), actor=identity.email)
+        st.session_state.clear()
+        st.rerun()
 
 
 @contextmanager

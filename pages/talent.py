@@ -37,10 +37,9 @@ cards = views.kpis(intel)
 for column, kpi in zip(st.columns(len(cards)), cards, strict=True):
     column.metric(kpi.label, kpi.value, kpi.delta, help=kpi.help, delta_color="normal" if kpi.delta else "off")
 
+# Each figure carries its own title; the page only adds section headings.
 trend, sentiment = st.columns(2)
-trend.subheader("Followers", anchor=False)
 trend.plotly_chart(charts.follower_trend_figure(intel), key="chart_followers")
-sentiment.subheader("Sentiment over time", anchor=False)
 sentiment.plotly_chart(charts.sentiment_trend_figure(intel), key="chart_sentiment")
 
 st.subheader("Content performance", anchor=False)
@@ -51,10 +50,8 @@ sponsored.plotly_chart(charts.sponsored_figure(intel), key="chart_sponsored")
 
 heat, health = st.columns(2)
 platforms = list(intel.content["best_time"]) or ["—"]
-heat.subheader("Best time to post (UTC)", anchor=False)
-platform = heat.selectbox("Platform", platforms, key="best_time_platform", label_visibility="collapsed")
+platform = heat.selectbox("Best time to post: platform", platforms, key="best_time_platform")
 heat.plotly_chart(charts.best_time_figure(intel, platform), key="chart_best_time")
-health.subheader("Community health", anchor=False)
 health.plotly_chart(charts.health_figure(intel), key="chart_health")
 
 pos, neg = st.columns(2)
