@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from intel.intelligence import SCHEMA_VERSION, SocialIntelligence
 from intel.store import Store
+from intel.ttl import smart_ttl
 
 log = logging.getLogger(__name__)
 
@@ -69,17 +70,23 @@ def decode(raw: bytes) -> CachedEntry:
 class IntelCache:
     """Read, write and delete intelligence entries in one store."""
 
-    def __init__(self, store: Store, *, ttl_real: int, ttl_demo: int, prefix: str = "") -> None:
+    def __init__(self, store: Store, *, ttl_real: int, ttl_demo: int, prefix: str = "",
+                 smart_ttl_floor: int | None = None) -> None:
         self.store = store
         self.ttl_real, self.ttl_demo, self.prefix = ttl_real, ttl_demo, prefix
+        self.smart_ttl_floor = smart_ttl_floor  # None: fixed TTLs
 
     def key(self, talent_id: int) -> str:
         """The key of one talent's entry."""
         return cache_key(talent_id, self.prefix)
 
     def ttl_for(self, intel: SocialIntelligence) -> int:
-        """12 h for real data, 6 h for demo data (configurable)."""
-        return self.ttl_demo if intel.is_demo else self.ttl_real
+        """12 h for real data, 6 h for demo data (configurable); shorter for fast-moving talents if smart."""
+        if intel.is_demo:
+            return self.ttl_demo
+        if self.smart_ttl_floor is None:
+            return self.ttl_real
+        return smart_ttl(intel, self.ttl_real, self.smart_ttl_floor)
 
     def read(self, talent_id: int) -> CachedEntry | None:
         """The entry, or None on a miss (a corrupt entry is deleted and counts as a miss)."""

@@ -54,6 +54,11 @@ def build_parser() -> argparse.ArgumentParser:
     refresh.add_argument("--actor", required=True, help="email of the person refreshing (audited)")
     refresh.set_defaults(handler=_refresh)
 
+    worker = groups.add_parser("worker", help="keep the cache warm: refresh-ahead and recompute invalidated talents",
+                               description="keep the cache warm: refresh-ahead and recompute invalidated talents")
+    worker.add_argument("--once", action="store_true", help="one pass, then exit")
+    worker.set_defaults(handler=_worker)
+
     _users_parser(groups)
     from intel.bench import add_parser as add_bench
 
@@ -269,3 +274,9 @@ def _users_token(args: argparse.Namespace) -> int:
     else:
         print(issue_api_token(args.email, args.name, actor=args.actor))
     return 0
+
+
+def _worker(args: argparse.Namespace) -> int:
+    from intel.worker import main as worker_main
+
+    return worker_main(once=args.once)

@@ -8,6 +8,7 @@ from intel.intelligence import SocialIntelligence
 from intel.models import PLATFORMS
 from intel.roster import RosterRow
 from intel.summary import summarize
+from intel.views import safe_csv
 
 MIN_TALENTS, MAX_TALENTS = 2, 6
 # Roster figure → comparison column; percentiles are computed against every talent in the roster.
@@ -41,6 +42,5 @@ def compare_frame(intels: list[SocialIntelligence], roster: list[RosterRow]) -> 
 
 
 def compare_csv(frame: pd.DataFrame) -> bytes:
-    """The comparison as UTF-8 CSV (cells starting with = + - @ are quoted as text for spreadsheets)."""
-    safe = frame.map(lambda v: f"'{v}" if isinstance(v, str) and v[:1] in ("=", "+", "-", "@") else v)
-    return safe.to_csv(index=False).encode("utf-8")
+    """The comparison as spreadsheet-safe UTF-8 CSV."""
+    return safe_csv(frame)

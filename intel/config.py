@@ -35,6 +35,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("INTEL_DEMO_DATABASE_URL", "sqlite:///data/demo.db", "Database used in demo mode."),
     Setting("INTEL_CACHE_TTL_REAL", "43200", "Cache TTL in seconds for results from real data."),
     Setting("INTEL_CACHE_TTL_DEMO", "21600", "Cache TTL in seconds for results from demo data."),
+    Setting("INTEL_SMART_TTL", "0", "`1` shortens the real-data TTL for talents that post often or changed recently."),
+    Setting("INTEL_SMART_TTL_MIN", "7200", "Smallest TTL in seconds the smart rule may choose."),
+    Setting("INTEL_WORKER_INTERVAL_S", "30", "Seconds between two passes of `python -m intel worker`."),
+    Setting("INTEL_REFRESH_AHEAD_S", "1800", "The worker recomputes entries with less than this many seconds left."),
     Setting("INTEL_REFRESH_INTERVAL", "3600", "Seconds between manual refreshes of one talent."),
     Setting("INTEL_REFRESH_ROLE_INTERVALS", "", "Per-role refresh intervals, e.g. `admin=600,manager=1800`."),
     Setting("INTEL_REDIS_TIMEOUT_MS", "100", "Connect and read timeout for Redis calls."),
@@ -56,6 +60,9 @@ class Settings:
     demo_mode: bool
     cache_ttl_real: int
     cache_ttl_demo: int
+    smart_ttl_floor: int | None
+    worker_interval_s: int
+    refresh_ahead_s: int
     refresh_interval: int
     refresh_role_intervals: dict[str, int]
     redis_timeout_ms: int
@@ -86,6 +93,10 @@ def get_settings(env: Mapping[str, str] | None = None) -> Settings:
         demo_mode=demo_mode,
         cache_ttl_real=_positive_int(value("INTEL_CACHE_TTL_REAL"), "INTEL_CACHE_TTL_REAL"),
         cache_ttl_demo=_positive_int(value("INTEL_CACHE_TTL_DEMO"), "INTEL_CACHE_TTL_DEMO"),
+        smart_ttl_floor=(_positive_int(value("INTEL_SMART_TTL_MIN"), "INTEL_SMART_TTL_MIN")
+                         if _bool(value("INTEL_SMART_TTL"), "INTEL_SMART_TTL") else None),
+        worker_interval_s=_positive_int(value("INTEL_WORKER_INTERVAL_S"), "INTEL_WORKER_INTERVAL_S"),
+        refresh_ahead_s=_positive_int(value("INTEL_REFRESH_AHEAD_S"), "INTEL_REFRESH_AHEAD_S"),
         refresh_interval=_positive_int(value("INTEL_REFRESH_INTERVAL"), "INTEL_REFRESH_INTERVAL"),
         refresh_role_intervals=_role_intervals(source.get("INTEL_REFRESH_ROLE_INTERVALS", "")),
         redis_timeout_ms=_positive_int(value("INTEL_REDIS_TIMEOUT_MS"), "INTEL_REDIS_TIMEOUT_MS"),

@@ -62,10 +62,11 @@ class IntelligenceProvider:
     """Cache-aside serving of SocialIntelligence over a shared store with an embedded fallback."""
 
     def __init__(self, sessions: sessionmaker[Session], primary: Store, local: MemoryStore, stats: Stats, *,
-                 ttl_real: int, ttl_demo: int, prefix: str = "",
+                 ttl_real: int, ttl_demo: int, prefix: str = "", smart_ttl_floor: int | None = None,
                  clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
         self.sessions, self.stats, self.clock, self.prefix = sessions, stats, clock, prefix
-        self.primary = IntelCache(primary, ttl_real=ttl_real, ttl_demo=ttl_demo, prefix=prefix)
+        self.primary = IntelCache(primary, ttl_real=ttl_real, ttl_demo=ttl_demo, prefix=prefix,
+                                  smart_ttl_floor=smart_ttl_floor)
         self.local = self.primary if primary is local else IntelCache(
             local, ttl_real=FALLBACK_TTL_S, ttl_demo=FALLBACK_TTL_S, prefix=prefix)
 
@@ -80,7 +81,9 @@ class IntelligenceProvider:
             self.stats.incr("miss")
             log.info("cache miss talent=%s", talent_id)
             return self._single_flight(talent_id)
-        return self._compute_and_write(talent_id)
+        # A bypass (refresh) takes the same lock: if someone is computing right now, their result,
+        # written after this call started, is as fresh as ours would be.
+        return self._single_flight(talent_id, fresher_than=time.time())
 
     def invalidate(self, *talent_ids: int) -> None:
         """Delete cached entries (after demo load, import, rescore)."""
@@ -102,7 +105,7 @@ class IntelligenceProvider:
         entry = self.local.read(talent_id)
         return None if entry is None else (entry, self.local.store.name)
 
-    def _single_flight(self, talent_id: int) -> Served:
+    def _single_flight(self, talent_id: int, fresher_than: float | None = None) -> Served:
         token = secrets.token_hex(16).encode()
         key = lock_key(talent_id, self.prefix)
         owner = self._acquire(key, token)
@@ -111,7 +114,7 @@ class IntelligenceProvider:
                 return self._compute_and_write(talent_id)
             finally:
                 self._release(owner, key, token)
-        waited = self._wait_for_value(talent_id)
+        waited = self._wait_for_value(talent_id, fresher_than)
         if waited is not None:
             return waited
         log.info("single-flight wait expired talent=%s; computing without writing", talent_id)
@@ -131,12 +134,25 @@ class IntelligenceProvider:
         with contextlib.suppress(StoreUnavailable):  # else the lock expires by itself after LOCK_TTL_MS
             store.delete_if_equals(key, token)
 
-    def _wait_for_value(self, talent_id: int) -> Served | None:
+    def recompute_if_free(self, talent_id: int) -> bool:
+        """Recompute and rewrite unless another process holds the talent's lock (the worker's path)."""
+        token = secrets.token_hex(16).encode()
+        key = lock_key(talent_id, self.prefix)
+        owner = self._acquire(key, token)
+        if owner is None:
+            return False
+        try:
+            self._compute_and_write(talent_id)
+        finally:
+            self._release(owner, key, token)
+        return True
+
+    def _wait_for_value(self, talent_id: int, fresher_than: float | None = None) -> Served | None:
         deadline = time.monotonic() + WAIT_S
         while time.monotonic() < deadline:
             time.sleep(POLL_S)
             hit = self._read(talent_id)
-            if hit is not None:
+            if hit is not None and (fresher_than is None or hit[0].written_at >= fresher_than):
                 self.stats.incr("hit")
                 return Served(hit[0].intel, "cache", hit[1], hit[0].compute_ms, hit[0].written_at)
         return None

@@ -85,7 +85,8 @@ def build_runtime(settings: Settings) -> Runtime:
         store = GuardedStore(redis_store, CircuitBreaker(cooldown_s=settings.redis_cooldown_s))  # type: ignore[assignment]
     stats = Stats(store if settings.redis_url else None, prefix=settings.cache_prefix)
     provider = IntelligenceProvider(sessions, store, local, stats, ttl_real=settings.cache_ttl_real,
-                                    ttl_demo=settings.cache_ttl_demo, prefix=settings.cache_prefix)
+                                    ttl_demo=settings.cache_ttl_demo, prefix=settings.cache_prefix,
+                                    smart_ttl_floor=settings.smart_ttl_floor)
     limiter = RefreshLimiter(store, local, default_interval=settings.refresh_interval,
                              role_intervals=settings.refresh_role_intervals, prefix=settings.cache_prefix)
     log.info("runtime: database %s, cache %s", engine.url.render_as_string(hide_password=True), store.name)

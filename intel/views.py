@@ -66,20 +66,23 @@ def kpis(intel: SocialIntelligence) -> list[Kpi]:
     cards = [
         Kpi("Total followers", fmt_metric(o["total_followers"]), growth_delta, sample(o["total_followers"])),
         Kpi("30-day growth", fmt_metric(g30["absolute"]), None, sample(g30["absolute"])),
-    ]
-    for platform, p in o["platforms"].items():
-        cards.append(Kpi(f"Engagement · {platform}", fmt_metric(p["engagement_rate"], "percent"), None,
-                         sample(p["engagement_rate"])))
-    cards += [
-        Kpi("Sentiment (0–1)", _with_label(fmt_metric(s["overall"], "score"), s.get("overall_label")), None,
-            sample(s["overall"])),
+        Kpi("Sentiment 0–1" + (f" · {s['overall_label']}" if s.get("overall_label") else ""),
+            fmt_metric(s["overall"], "score"), None, sample(s["overall"])),
         Kpi("Community health", fmt_metric(c["health"]["score"], "points"), None, sample(c["health"]["score"])),
     ]
     return cards
 
 
-def _with_label(value: str, label: str | None) -> str:
-    return value if label is None or value == UNAVAILABLE else f"{value} · {label}"
+def engagement_kpis(intel: SocialIntelligence) -> list[Kpi]:
+    """Engagement per platform (never one number across platforms), by followers and, for video, by views."""
+    cards = []
+    for platform, p in intel.overview["platforms"].items():
+        cards.append(Kpi(f"{platform.title()} engagement", fmt_metric(p["engagement_rate"], "percent"), None,
+                         sample(p["engagement_rate"])))
+        if p["engagement_rate_by_views"] is not None:
+            cards.append(Kpi(f"{platform.title()} by views", fmt_metric(p["engagement_rate_by_views"], "percent"),
+                             None, sample(p["engagement_rate_by_views"])))
+    return cards
 
 
 def freshness_text(served: Served, now: datetime | None = None) -> str:
@@ -158,3 +161,9 @@ def posts_frame(items: list[dict[str, object]]) -> pd.DataFrame:
         "Comments": [i["comments"] for i in items],
         "Sponsored": [bool(i["is_sponsored"]) for i in items],
     })
+
+
+def safe_csv(frame: pd.DataFrame) -> bytes:
+    """UTF-8 CSV where text cells starting with = + - @ are prefixed with ' (no spreadsheet formulas)."""
+    safe = frame.map(lambda v: f"'{v}" if isinstance(v, str) and v[:1] in ("=", "+", "-", "@") else v)
+    return safe.to_csv(index=False).encode("utf-8")

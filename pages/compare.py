@@ -23,7 +23,16 @@ with shown_errors():
 if any(i.is_demo for i in intels):
     st.warning(f"{DEMO_BANNER}: at least one talent here shows generated data.", icon="⚠️")
 
-st.dataframe(table, hide_index=True, width="stretch", key="compare_table")
+percent = st.column_config.NumberColumn(format="%.2f%%")
+st.dataframe(table, hide_index=True, width="stretch", key="compare_table", column_config={
+    "Followers": st.column_config.NumberColumn(format="compact"),
+    "30-day growth %": percent,
+    "Sentiment": st.column_config.NumberColumn(format="%.2f"),
+    "Health": st.column_config.NumberColumn(format="%.0f"),
+    **{c: percent for c in table.columns if c.startswith("Engagement")},
+    **{c: st.column_config.NumberColumn(format="%.0f", help="Percentile within the roster")
+       for c in table.columns if c.endswith("percentile")},
+})
 st.download_button("Download comparison (CSV)", to_csv(table), file_name="talent-comparison.csv",
                    mime="text/csv", key="compare_csv", on_click="ignore")
 growth, sentiment = st.columns(2)

@@ -33,9 +33,9 @@ if warning["triggered"]:
     st.error(f"Early warning: {warning['recent_negative_share']['value']:.0f}% of recent comments are negative, "
              f"against {warning['baseline_negative_share']['value']:.0f}% in the 30 days before.", icon="🚨")
 
-cards = views.kpis(intel)
-for column, kpi in zip(st.columns(len(cards)), cards, strict=True):
-    column.metric(kpi.label, kpi.value, kpi.delta, help=kpi.help, delta_color="normal" if kpi.delta else "off")
+for row in (views.kpis(intel), views.engagement_kpis(intel)):
+    for column, kpi in zip(st.columns(max(len(row), 4)), row, strict=False):
+        column.metric(kpi.label, kpi.value, kpi.delta, help=kpi.help)
 
 # Each figure carries its own title; the page only adds section headings.
 trend, sentiment = st.columns(2)
@@ -43,8 +43,8 @@ trend.plotly_chart(charts.follower_trend_figure(intel), key="chart_followers")
 sentiment.plotly_chart(charts.sentiment_trend_figure(intel), key="chart_sentiment")
 
 st.subheader("Content performance", anchor=False)
-top, media, sponsored = st.columns(3)
-top.plotly_chart(charts.top_posts_figure(intel), key="chart_top_posts")
+st.plotly_chart(charts.top_posts_figure(intel), key="chart_top_posts")
+media, sponsored = st.columns(2)
 media.plotly_chart(charts.media_type_figure(intel), key="chart_media")
 sponsored.plotly_chart(charts.sponsored_figure(intel), key="chart_sponsored")
 

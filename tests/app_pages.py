@@ -9,7 +9,8 @@ from streamlit.testing.v1 import AppTest
 from intel import auth, users
 from intel.models import Talent
 
-PAGE_FILES: tuple[str, ...] = ("pages/roster.py", "pages/talent.py", "pages/compare.py", "pages/users.py",
+PAGE_FILES: tuple[str, ...] = ("pages/roster.py", "pages/talent.py", "pages/compare.py",
+                               "pages/ops.py", "pages/users.py",
                                "pages/account.py")
 PASSWORD = "correct horse battery staple"
 

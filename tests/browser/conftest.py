@@ -5,10 +5,14 @@ Fixtures
     page               function fresh context + page; a failing test leaves screenshots/<module>__<test>.png.
     seeded_sqlite_url  session  migrated SQLite file with a 3-talent roster (SEEDED_TALENTS).
     app_server         session  base URL of a StreamlitServer on that database, embedded cache.
+    pg_demo_database   session  a dedicated PostgreSQL database holding the demo roster (seed 7), dropped after.
+    pg_demo_server     session  StreamlitServer (demo mode) on that database, real Redis, unique key prefix.
 
 Helpers for tests: `StreamlitServer` (start another server with other settings), `open_app`,
-`wait_for_app`, `dataframe_column`, `dataframe_rows`, `dataframe_header`, `assert_no_exception`,
-`screenshot_path`; `SEEDED_TALENTS` lists the seeded names.
+`wait_for_app`, `wait_for_charts`, `toast`, `full_page_screenshot`, `dataframe_column`,
+`dataframe_rows`, `dataframe_header`, `dataframe_row_count`, `click_row_checkbox`,
+`assert_no_exception`, `screenshot_path`; `SEEDED_TALENTS` lists the seeded names; `DemoDatabase`
+is what `pg_demo_database` gives. tests/browser/perf.py times the first drawn chart (benchmark).
 """
 
 from __future__ import annotations
@@ -21,7 +25,9 @@ import sys
 import time
 import urllib.error
 import urllib.request
+import uuid
 from collections.abc import Generator, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as dt_time
 from pathlib import Path
@@ -30,13 +36,15 @@ from typing import IO, Self
 
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
-from sqlalchemy import select
+from sqlalchemy import Engine, select, text
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from intel.db import make_engine, transaction
 from intel.migrate import upgrade
 from intel.models import FollowerSnapshot, SocialProfile, Talent
-from tests.services import CHROMIUM, chromium_available, free_port, require
+from tests.browser.perf import CHART_DRAWN_JS
+from tests.services import CHROMIUM, POSTGRES_ADMIN_URL, chromium_available, free_port, port_open, require
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = REPO_ROOT / "screenshots"  # git-ignored; the README embeds a committed copy elsewhere
@@ -101,7 +109,7 @@ def browser() -> Iterator[Browser]:
 def page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
     """A page in a fresh browser context (no shared cookies or storage); closed after the test.
 
-    When the test (or its setup) failed, a full-page screenshot is saved to
+    When the test (or its setup) failed, a screenshot of the whole app is saved to
     `screenshots/<module>__<test>.png` before the context closes.
     """
     context = browser.new_context(viewport=VIEWPORT, device_scale_factor=1, locale="en-US")
@@ -120,7 +128,10 @@ def _failure_screenshot(page: Page, item: pytest.Item) -> None:
     name = re.sub(r"[^\w.-]+", "_", f"{item.path.stem}__{item.name}").strip("_")
     target = screenshot_path(f"{name}.png")
     try:
-        page.screenshot(path=str(target), full_page=True)
+        if page.get_by_test_id("stMain").count() == 1:
+            full_page_screenshot(page, target.name)  # the whole app, not just the viewport
+        else:
+            page.screenshot(path=str(target), full_page=True)
     except Exception as exc:  # the page may be gone; never hide the real failure behind this one
         sys.stderr.write(f"could not save failure screenshot {target}: {exc}\n")
     else:
@@ -139,7 +150,7 @@ def screenshot_path(name: str) -> Path:
 
 
 class StreamlitServer:
-    """A real `streamlit run app.py` subprocess on a free port, usable as a context manager.
+    """A real `streamlit run server.py` subprocess (the deployed entry point) on a free port, as a context manager.
 
     `env` overrides are applied on top of `os.environ`; a value of None removes the variable (e.g.
     `{"REDIS_URL": None}` for the embedded cache). Output goes to `log_path` (a file, never a pipe
@@ -156,7 +167,7 @@ class StreamlitServer:
         log_path: Path,
         env: Mapping[str, str | None] | None = None,
         *,
-        app: str = "app.py",
+        app: str = "server.py",
         port: int | None = None,
         startup_timeout: float = 60.0,
         extra_args: Sequence[str] = (),
@@ -294,12 +305,15 @@ def seeded_sqlite_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     return url
 
 
-def _compute_all(url: str) -> None:
-    """Compute every talent once, as the worker or `cache warm` would, so the roster has its figures."""
+def _compute_all(url: str, env: Mapping[str, str] | None = None) -> None:
+    """Compute every talent once, as the worker or `cache warm` would, so the roster has its figures.
+
+    `env` adds settings (e.g. REDIS_URL and INTEL_CACHE_PREFIX, so a server sharing them starts warm).
+    """
     from intel.config import get_settings
     from intel.runtime import build_runtime, close
 
-    rt = build_runtime(get_settings({"DATABASE_URL": url}))
+    rt = build_runtime(get_settings({"DATABASE_URL": url, **(env or {})}))
     with rt.sessions() as session:
         ids = [t for (t,) in session.execute(select(Talent.id))]
     for talent_id in ids:
@@ -356,12 +370,114 @@ def app_server(seeded_sqlite_url: str, tmp_path_factory: pytest.TempPathFactory)
     """Base URL of one Streamlit server for the session: seeded SQLite database, embedded cache."""
     log_path = tmp_path_factory.mktemp("streamlit") / "app_server.log"
     env: dict[str, str | None] = {
-        "DATABASE_URL": seeded_sqlite_url,
+        # Demo mode: the read-only demo viewer needs no sign-in (sign-in has its own browser test).
+        "INTEL_DEMO": "1",
+        "INTEL_DEMO_DATABASE_URL": seeded_sqlite_url,
         "REDIS_URL": None,  # embedded in-process store
-        "INTEL_DEMO": "0",
     }
     with StreamlitServer(log_path, env=env) as server:
         yield server.url
+
+
+@dataclass(frozen=True)
+class DemoDatabase:
+    """A PostgreSQL database holding the demo roster: its URL and the demo talents' ids by name."""
+
+    url: str
+    talent_ids: dict[str, int]
+
+    def engine(self) -> Engine:
+        """A new engine on the database (dispose it after use)."""
+        return make_engine(self.url)
+
+
+@pytest.fixture(scope="session")
+def pg_demo_database() -> Iterator[DemoDatabase]:
+    """A dedicated, migrated PostgreSQL database with `intel.demo.load_demo(seed=7)`; dropped at teardown.
+
+    Dedicated rather than `postgres_url`, whose tables other tests truncate. Browser tests that add
+    rows must remove them again (the roster test counts the 14 demo talents).
+    """
+    from intel.demo import load_demo
+
+    admin_url = make_url(POSTGRES_ADMIN_URL)
+    require(port_open(admin_url.host or "127.0.0.1", admin_url.port or 5432), "PostgreSQL")
+    name = f"intel_browser_{uuid.uuid4().hex[:10]}"
+    admin = make_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        url = admin_url.set(database=name).render_as_string(hide_password=False)
+        engine = make_engine(url)
+        try:
+            upgrade(engine)
+            load_demo(engine, seed=7)
+            with engine.connect() as conn:
+                ids = {n: i for i, n in conn.execute(select(Talent.id, Talent.name).where(Talent.is_demo))}
+        finally:
+            engine.dispose()
+        yield DemoDatabase(url, ids)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def pg_demo_server(
+    pg_demo_database: DemoDatabase, redis_url: str, browser: Browser, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[StreamlitServer]:
+    """A StreamlitServer on the demo PostgreSQL database and the real Redis, under a unique key prefix.
+
+    It runs in demo mode (INTEL_DEMO=1, the database as INTEL_DEMO_DATABASE_URL; DATABASE_URL is set
+    to the same one): the read-only demo viewer needs no sign-in and may refresh and compare.
+
+    Every demo talent is computed once beforehand (into that Redis, under that prefix), as `cache warm`
+    would, so the roster shows its figures and talent pages start from the shared cache. The prefix's
+    keys are deleted at teardown.
+
+    Before it is handed out, one browser visit opens the app's root: until some session has run
+    app.py (and so `st.navigation`), Streamlit treats the `pages/` folder as a legacy multipage app
+    and serves a deep link straight from `pages/<name>.py`, without app.py. That bug has its own test
+    (test_a_deep_link_as_the_first_visit_after_a_start_uses_the_apps_navigation); the other tests
+    must not depend on which of them runs first.
+    """
+    import redis
+
+    prefix = f"test:browser:{uuid.uuid4().hex[:8]}:"
+    settings: dict[str, str] = {
+        # Demo mode: the demo viewer needs no sign-in (sign-in has its own browser test).
+        "INTEL_DEMO": "1",
+        "INTEL_DEMO_DATABASE_URL": pg_demo_database.url,
+        "DATABASE_URL": pg_demo_database.url,
+        "REDIS_URL": redis_url,
+        "INTEL_CACHE_PREFIX": prefix,  # demo mode appends "demo:"
+        "INTEL_REFRESH_INTERVAL": "3600",
+    }
+    env: dict[str, str | None] = {**settings, "INTEL_REFRESH_ROLE_INTERVALS": None}
+    try:
+        _compute_all(pg_demo_database.url, settings)  # the same settings, so the same cache keys
+        log_path = tmp_path_factory.mktemp("streamlit") / "pg_demo_server.log"
+        with StreamlitServer(log_path, env=env) as server:
+            _visit_root(browser, server.url)
+            yield server
+    finally:
+        client = redis.Redis.from_url(redis_url)
+        keys = list(client.scan_iter(f"{prefix}*", count=1000))
+        if keys:
+            client.delete(*keys)
+        client.close()
+
+
+def _visit_root(browser: Browser, base_url: str) -> None:
+    context = browser.new_context(viewport=VIEWPORT)
+    try:
+        page = context.new_page()
+        page.set_default_timeout(60_000)  # the very first run imports pandas, plotly, the intel package
+        open_app(page, base_url)
+        expect(page.get_by_test_id("stSidebarNav").get_by_role("link", name="Roster")).to_be_visible()
+    finally:
+        context.close()
 
 
 # --------------------------------------------------------------------------------------------------
@@ -387,7 +503,12 @@ def wait_for_app(page: Page, timeout_ms: float = DEFAULT_TIMEOUT_MS) -> None:
 
 
 def open_app(page: Page, base_url: str, path: str = "") -> None:
-    """Go to `base_url/path` (e.g. `roster`) and wait until the app is idle."""
+    """Go to `base_url/path` (e.g. `talent?talent=3`) and wait until the app is idle.
+
+    The default page (Roster) lives at the root: `/roster` is not a page URL, and Streamlit answers
+    it with a "Page not found" dialog that, in headless Chromium, stays invisible yet covers the page
+    and swallows every click.
+    """
     page.goto(f"{base_url.rstrip('/')}/{path.lstrip('/')}")
     wait_for_app(page)
 
@@ -395,6 +516,48 @@ def open_app(page: Page, base_url: str, path: str = "") -> None:
 def assert_no_exception(page: Page) -> None:
     """Fail when the app shows an uncaught-exception box (`stException`)."""
     expect(page.get_by_test_id("stException")).to_have_count(0)
+
+
+def full_page_screenshot(page: Page, name: str) -> Path:
+    """A screenshot of the whole app at `screenshots/<name>`; returns its path.
+
+    The app scrolls inside `stMain`, not the document, so `full_page=True` alone captures only the
+    viewport: the viewport is made as tall as the content for the shot, then restored.
+    """
+    target = screenshot_path(name)
+    viewport = page.viewport_size or VIEWPORT
+    height = int(page.get_by_test_id("stMain").evaluate("(main) => main.scrollHeight"))
+    page.set_viewport_size({"width": viewport["width"], "height": max(viewport["height"], height)})
+    try:
+        page.evaluate("() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))")
+        page.screenshot(path=str(target), full_page=True)
+    finally:
+        page.set_viewport_size(viewport)
+    return target
+
+
+def wait_for_charts(page: Page, minimum: int, timeout_ms: float = DEFAULT_TIMEOUT_MS) -> Locator:
+    """Wait until at least `minimum` `stPlotlyChart`s hold a drawn figure; assert every chart is drawn.
+
+    Plotly is loaded lazily by the frontend, so charts appear a moment after the script run ends.
+    "Drawn" is perf.CHART_DRAWN_JS: plotted, an `svg.main-svg` of real size, and drawn marks.
+    Returns the locator of all charts.
+    """
+    page.wait_for_function(
+        f"""(n) => Array.from(document.querySelectorAll('[data-testid="stPlotlyChart"]'))
+                    .filter({CHART_DRAWN_JS}).length >= n""",
+        arg=minimum,
+        timeout=timeout_ms,
+    )
+    charts = page.get_by_test_id("stPlotlyChart")
+    drawn = charts.evaluate_all(f"(els) => els.map({CHART_DRAWN_JS})")
+    assert len(drawn) >= minimum and all(drawn), f"charts drawn: {drawn}"
+    return charts
+
+
+def toast(page: Page, text: str | re.Pattern[str]) -> Locator:
+    """The toast(s) (`stToast`) showing `text`; toasts stack, so always filter."""
+    return page.get_by_test_id("stToast").filter(has_text=text)
 
 
 # How to read an `st.dataframe` in a real browser. The grid (glide-data-grid) paints cells on a
@@ -433,3 +596,28 @@ def dataframe_rows(dataframe: Locator) -> list[list[str]]:
     rows = dataframe.locator(f"{_GRID} tbody tr[role=row]")
     expect(rows.first).to_be_attached()
     return [[t.strip() for t in row.locator("td[role=gridcell]").all_text_contents()] for row in rows.all()]
+
+
+def dataframe_row_count(dataframe: Locator) -> int:
+    """How many data rows an `st.dataframe` holds, in view or not (`aria-rowcount` counts the header too)."""
+    grid = dataframe.locator(_GRID)
+    expect(grid).to_be_attached()
+    return int(grid.get_attribute("aria-rowcount") or 0) - 1
+
+
+# Streamlit's grid geometry: a 35 px header, 35 px rows, and with `on_select` a first column of row
+# selection checkboxes about 35 px wide (painted on the canvas, so only a mouse click at the right
+# spot reaches them).
+_GRID_HEADER_PX, _GRID_ROW_PX, _GRID_MARKER_X_PX = 35, 35, 18
+
+
+def click_row_checkbox(dataframe: Locator, row: int) -> None:
+    """Click the selection checkbox of data row `row` (0-based, in view) of an `st.dataframe`."""
+    canvas = dataframe.get_by_test_id("data-grid-canvas")
+    expect(canvas).to_be_visible()
+    expect(dataframe.locator(_GRID)).to_be_attached()  # the grid has laid out its rows
+    box = canvas.bounding_box()
+    assert box is not None
+    y = _GRID_HEADER_PX + row * _GRID_ROW_PX + _GRID_ROW_PX // 2
+    assert y < box["height"], f"row {row} is not in view"
+    canvas.page.mouse.click(box["x"] + _GRID_MARKER_X_PX, box["y"] + y)

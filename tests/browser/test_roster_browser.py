@@ -37,4 +37,4 @@ def test_roster_shows_every_talent_of_the_database(page: Page, app_server: str) 
     expect(page.get_by_test_id("stMain").get_by_test_id("stCaptionContainer").first).to_contain_text("3 of 3 talents")
     assert_no_exception(page)
 
-    page.screenshot(path=str(screenshot_path("roster.png")), full_page=True)
+    page.screenshot(path=str(screenshot_path("roster_seeded.png")), full_page=True)

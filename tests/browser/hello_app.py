@@ -1,0 +1,10 @@
+"""The smallest Streamlit page with one Plotly chart: the baseline for the first-chart timing.
+
+Served with `StreamlitServer(log_path, app="tests/browser/hello_app.py")`; no database, no cache.
+"""
+
+import plotly.graph_objects as go
+import streamlit as st
+
+st.title("Hello", anchor=False)
+st.plotly_chart(go.Figure(go.Scatter(x=[1, 2, 3, 4], y=[1, 3, 2, 4], mode="lines+markers")), key="hello_chart")
