@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, insert
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -53,3 +53,20 @@ def analyze(engine: Engine) -> None:
     """Refresh planner statistics after a bulk load (servers may run with autovacuum off)."""
     with engine.begin() as conn:
         conn.exec_driver_sql("ANALYZE")
+
+
+BULK_CHUNK = 5000
+
+
+def bulk_insert(conn: Connection, model: type[Any], rows: list[dict[str, Any]], *, returning: bool = False,
+                chunk: int = BULK_CHUNK) -> list[int]:
+    """Insert rows in chunks (executemany); with `returning`, the new ids in row order."""
+    stmt = insert(model)
+    if returning:
+        stmt = stmt.returning(model.id, sort_by_parameter_order=True)
+    ids: list[int] = []
+    for start in range(0, len(rows), chunk):
+        result = conn.execute(stmt, rows[start : start + chunk])
+        if returning:
+            ids.extend(result.scalars().all())
+    return ids

@@ -25,10 +25,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Engine, delete, insert, select
+from sqlalchemy import Connection, Engine, delete, select
 
 from intel import demo_text as text
 from intel.annotate import annotate
+from intel.db import bulk_insert
 from intel.models import Comment, FollowerSnapshot, SocialPost, SocialProfile, Talent
 
 log = logging.getLogger(__name__)
@@ -39,7 +40,6 @@ DEFAULT_SEED = 7
 HISTORY_DAYS = 365  # daily snapshots for the 365 days ending `today`
 SYNC_TIME = time(0, 30)  # the nightly sync; all posts and comments are older than today's sync
 HOSTILE_DAYS = 7  # the controversy window before today's sync
-CHUNK = 5_000  # rows per bulk insert call
 
 # Followers today on the primary platform, by tier (the curve is scaled to end there).
 TIER_FOLLOWERS: dict[str, tuple[int, int]] = {
@@ -380,28 +380,15 @@ def _delete_demo(conn: Connection) -> None:
 
 def _write(conn: Connection, roster: _Roster) -> tuple[int, ...]:
     """Insert parents with RETURNING to link children; returns the talent ids in roster order."""
-    talent_ids = _insert(conn, Talent, roster.talents, returning=True)
+    talent_ids = bulk_insert(conn, Talent, roster.talents, returning=True)
     profiles = _linked(roster.profiles, "talent_id", talent_ids)
-    profile_ids = _insert(conn, SocialProfile, profiles, returning=True)
-    _insert(conn, FollowerSnapshot, _linked(roster.snapshots, "profile_id", profile_ids))
-    post_ids = _insert(conn, SocialPost, _linked(roster.posts, "profile_id", profile_ids), returning=True)
-    _insert(conn, Comment, _linked(roster.comments, "post_id", post_ids))
+    profile_ids = bulk_insert(conn, SocialProfile, profiles, returning=True)
+    bulk_insert(conn, FollowerSnapshot, _linked(roster.snapshots, "profile_id", profile_ids))
+    post_ids = bulk_insert(conn, SocialPost, _linked(roster.posts, "profile_id", profile_ids), returning=True)
+    bulk_insert(conn, Comment, _linked(roster.comments, "post_id", post_ids))
     return tuple(talent_ids)
 
 
 def _linked(children: list[tuple[int, Row]], key: str, parent_ids: Sequence[int]) -> list[Row]:
     """Child rows with the foreign key set from their parent's generated id."""
     return [{**row, key: parent_ids[index]} for index, row in children]
-
-
-def _insert(conn: Connection, model: type[Any], rows: list[Row], *, returning: bool = False) -> list[int]:
-    """Bulk insert in chunks; with `returning`, the new ids in row order."""
-    stmt = insert(model)
-    if returning:
-        stmt = stmt.returning(model.id, sort_by_parameter_order=True)
-    ids: list[int] = []
-    for start in range(0, len(rows), CHUNK):
-        result = conn.execute(stmt, rows[start : start + CHUNK])
-        if returning:
-            ids.extend(result.scalars().all())
-    return ids

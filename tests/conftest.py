@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from intel.db import make_engine
 from intel.migrate import upgrade
+from tests.factories import empty_tables
 from tests.services import POSTGRES_ADMIN_URL, port_open, require
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
@@ -71,7 +72,7 @@ def session_engine(database_url: str) -> Iterator[Engine]:
 def engine(session_engine: Engine) -> Iterator[Engine]:
     """An engine whose tables are emptied after the test, for tests that commit for real."""
     yield session_engine
-    _truncate(session_engine)
+    empty_tables(session_engine)
 
 
 @pytest.fixture
@@ -87,16 +88,7 @@ def session(session_engine: Engine) -> Iterator[Session]:
             outer.rollback()
 
 
-def _truncate(engine: Engine) -> None:
-    from intel.models import Base
-
-    tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
-    with engine.begin() as conn:
-        if engine.dialect.name == "postgresql":
-            conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
-        else:
-            for name in tables:
-                conn.execute(text(f"DELETE FROM {name}"))
+_truncate = empty_tables  # older name, still imported by some tests
 
 
 @pytest.fixture(scope="session")
@@ -188,3 +180,14 @@ def app_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, demo_template: Path)
     yield engine
     engine.dispose()
     runtime.configure(get_settings({}))
+
+
+@pytest.fixture(params=["redis", "embedded"])
+def live(request: pytest.FixtureRequest, engine: Engine, database_url: str, make_runtime, installed_runtime):
+    """The process runtime on the test database, with real Redis (unique prefix) or the embedded store."""
+    if request.param == "redis":
+        rt = make_runtime(database_url, request.getfixturevalue("redis_url"),
+                          cache_prefix=request.getfixturevalue("key_prefix"))
+    else:
+        rt = make_runtime(database_url)
+    return installed_runtime(rt)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import itertools
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 
 from intel.db import transaction
-from intel.models import Comment, FollowerSnapshot, SocialPost, SocialProfile, Talent
+from intel.models import Base, Comment, FollowerSnapshot, SocialPost, SocialProfile, Talent
 
 _ids = itertools.count(1)
 
@@ -41,3 +41,14 @@ def make_talent(engine: Engine, *, name: str | None = None, posts: int = 6, comm
                               created_at=when + timedelta(minutes=c + 1), sentiment_score=0.8,
                               sentiment_label="positive", sentiment_engine="test"))
         return talent.id
+
+
+def empty_tables(engine: Engine) -> None:
+    """Empty every table (identities restarted on PostgreSQL)."""
+    tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        else:
+            for name in tables:
+                conn.execute(text(f"DELETE FROM {name}"))

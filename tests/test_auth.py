@@ -17,17 +17,6 @@ from tests.factories import make_talent
 PASSWORD = "correct horse battery staple"
 
 
-@pytest.fixture(params=["redis", "embedded"])
-def live(request, engine, database_url, make_runtime, installed_runtime):
-    """The process runtime on the test database; lockout counters in real Redis or the embedded store."""
-    if request.param == "redis":
-        rt = make_runtime(database_url, request.getfixturevalue("redis_url"),
-                          cache_prefix=request.getfixturevalue("key_prefix"))
-    else:
-        rt = make_runtime(database_url)
-    return installed_runtime(rt)
-
-
 def account(role="agent", email=None):
     email = email or f"{role}@agency.test"
     auth.create_user(email, role.title(), role, PASSWORD, actor="test")

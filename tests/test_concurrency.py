@@ -34,11 +34,11 @@ def shared_env(postgres_url, redis_url, key_prefix):
 @pytest.fixture
 def pg_engine(postgres_url):
     from intel.db import make_engine
-    from tests.conftest import _truncate
+    from tests.factories import empty_tables
 
     engine = make_engine(postgres_url)
     yield engine
-    _truncate(engine)
+    empty_tables(engine)
     engine.dispose()
 
 

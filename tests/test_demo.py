@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, func, insert, select, text
+from sqlalchemy import Engine, func, insert, select
 
 import intel.demo as demo_module
 from intel.demo import DEFAULT_SEED, DemoSummary, load_demo
@@ -23,7 +23,6 @@ from intel.models import (
     PLATFORMS,
     SENTIMENT_LABELS,
     TIERS,
-    Base,
     Comment,
     FollowerSnapshot,
     SocialPost,
@@ -31,6 +30,7 @@ from intel.models import (
     Talent,
 )
 from intel.sentiment import engine_version
+from tests.factories import empty_tables
 
 TODAY = date(2025, 6, 30)
 SYNC = datetime.combine(TODAY, time(0, 30), UTC)  # today's nightly sync: all posts and comments are older
@@ -67,16 +67,6 @@ def _dump(engine: Engine) -> Rows:
         return {name: [dict(row._mapping) for row in conn.execute(q)] for name, q in queries.items()}
 
 
-def _empty(engine: Engine) -> None:
-    """Empty every table (as the engine fixture does after each test)."""
-    names = [table.name for table in reversed(Base.metadata.sorted_tables)]
-    with engine.begin() as conn:
-        if engine.dialect.name == "postgresql":
-            conn.execute(text(f"TRUNCATE {', '.join(names)} RESTART IDENTITY CASCADE"))
-        else:
-            for name in names:
-                conn.execute(text(f"DELETE FROM {name}"))
-
 
 def _counts(engine: Engine) -> dict[str, int]:
     models = (Talent, SocialProfile, FollowerSnapshot, SocialPost, Comment)
@@ -109,7 +99,7 @@ def demo(session_engine: Engine) -> Iterator[Loaded]:
             ids = list(conn.scalars(select(Talent.id).where(Talent.is_demo.is_(True)).order_by(Talent.id)))
         loaded = Loaded(summary, _dump(session_engine), ids)
     finally:
-        _empty(session_engine)
+        empty_tables(session_engine)
     yield loaded
 
 
@@ -165,14 +155,14 @@ def test_a_load_that_fails_midway_leaves_the_previous_roster_untouched(
 ) -> None:
     load_demo(engine, today=TODAY)
     before = _dump(engine)
-    original = demo_module._insert
+    original = demo_module.bulk_insert
 
     def failing_insert(conn: Any, model: Any, rows: Any, **kwargs: Any) -> list[int]:
         if model is Comment:
             raise RuntimeError("disk full")
         return original(conn, model, rows, **kwargs)
 
-    monkeypatch.setattr(demo_module, "_insert", failing_insert)
+    monkeypatch.setattr(demo_module, "bulk_insert", failing_insert)
     with pytest.raises(RuntimeError, match="disk full"):
         load_demo(engine, seed=DEFAULT_SEED + 1, today=TODAY)
     assert _dump(engine) == before

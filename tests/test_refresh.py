@@ -10,17 +10,6 @@ from intel.models import AdminActivity
 from tests.factories import make_talent
 
 
-@pytest.fixture(params=["redis", "embedded"])
-def live(request, engine, database_url, make_runtime, installed_runtime):
-    """The process runtime on the test database, with real Redis or the embedded store."""
-    if request.param == "redis":
-        rt = make_runtime(database_url, request.getfixturevalue("redis_url"),
-                          cache_prefix=request.getfixturevalue("key_prefix"))
-    else:
-        rt = make_runtime(database_url)
-    return installed_runtime(rt)
-
-
 def audit_rows(engine):
     with engine.connect() as conn:
         return conn.execute(select(AdminActivity).order_by(AdminActivity.id)).all()
