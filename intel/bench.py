@@ -1,9 +1,11 @@
-"""`python -m intel bench`: measure compute, cache hits, stampede, refresh race and Redis faults for real.
+"""`python -m intel bench`: measure compute, cache hits, stampede, refresh race, Redis faults, the 1,000-talent
+roster, the warm talent page, import throughput and a simulated day's hit rate, for real.
 
 Runs against a dedicated PostgreSQL database (`intel_bench`, created and migrated when missing) and the
 real Redis, under a key prefix unique to the run that is deleted at the end. Prints a Markdown table;
 `--json FILE` writes every figure. A service that cannot be reached is named in one line and its
-rows are reported as "not measured".
+rows are reported as "not measured" (as is the import when `intel.ingest` cannot run it).
+`--only KEY,…` measures some rows only (keys: the ROWS below).
 """
 
 from __future__ import annotations
@@ -11,12 +13,9 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import multiprocessing
 import os
 import platform
-import queue
 import statistics
-import threading
 import time
 import uuid
 from collections import Counter
@@ -30,6 +29,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from intel import bench_seed as env
+from intel import bench_sim as sim
 from intel.compute import compute_for_talent
 from intel.config import Settings, get_settings
 from intel.db import session_factory
@@ -42,13 +42,12 @@ log = logging.getLogger(__name__)
 
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
 COLD_N = {"small": 20, "medium": 30, "large": 30}
-NAIVE_N, HIT_N, FAULT_CALLS = 3, 500, 50
+NAIVE_N, HIT_N, FAULT_CALLS, ROSTER_N, PAGE_N = 3, 500, 50, 10, 10
 STAMPEDE_PROCS, STAMPEDE_THREADS = 4, 5
 REFRESH_PROCS, REFRESH_CALLS = 4, 50
-WORKER_TIMEOUT_S = 180
-ACTOR = "bench@intel.local"
 NOT_MEASURED = "not measured"
-QUIET_LOGGERS = ("intel.provider", "intel.runtime", "intel.service", "intel.summary")
+QUIET_LOGGERS = ("intel.provider", "intel.runtime", "intel.service", "intel.summary", "intel.ingest",
+                 "intel.ingest_write", "intel.audit")
 # key -> (label, goal text, goal on p95 in ms or None)
 ROWS: dict[str, tuple[str, str, float | None]] = {
     "cold_compute": ("cold compute (PostgreSQL)", "p95 ≤ 150", 150.0),
@@ -59,7 +58,13 @@ ROWS: dict[str, tuple[str, str, float | None]] = {
     "refresh_race": ("refresh race: 50 calls, 4 proc", "1 refreshed", None),
     "redis_refused": ("Redis refused: added ms per call", "p95 ≤ 100", 100.0),
     "redis_hung": ("Redis hung: added ms per call", "p95 ≤ 100", 100.0),
+    "roster_1000": ("roster with 1,000 talents (service.roster, manager)", "p95 ≤ 1000", 1000.0),
+    "talent_page": ("warm talent page (AppTest run of app.py, ?talent=)", "p95 ≤ 300", 300.0),
+    "import": ("import comments: rows/s and peak RSS (n = rows)", "≥ 5,000 rows/s, RSS < 500 MB", None),
+    "day_no_worker": (f"simulated day, {sim.DAY_TALENTS} talents, no worker: hit rate (n = views)", "—", None),
+    "day_worker": (f"simulated day, {sim.DAY_TALENTS} talents, with worker: hit rate (n = views)", "> 99 % hits", None),
 }
+IMPORT_GOAL_ROWS_S, IMPORT_GOAL_RSS_MB, DAY_GOAL_PCT = 5_000, 500, 99.0
 
 
 def add_parser(groups: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -70,6 +75,7 @@ def add_parser(groups: argparse._SubParsersAction) -> None:  # type: ignore[type
     parser.add_argument("--json", metavar="FILE", default=None, help="also write every figure as JSON")
     parser.add_argument("--database-url", default=None, help=f"database (default {env.DEFAULT_DATABASE_URL})")
     parser.add_argument("--redis-url", default=None, help=f"Redis (default {DEFAULT_REDIS_URL})")
+    parser.add_argument("--only", default=None, metavar="KEY,…", help=f"measure only these rows ({', '.join(ROWS)})")
     parser.set_defaults(handler=run_cli)
 
 
@@ -77,7 +83,8 @@ def run_cli(args: argparse.Namespace) -> int:
     """Run the bench, print the table, optionally write JSON; 0."""
     for noisy in QUIET_LOGGERS:  # one line per request otherwise; the bench logs its own progress
         logging.getLogger(noisy).setLevel(logging.WARNING)
-    report = run_bench(scale=args.scale, database_url=args.database_url, redis_url=args.redis_url)
+    only = None if not args.only else [k.strip() for k in args.only.split(",") if k.strip()]
+    report = run_bench(scale=args.scale, database_url=args.database_url, redis_url=args.redis_url, only=only)
     print(render(report))
     if args.json:
         with open(args.json, "w", encoding="utf-8") as handle:
@@ -86,17 +93,21 @@ def run_cli(args: argparse.Namespace) -> int:
     return 0
 
 
-def run_bench(*, scale: str = "small", database_url: str | None = None, redis_url: str | None = None) -> dict:
-    """Seed (or reuse) the scale's talent, run every measurement, and return all figures as a dict."""
+def run_bench(*, scale: str = "small", database_url: str | None = None, redis_url: str | None = None,
+              only: list[str] | None = None) -> dict:
+    """Seed (or reuse) the scale's talent, run every measurement (or `only` these rows), return all figures."""
     if scale not in env.SIZES:
         raise ValueError(f"scale must be one of {', '.join(env.SIZES)}, got {scale!r}")
+    unknown = sorted(set(only or ()) - set(ROWS))
+    if unknown:
+        raise ValueError(f"unknown rows {', '.join(unknown)}; choose from {', '.join(ROWS)}")
     db_url, redis_url = database_url or env.DEFAULT_DATABASE_URL, redis_url or DEFAULT_REDIS_URL
     report: dict[str, Any] = {
         "scale": scale, "database": make_url(db_url).render_as_string(hide_password=True), "redis": redis_url,
         "machine": {"python": platform.python_version(), "nproc": _nproc(), "postgresql": None, "redis": None,
                     "loadavg_1m_at_start": round(os.getloadavg()[0], 2)},
         "seed": None, "measurements": {key: _row(key, []) for key in ROWS}, "ratios": {}, "counts": {},
-        "notes": [],
+        "notes": [], "only": only,
     }
     pg_problem, redis_down = env.database_reachable(db_url), env.redis_problem(redis_url)
     if redis_down:
@@ -119,44 +130,64 @@ def run_bench(*, scale: str = "small", database_url: str | None = None, redis_ur
 
 
 def _measure_all(report: dict[str, Any], engine: Engine, db_url: str, redis_url: str | None, prefix: str) -> None:
-    scale = report["scale"]
+    scale, rows, only = report["scale"], report["measurements"], report["only"]
+
+    def want(*keys: str) -> bool:
+        return only is None or any(k in only for k in keys)
+
+    def measure(key: str, fn: Callable[[], dict[str, Any]], **guard: Any) -> None:
+        if want(key):
+            rows[key] = _guarded(report, key, fn, **guard)
+
     log.info("bench: seeding or reusing the %s talent", scale)
     seeded = env.seed_talent(engine, scale)
-    talent, rows = seeded.talent_id, report["measurements"]
+    talent = seeded.talent_id
     report["seed"] = {"talent_id": talent, "posts": seeded.size.posts, "comments": seeded.size.comments,
                       "snapshots": seeded.size.snapshots, "reused": seeded.reused, "seconds": round(seeded.seconds, 2)}
     sessions = session_factory(engine)
     now = seeded.anchor + timedelta(hours=1)
-    log.info("bench: compute (cold, then naive baseline)")
-    rows["cold_compute"] = _row("cold_compute", _timed(lambda: _cold(sessions, talent, now), COLD_N[scale], 3))
-    rows["naive_baseline"] = _row("naive_baseline", _timed(lambda: _naive(sessions, talent, now), NAIVE_N, 0))
+    log.info("bench: compute (cold, then naive baseline), cache hits, stampede and refresh race")
+    measure("cold_compute", lambda: _row("cold_compute", _timed(lambda: _cold(sessions, talent, now),
+                                                                COLD_N[scale], 3)))
+    measure("naive_baseline", lambda: _row("naive_baseline", _timed(lambda: _naive(sessions, talent, now),
+                                                                    NAIVE_N, 0)))
     local = _settings(db_url, None, prefix)
-    log.info("bench: cache hits, stampede and refresh race")
-    rows["embedded_hit"] = _row("embedded_hit", _hits(local, talent))
+    measure("embedded_hit", lambda: _row("embedded_hit", _hits(local, talent)))
     if redis_url:
         shared = _settings(db_url, redis_url, prefix)
-        rows["redis_hit"] = _row("redis_hit", _hits(shared, talent))
-        rows["stampede"] = _guarded(report, "stampede", lambda: _stampede(
-            report, shared.replace(cache_prefix=prefix + "stampede:"), talent))
-        rows["refresh_race"] = _guarded(report, "refresh_race", lambda: _refresh_race(
-            report, shared.replace(cache_prefix=prefix + "refresh:"), talent))
-    log.info("bench: Redis refused and hung")
-    reference = _reference(local, talent)
-    rows["redis_refused"] = _fault("redis_refused", local.replace(redis_url=f"redis://127.0.0.1:{env.free_port()}/0"),
-                                   talent, reference)
-    with env.HungRedis() as hung:
-        rows["redis_hung"] = _fault("redis_hung", local.replace(redis_url=hung.url), talent, reference)
+        measure("redis_hit", lambda: _row("redis_hit", _hits(shared, talent)))
+        measure("stampede", lambda: _stampede(report, shared.replace(cache_prefix=prefix + "stampede:"), talent))
+        measure("refresh_race", lambda: _refresh_race(report, shared.replace(cache_prefix=prefix + "refresh:"), talent))
+    if want("redis_refused", "redis_hung"):
+        log.info("bench: Redis refused and hung")
+        reference = _reference(local, talent)
+        refused = local.replace(redis_url=f"redis://127.0.0.1:{env.free_port()}/0")
+        rows["redis_refused"] = _fault("redis_refused", refused, talent, reference)
+        with env.HungRedis() as hung:
+            rows["redis_hung"] = _fault("redis_hung", local.replace(redis_url=hung.url), talent, reference)
+    if want("roster_1000", "talent_page"):
+        log.info("bench: the %d-talent roster and the warm talent page", sim.ROSTER_TALENTS)
+        roster_ids, reused = env.seed_small_talents(engine, "Bench roster", sim.ROSTER_TALENTS)
+        report["seed"]["roster"] = {"talents": len(roster_ids), "reused": reused}
+        measure("roster_1000", lambda: _row("roster_1000", *sim.roster_samples(db_url, ROSTER_N)))
+        measure("talent_page", lambda: _row("talent_page", *sim.page_samples(db_url, redis_url, prefix, talent,
+                                                                             PAGE_N)))
+    log.info("bench: import, then a simulated day on %d talents without and with the worker", sim.DAY_TALENTS)
+    measure("import", lambda: _import(engine, scale), errors=(Exception,), result=NOT_MEASURED)
+    if want("day_no_worker", "day_worker"):
+        _day(report, engine, db_url)
     report["ratios"] = _ratios(rows)
 
 
-def _guarded(report: dict[str, Any], key: str, measure: Callable[[], dict[str, Any]]) -> dict[str, Any]:
-    """A cross-process measurement; a worker failure becomes a FAIL row and a note, not a crash."""
+def _guarded(report: dict[str, Any], key: str, measure: Callable[[], dict[str, Any]],
+             errors: tuple[type[Exception], ...] = (RuntimeError,), result: str = "FAIL (error)") -> dict[str, Any]:
+    """A measurement whose failure becomes a row (`result`) and a note, not a crash of the whole bench."""
     try:
         return measure()
-    except RuntimeError as exc:
+    except errors as exc:
         log.exception("bench %s failed", key)
-        report["notes"].append(f"{ROWS[key][0]} failed: {exc}")
-        return _row(key, [], result="FAIL (error)")
+        report["notes"].append(f"{ROWS[key][0]} failed: {str(exc).strip().splitlines()[0] if str(exc) else exc!r}")
+        return _row(key, [], result=result)
 
 
 def _settings(db_url: str, redis_url: str | None, prefix: str) -> Settings:
@@ -177,7 +208,8 @@ def _timed(fn: Callable[[], object], n: int, warmup: int) -> list[float]:
     return samples
 
 
-def _row(key: str, samples: list[float], *, result: str | None = None, **extra: Any) -> dict[str, Any]:
+def _row(key: str, samples: list[float], details: dict[str, Any] | None = None, *, result: str | None = None,
+         **extra: Any) -> dict[str, Any]:
     """One table row: n, p50, p95, max and the verdict against the row's goal."""
     label, goal, limit = ROWS[key]
     p95 = percentile(samples, 95)
@@ -185,7 +217,8 @@ def _row(key: str, samples: list[float], *, result: str | None = None, **extra: 
         passed = p95 is not None and limit is not None and p95 <= limit
         result = NOT_MEASURED if not samples else "info" if limit is None else "PASS" if passed else "FAIL"
     return {"label": label, "n": len(samples), "p50_ms": _r(percentile(samples, 50)), "p95_ms": _r(p95),
-            "max_ms": _r(max(samples) if samples else None), "goal": goal, "result": result, **extra}
+            "max_ms": _r(max(samples) if samples else None), "goal": goal, "result": result, **(details or {}),
+            **extra}
 
 
 def _r(value: float | None, digits: int = 3) -> float | None:
@@ -266,7 +299,7 @@ def _fault(key: str, settings: Settings, talent_id: int, reference: list[float])
 # --- across processes -----------------------------------------------------------------------------------------
 
 def _stampede(report: dict[str, Any], settings: Settings, talent_id: int) -> dict[str, Any]:
-    results = _in_processes("stampede", settings, talent_id, [STAMPEDE_THREADS] * STAMPEDE_PROCS)
+    results = sim.in_processes("stampede", settings, talent_id, [STAMPEDE_THREADS] * STAMPEDE_PROCS)
     calls = [c for r in results for c in r["calls"]]
     with redis.Redis.from_url(settings.redis_url or "") as client:
         shared = int(client.get(f"{settings.cache_prefix}social_intel:stats:computed") or 0)  # type: ignore[arg-type]
@@ -280,7 +313,7 @@ def _stampede(report: dict[str, Any], settings: Settings, talent_id: int) -> dic
 
 def _refresh_race(report: dict[str, Any], settings: Settings, talent_id: int) -> dict[str, Any]:
     per_process = [REFRESH_CALLS // REFRESH_PROCS + (i < REFRESH_CALLS % REFRESH_PROCS) for i in range(REFRESH_PROCS)]
-    calls = [c for r in _in_processes("refresh", settings, talent_id, per_process) for c in r["calls"]]
+    calls = [c for r in sim.in_processes("refresh", settings, talent_id, per_process) for c in r["calls"]]
     outcomes = dict(Counter(c[0] for c in calls))
     limited = [c[1] for c in calls if c[0] == "rate_limited"]
     refreshed = [c[1] for c in calls if c[0] == "refreshed"]
@@ -292,72 +325,29 @@ def _refresh_race(report: dict[str, Any], settings: Settings, talent_id: int) ->
                 refreshed=outcomes.get("refreshed", 0))
 
 
-def _in_processes(kind: str, settings: Settings, talent_id: int, threads: list[int]) -> list[dict[str, Any]]:
-    """Run `kind` in spawned processes released together at one Barrier; each process's result."""
-    ctx = multiprocessing.get_context("spawn")
-    barrier, results = ctx.Barrier(len(threads)), ctx.Queue()
-    env = {"DATABASE_URL": settings.database_url, "REDIS_URL": settings.redis_url or ""}
-    procs = [ctx.Process(target=_worker, args=(kind, env, settings.cache_prefix, talent_id, n, barrier, results))
-             for n in threads]
-    for proc in procs:
-        proc.start()
-    try:
-        collected = [results.get(timeout=WORKER_TIMEOUT_S) for _ in procs]
-    except queue.Empty:
-        raise RuntimeError(f"{kind} workers did not report within {WORKER_TIMEOUT_S}s") from None
-    finally:
-        for proc in procs:
-            proc.join(timeout=10)
-            if proc.is_alive():
-                proc.kill()
-    errors = [r["error"] for r in collected if "error" in r]
-    if errors:
-        raise RuntimeError(f"{kind} worker failed: {errors[0]}")
-    return collected
+# --- roster, page, import and the simulated day (intel.bench_sim) ----------------------------------------------
+
+def _import(engine: Engine, scale: str) -> dict[str, Any]:
+    figures = sim.import_figures(engine, scale)
+    rate, rss = figures["rows_per_s"], figures["peak_rss_mb"]
+    ok = rate >= IMPORT_GOAL_ROWS_S and rss < IMPORT_GOAL_RSS_MB
+    return _row("import", [], result=f"{'PASS' if ok else 'FAIL'}: {rate:,.0f} rows/s, peak RSS {rss:.0f} MB",
+                n=figures["rows"], rows_per_s=rate, peak_rss_mb=rss,
+                figures={k: v for k, v in figures.items() if k not in {"goal", "pass"}})
 
 
-def _worker(kind: str, env: dict[str, str], prefix: str, talent_id: int, threads: int, barrier: Any,
-            results: Any) -> None:
-    """Process body: build this process's runtime, wait at the barrier, fire `threads` calls together."""
-    from intel import runtime, service
-
-    try:
-        settings = get_settings(env).replace(cache_prefix=prefix)
-        rt = runtime.configure(settings) if kind == "refresh" else build_runtime(settings)
-
-        def call() -> str:
-            if kind == "refresh":
-                return service.refresh_social_intelligence(talent_id, actor=ACTOR).status
-            return rt.provider.get(talent_id).source
-
-        calls = _fire(call, threads, barrier)
-        results.put({"calls": calls, "computed": rt.stats.snapshot()["process"]["computed"]})
-        close(rt)
-    except Exception as exc:  # reported to the parent, which raises
-        barrier.abort()
-        results.put({"error": repr(exc)})
-
-
-def _fire(call: Callable[[], str], threads: int, barrier: Any) -> list[tuple[str, float]]:
-    go, lock, out = threading.Event(), threading.Lock(), []
-
-    def run() -> None:
-        go.wait()
-        started = time.perf_counter()
-        value = call()
-        with lock:
-            out.append((value, (time.perf_counter() - started) * 1000))
-
-    workers = [threading.Thread(target=run, daemon=True) for _ in range(threads)]
-    for worker in workers:
-        worker.start()
-    try:
-        barrier.wait(timeout=WORKER_TIMEOUT_S)  # a broken barrier raises; the threads still finish
-    finally:
-        go.set()
-    for worker in workers:
-        worker.join()
-    return out
+def _day(report: dict[str, Any], engine: Engine, db_url: str) -> None:
+    ids, _ = env.seed_small_talents(engine, "Bench day", sim.DAY_TALENTS, seed=4)
+    settings, sessions = get_settings({"DATABASE_URL": db_url, "REDIS_URL": ""}), session_factory(engine)
+    plan = sim.plan_day(ids, settings.cache_ttl_real)
+    sim.seed_entries(sessions, settings, plan)
+    for key, worker in (("day_no_worker", False), ("day_worker", True)):
+        day = sim.simulate_day(sessions, settings, plan, worker=worker)
+        rate = day["hit_rate_pct"]
+        verdict = "info: " if not worker else "PASS: " if rate is not None and rate > DAY_GOAL_PCT else "FAIL: "
+        report["measurements"][key] = _row(
+            key, day.pop("samples"), **day,
+            result=f"{verdict}{rate} % hits ({day['hits']:,} of {day['views']:,}), {day['computed']} computations")
 
 
 # --- report ---------------------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """The benchmark's environment: its own PostgreSQL database, service probes, a hung-Redis stub, and its data.
 
-The data is one large real (non-demo) talent per scale. Seeding is idempotent: a talent named
+The data is one large real (non-demo) talent per scale, plus sets of small talents (the 1,000-talent
+roster, the simulated day's 50) written in bulk with a summary row each. Seeding is idempotent: a talent named
 "Bench talent <scale>" with exactly the scale's rows is reused; one with other counts is deleted
 (children follow by ON DELETE CASCADE) and written again. Texts are scored and classified at seed
 time through `intel.annotate`, as a real import does, and the tables are ANALYZEd afterwards, as an
@@ -30,7 +31,16 @@ from intel.annotate import annotate
 from intel.db import make_engine
 from intel.demo import MEDIA_MIX
 from intel.migrate import upgrade
-from intel.models import PLATFORMS, Comment, FollowerSnapshot, SocialPost, SocialProfile, Talent
+from intel.models import (
+    PLATFORMS,
+    TIERS,
+    Comment,
+    FollowerSnapshot,
+    SocialPost,
+    SocialProfile,
+    Talent,
+    TalentSummary,
+)
 from intel.store import RedisStore
 
 log = logging.getLogger(__name__)
@@ -148,6 +158,46 @@ def seed_talent(engine: Engine, scale: str, *, seed: int = 1, analyze: bool = Tr
     if analyze:
         _analyze(engine)
     return Seeded(talent_id, size, found is not None, time.perf_counter() - started, anchor)
+
+
+def seed_small_talents(engine: Engine, label: str, n: int, *, seed: int = 3) -> tuple[list[int], bool]:
+    """(ids, reused) of `n` small real talents "<label> 0001"…: 1–3 connected profiles and a summary row
+    each, no snapshots or posts. Reused when all `n` and their summaries are there, else rewritten."""
+    with engine.begin() as conn:
+        ids = list(conn.scalars(select(Talent.id).where(Talent.name.like(f"{label} %"), Talent.is_demo.is_(False))
+                                .order_by(Talent.id)))
+        summaries = conn.scalar(select(func.count()).where(TalentSummary.talent_id.in_(ids))) if ids else 0
+        if len(ids) == n and summaries == n:
+            return ids, True
+        if ids:
+            conn.execute(delete(Talent).where(Talent.id.in_(ids)))
+        ids = _write_small(conn, label, n, random.Random(seed))
+    if engine.dialect.name == "postgresql":
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("ANALYZE talents, social_profiles, talent_summaries"))
+    log.info("%d small talents %r seeded", n, label)
+    return ids, False
+
+
+def _write_small(conn: Connection, label: str, n: int, rng: random.Random) -> list[int]:
+    slug, now = label.lower().replace(" ", "_"), datetime.now(UTC)
+    ids = [int(i) for i in _insert(conn, Talent, [
+        {"name": f"{label} {i:04d}", "primary_handle": f"@{slug}_{i:04d}", "category": rng.choice(CATEGORIES),
+         "tier": rng.choice(TIERS), "is_demo": False} for i in range(1, n + 1)], returning=True)]
+    profiles, summaries = [], []
+    for i, talent_id in enumerate(ids):
+        platforms = rng.sample(PLATFORMS, rng.randint(1, 3))
+        profiles += [{"talent_id": talent_id, "platform": p, "handle": f"{slug}_{i}", "account_id": f"{slug}-{i}-{p}",
+                      "connected": True, "last_synced_at": now, "is_demo": False} for p in platforms]
+        summaries.append({
+            "talent_id": talent_id, "computed_at": now, "is_demo": False,
+            "total_followers": round(rng.lognormvariate(11, 1.2)), "growth_30d_pct": round(rng.gauss(1.5, 2), 2),
+            "engagement_platform": platforms[0], "engagement_rate": round(rng.uniform(0.5, 8), 2),
+            "sentiment": round(rng.uniform(0.4, 0.9), 3), "health": round(rng.uniform(30, 95), 1),
+            "newest_data_at": now - timedelta(hours=rng.uniform(1, 72)), "is_stale": False})
+    _insert(conn, SocialProfile, profiles)
+    _insert(conn, TalentSummary, summaries)
+    return ids
 
 
 def _reusable(engine: Engine, scale: str, size: Size) -> tuple[int, datetime] | None:

@@ -61,6 +61,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     _users_parser(groups)
     from intel.bench import add_parser as add_bench
+    from intel.ingest import add_parser as add_import
+
+    add_import(groups)
 
     add_bench(groups)
     return parser

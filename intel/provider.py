@@ -142,10 +142,10 @@ class IntelligenceProvider:
         if owner is None:
             return False
         try:
-            self._compute_and_write(talent_id)
+            served = self._compute_and_write(talent_id)
         finally:
             self._release(owner, key, token)
-        return True
+        return not served.possibly_stale  # a stale copy stood in: nothing was rewritten
 
     def _wait_for_value(self, talent_id: int, fresher_than: float | None = None) -> Served | None:
         deadline = time.monotonic() + WAIT_S

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Literal, TypeVar
 
 import pandas as pd
+from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
@@ -20,6 +21,7 @@ from intel.auth import Identity
 from intel.compare import MAX_TALENTS, MIN_TALENTS, compare_frame
 from intel.errors import DatabaseUnavailable, IntelError
 from intel.intelligence import SocialIntelligence
+from intel.models import Talent
 from intel.provider import Served
 from intel.roster import RosterRow, load_roster
 from intel.runtime import get_runtime
@@ -139,7 +141,12 @@ def invalidate(*talent_ids: int) -> None:
 
 def talent_choices(identity: Identity) -> list[tuple[int, str]]:
     """(id, name) of every talent the identity may see, by name, for pickers."""
-    return [(r.talent_id, r.name) for r in roster(identity)]
+    with read_session() as session:
+        visible = visible_talent_ids(session, identity)
+        query = select(Talent.id, Talent.name).order_by(Talent.name, Talent.id)
+        if visible is not None:
+            query = query.where(Talent.id.in_(visible))
+        return [(int(i), str(n)) for i, n in session.execute(query)]
 
 
 def parse_talent_id(raw: str | None) -> int | None:

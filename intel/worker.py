@@ -87,7 +87,11 @@ def main(once: bool = False) -> int:
         log.error("the worker needs REDIS_URL: the embedded cache is private to each process")
         return 2
     if once:
-        report = run_pass(rt)
+        try:
+            report = run_pass(rt)
+        except (IntelError, StoreUnavailable, SQLAlchemyError) as exc:
+            log.error("worker pass failed: %s", exc)
+            return 1
         return 1 if report.failed else 0
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):

@@ -147,6 +147,7 @@ def navigation(identity: Identity | None) -> list[st.Page]:
         st.Page("pages/talent.py", title="Talent", icon="🎯", url_path="talent"),
     ]
     optional = [("compare", "pages/compare.py", "Compare", "⚖️", "compare"),
+                ("import", "pages/import_data.py", "Import", "📥", "import"),
                 ("ops", "pages/ops.py", "Ops", "🛠️", "ops"),
                 ("users", "pages/users.py", "Users", "🛡️", "users")]
     pages += [st.Page(path, title=title, icon=icon, url_path=slug)

@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 from intel import auth, users
 from intel.models import Talent
 
-PAGE_FILES: tuple[str, ...] = ("pages/roster.py", "pages/talent.py", "pages/compare.py",
+PAGE_FILES: tuple[str, ...] = ("pages/roster.py", "pages/talent.py", "pages/compare.py", "pages/import_data.py",
                                "pages/ops.py", "pages/users.py",
                                "pages/account.py")
 PASSWORD = "correct horse battery staple"

@@ -191,3 +191,14 @@ def live(request: pytest.FixtureRequest, engine: Engine, database_url: str, make
     else:
         rt = make_runtime(database_url)
     return installed_runtime(rt)
+
+
+@pytest.fixture(autouse=True)
+def _keep_main_module():
+    """AppTest leaves a page script as __main__; spawned subprocesses would re-run it. Restore it."""
+    import sys
+
+    main = sys.modules.get("__main__")
+    yield
+    if main is not None:
+        sys.modules["__main__"] = main
