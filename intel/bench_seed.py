@@ -22,13 +22,13 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import redis
-from sqlalchemy import Connection, Engine, delete, func, insert, select, text
+from sqlalchemy import Connection, Engine, delete, func, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
 from intel import demo_text
 from intel.annotate import annotate
-from intel.db import make_engine
+from intel.db import bulk_insert, make_engine
 from intel.demo import MEDIA_MIX
 from intel.migrate import upgrade
 from intel.models import (
@@ -48,7 +48,6 @@ log = logging.getLogger(__name__)
 Row = dict[str, Any]
 
 DEFAULT_DATABASE_URL = "postgresql+psycopg2://postgres@127.0.0.1:5432/intel_bench"
-CHUNK = 5_000  # rows per bulk insert call
 HISTORY_DAYS = 365
 PLATFORM_SHARE = (0.40, 0.35, 0.25)  # of posts, in PLATFORMS order
 START_FOLLOWERS = (180_000, 240_000, 60_000)
@@ -181,7 +180,7 @@ def seed_small_talents(engine: Engine, label: str, n: int, *, seed: int = 3) -> 
 
 def _write_small(conn: Connection, label: str, n: int, rng: random.Random) -> list[int]:
     slug, now = label.lower().replace(" ", "_"), datetime.now(UTC)
-    ids = [int(i) for i in _insert(conn, Talent, [
+    ids = [int(i) for i in bulk_insert(conn, Talent, [
         {"name": f"{label} {i:04d}", "primary_handle": f"@{slug}_{i:04d}", "category": rng.choice(CATEGORIES),
          "tier": rng.choice(TIERS), "is_demo": False} for i in range(1, n + 1)], returning=True)]
     profiles, summaries = [], []
@@ -195,8 +194,8 @@ def _write_small(conn: Connection, label: str, n: int, rng: random.Random) -> li
             "engagement_platform": platforms[0], "engagement_rate": round(rng.uniform(0.5, 8), 2),
             "sentiment": round(rng.uniform(0.4, 0.9), 3), "health": round(rng.uniform(30, 95), 1),
             "newest_data_at": now - timedelta(hours=rng.uniform(1, 72)), "is_stale": False})
-    _insert(conn, SocialProfile, profiles)
-    _insert(conn, TalentSummary, summaries)
+    bulk_insert(conn, SocialProfile, profiles)
+    bulk_insert(conn, TalentSummary, summaries)
     return ids
 
 
@@ -316,29 +315,17 @@ def _words(rng: random.Random, low: int, high: int) -> str:
 
 def _write(conn: Connection, rows: dict[str, Any]) -> int:
     """Bulk insert parents with RETURNING, children in chunks; the new talent's id."""
-    talent_id = _insert(conn, Talent, [rows["talent"]], returning=True)[0]
-    profile_ids = _insert(conn, SocialProfile, [{**r, "talent_id": talent_id} for r in rows["profiles"]],
+    talent_id = bulk_insert(conn, Talent, [rows["talent"]], returning=True)[0]
+    profile_ids = bulk_insert(conn, SocialProfile, [{**r, "talent_id": talent_id} for r in rows["profiles"]],
                           returning=True)
-    _insert(conn, FollowerSnapshot, _link(rows["snapshots"], "profile", "profile_id", profile_ids))
-    post_ids = _insert(conn, SocialPost, _link(rows["posts"], "profile", "profile_id", profile_ids), returning=True)
-    _insert(conn, Comment, _link(rows["comments"], "post", "post_id", post_ids))
+    bulk_insert(conn, FollowerSnapshot, _link(rows["snapshots"], "profile", "profile_id", profile_ids))
+    post_ids = bulk_insert(conn, SocialPost, _link(rows["posts"], "profile", "profile_id", profile_ids), returning=True)
+    bulk_insert(conn, Comment, _link(rows["comments"], "post", "post_id", post_ids))
     return int(talent_id)
 
 
 def _link(rows: list[Row], index: str, key: str, parent_ids: list[int]) -> list[Row]:
     return [{**{k: v for k, v in r.items() if k != index}, key: parent_ids[r[index]]} for r in rows]
-
-
-def _insert(conn: Connection, model: type[Any], rows: list[Row], *, returning: bool = False) -> list[int]:
-    stmt = insert(model)
-    if returning:
-        stmt = stmt.returning(model.id, sort_by_parameter_order=True)
-    ids: list[int] = []
-    for start in range(0, len(rows), CHUNK):
-        result = conn.execute(stmt, rows[start : start + CHUNK])
-        if returning:
-            ids.extend(result.scalars().all())
-    return ids
 
 
 def redis_problem(url: str) -> str | None:

@@ -10,11 +10,13 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import multiprocessing
 import os
 import queue
 import random
+import subprocess
 import sys
 import threading
 import time
@@ -179,30 +181,15 @@ def roster_samples(db_url: str, n: int) -> tuple[list[float], dict[str, Any]]:
 
 def page_samples(db_url: str, redis_url: str | None, prefix: str, talent_id: int, n: int
                  ) -> tuple[list[float], dict[str, Any]]:
-    """ms of `n` server-side runs of app.py with the talent page open on `talent_id` (`?talent=`), cache warm;
-    demo mode, so the demo viewer needs no sign-in. One AppTest session: its first run (imports, the
-    harness's component scan) is not timed; each timed run executes the whole script, as every page load
-    and every interaction does. Also the cache store used."""
-    from streamlit.testing.v1 import AppTest
-
-    env = {"INTEL_DEMO": "1", "INTEL_DEMO_DATABASE_URL": db_url, "REDIS_URL": redis_url or "",
-           "INTEL_CACHE_PREFIX": prefix}
-    with installed(env) as rt, main_module_kept():
-        name = rt.provider.get(talent_id).intel.talent_name  # computes and caches (under the demo: prefix)
-        at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=120)
-        at.query_params["talent"] = str(talent_id)
-        at.switch_page("pages/talent.py")
-
-        def load() -> float:
-            started = time.perf_counter()
-            at.run()
-            ms = (time.perf_counter() - started) * 1000
-            if at.exception or not at.header or at.header[0].value != name:
-                raise RuntimeError(f"the talent page did not show {name!r}: {at.exception or at.error}")
-            return ms
-
-        load()
-        return [load() for _ in range(n)], {"cache_store": rt.store.name, "talent_id": talent_id}
+    """ms of `n` warm server-side runs of the talent page, timed by pages/_page_timing.py (AppTest) in a
+    subprocess, so this package never imports streamlit. Also the cache store used."""
+    command = [sys.executable, "-m", "pages._page_timing", db_url, redis_url or "", prefix, str(talent_id), str(n)]
+    # Our own interpreter and module; arguments are values from this process, not user input.
+    done = subprocess.run(command, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=600, check=False)  # noqa: S603
+    if done.returncode != 0:
+        raise RuntimeError(f"page timing failed: {done.stderr.strip().splitlines()[-1:]}")
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    return [float(x) for x in result["samples_ms"]], {"cache_store": result["cache_store"], "talent_id": talent_id}
 
 
 def import_figures(engine: Engine, scale: str) -> dict[str, Any]:
