@@ -8,7 +8,7 @@ import streamlit as st
 from starlette.middleware import Middleware
 from streamlit.runtime.pages_manager import PagesManager
 
-from intel.http import SignInRedirect, routes
+from intel.web.routes import SignInRedirect, routes
 
 # The app declares its pages with st.navigation; without this, Streamlit's legacy pages/ folder scan
 # (multipage v1) builds the sidebar of the first session after a start from the files in pages/.

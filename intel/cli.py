@@ -60,12 +60,10 @@ def build_parser() -> argparse.ArgumentParser:
     worker.set_defaults(handler=_worker)
 
     _users_parser(groups)
-    from intel.bench import add_parser as add_bench
-    from intel.ingest import add_parser as add_import
+    from intel.ingest.importer import add_parser as add_import
 
     add_import(groups)
 
-    add_bench(groups)
     return parser
 
 
@@ -117,7 +115,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _db_upgrade(_args: argparse.Namespace) -> int:
-    from intel.migrate import upgrade
+    from intel.db.migrate import upgrade
     from intel.runtime import get_runtime
 
     engine = get_runtime().engine
@@ -129,11 +127,11 @@ def _db_upgrade(_args: argparse.Namespace) -> int:
 def _demo_load(args: argparse.Namespace) -> int:
     from sqlalchemy import func, select
 
-    from intel.demo import DEFAULT_SEED
-    from intel.migrate import upgrade
-    from intel.models import Talent
-    from intel.operations import reload_demo
+    from intel.db.migrate import upgrade
+    from intel.db.models import Talent
+    from intel.demo.generate import DEFAULT_SEED
     from intel.runtime import get_runtime
+    from intel.service.operations import reload_demo
 
     engine = get_runtime().engine
     upgrade(engine)
@@ -151,7 +149,7 @@ def _demo_load(args: argparse.Namespace) -> int:
 
 
 def _sentiment_eval(args: argparse.Namespace) -> int:
-    from intel.sentiment import evaluate, read_eval_file
+    from intel.text.sentiment import evaluate, read_eval_file
 
     try:
         rows = read_eval_file(args.file)
@@ -165,7 +163,7 @@ def _sentiment_eval(args: argparse.Namespace) -> int:
 def _sentiment_rescore(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from intel.operations import rescore_sentiment
+    from intel.service.operations import rescore_sentiment
 
     with tqdm(desc="rescoring", unit="text", file=sys.stderr) as bar:
         report = rescore_sentiment(everything=args.all, progress=bar.update)
@@ -175,14 +173,14 @@ def _sentiment_rescore(args: argparse.Namespace) -> int:
 
 
 def _cache_stats(_args: argparse.Namespace) -> int:
-    from intel.operations import cache_stats
+    from intel.service.operations import cache_stats
 
     print(json.dumps(cache_stats(), indent=2))
     return 0
 
 
 def _cache_clear(args: argparse.Namespace) -> int:
-    from intel.operations import cache_clear
+    from intel.service.operations import cache_clear
 
     deleted = cache_clear(args.talent)
     print(f"cleared talent {args.talent}" if args.talent is not None else f"cleared {deleted} entries")
@@ -192,7 +190,7 @@ def _cache_clear(args: argparse.Namespace) -> int:
 def _cache_warm(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from intel.operations import cache_warm, talent_ids
+    from intel.service.operations import cache_warm, talent_ids
 
     ids = talent_ids()
     with tqdm(total=len(ids), desc="warming", unit="talent", file=sys.stderr) as bar:
@@ -202,7 +200,7 @@ def _cache_warm(args: argparse.Namespace) -> int:
 
 
 def _refresh(args: argparse.Namespace) -> int:
-    from intel.service import refresh_social_intelligence
+    from intel.service.talents import refresh_social_intelligence
 
     outcome = refresh_social_intelligence(args.talent, actor=args.actor)
     print(f"{outcome.status}: {outcome.message}")
@@ -222,7 +220,7 @@ def _read_password() -> str:
 
 
 def _users_add(args: argparse.Namespace) -> int:
-    from intel.auth import create_user
+    from intel.accounts.auth import create_user
 
     user_id = create_user(args.email, args.name, args.role, _read_password(), actor=args.actor)
     print(f"created {args.role} {args.email.strip().lower()} (id {user_id})")
@@ -230,7 +228,7 @@ def _users_add(args: argparse.Namespace) -> int:
 
 
 def _users_list(_args: argparse.Namespace) -> int:
-    from intel.users import list_users
+    from intel.accounts.users import list_users
 
     for u in list_users():
         print(f"{u.email}\t{u.role}\t{'active' if u.is_active else 'inactive'}\t{u.talents} talents")
@@ -238,7 +236,7 @@ def _users_list(_args: argparse.Namespace) -> int:
 
 
 def _users_role(args: argparse.Namespace) -> int:
-    from intel.users import set_role
+    from intel.accounts.users import set_role
 
     set_role(args.email, args.role, actor=args.actor)
     print(f"{args.email} is now {args.role}")
@@ -246,7 +244,7 @@ def _users_role(args: argparse.Namespace) -> int:
 
 
 def _users_active(args: argparse.Namespace) -> int:
-    from intel.users import set_active
+    from intel.accounts.users import set_active
 
     set_active(args.email, args.cmd == "activate", actor=args.actor)
     print(f"{args.email} {args.cmd}d")
@@ -254,7 +252,7 @@ def _users_active(args: argparse.Namespace) -> int:
 
 
 def _users_reset(args: argparse.Namespace) -> int:
-    from intel.users import reset_password
+    from intel.accounts.users import reset_password
 
     reset_password(args.email, _read_password(), actor=args.actor)
     print(f"password of {args.email} reset; their sessions ended")
@@ -262,7 +260,7 @@ def _users_reset(args: argparse.Namespace) -> int:
 
 
 def _users_assign(args: argparse.Namespace) -> int:
-    from intel.users import assign_talents
+    from intel.accounts.users import assign_talents
 
     assign_talents(args.email, args.talent_ids, actor=args.actor)
     print(f"{len(args.talent_ids)} talents assigned to {args.email}")
@@ -270,7 +268,7 @@ def _users_assign(args: argparse.Namespace) -> int:
 
 
 def _users_token(args: argparse.Namespace) -> int:
-    from intel.auth import issue_api_token, revoke_api_tokens
+    from intel.accounts.auth import issue_api_token, revoke_api_tokens
 
     if args.revoke:
         print(f"revoked {revoke_api_tokens(args.email, actor=args.actor)} tokens of {args.email}")
@@ -280,6 +278,6 @@ def _users_token(args: argparse.Namespace) -> int:
 
 
 def _worker(args: argparse.Namespace) -> int:
-    from intel.worker import main as worker_main
+    from intel.cache.worker import main as worker_main
 
     return worker_main(once=args.once)

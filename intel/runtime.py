@@ -12,13 +12,13 @@ from dataclasses import dataclass
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from intel.breaker import CircuitBreaker, GuardedStore
+from intel.cache.breaker import CircuitBreaker, GuardedStore
+from intel.cache.provider import IntelligenceProvider
+from intel.cache.ratelimit import RefreshLimiter
+from intel.cache.stats import Stats
+from intel.cache.store import MemoryStore, RedisStore, Store
 from intel.config import Settings, get_settings
-from intel.db import make_engine, session_factory
-from intel.provider import IntelligenceProvider
-from intel.ratelimit import RefreshLimiter
-from intel.stats import Stats
-from intel.store import MemoryStore, RedisStore, Store
+from intel.db.engine import make_engine, session_factory
 
 log = logging.getLogger(__name__)
 

@@ -11,13 +11,14 @@ from urllib.parse import urlencode, urlsplit
 import streamlit as st
 from sqlalchemy.exc import OperationalError
 
-from intel import auth, service
-from intel.access import can
-from intel.auth import DEMO_VIEWER, Identity
+from intel.accounts import auth
+from intel.accounts.access import can
+from intel.accounts.auth import DEMO_VIEWER, Identity
 from intel.config import ConfigError, get_settings
 from intel.errors import DatabaseUnavailable, IntelError, TalentNotFound
-from intel.http import COOKIE, login_url
-from intel.service import RefreshOutcome
+from intel.service import talents as service
+from intel.service.talents import RefreshOutcome
+from intel.web.routes import COOKIE, login_url
 
 log = logging.getLogger("intel.ui")
 DEMO_BANNER = "Demo Data — Not Real Analytics"

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from intel import users
+from intel.accounts import users
 from pages._wiring import page_start, shown_errors
 
 identity = page_start()

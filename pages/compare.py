@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from intel import charts_compare as charts
-from intel import service
-from intel.compare import MAX_TALENTS
-from intel.compare import compare_csv as to_csv
+from intel.analytics.compare import MAX_TALENTS
+from intel.analytics.compare import compare_csv as to_csv
+from intel.service import talents as service
+from intel.views import compare_charts as charts
 from pages._wiring import DEMO_BANNER, page_start, shown_errors
 
 identity = page_start("compare")

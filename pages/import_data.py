@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from intel import ingest
+from intel.ingest import importer as ingest
 from pages._wiring import page_start, shown_errors
 
 identity = page_start("import")

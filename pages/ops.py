@@ -4,7 +4,7 @@ from datetime import UTC, datetime, time, timedelta
 
 import streamlit as st
 
-from intel import ops
+from intel.service import ops
 from pages._wiring import page_start, shown_errors
 
 identity = page_start("ops")

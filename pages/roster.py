@@ -2,8 +2,9 @@
 
 import streamlit as st
 
-from intel import service, views
-from intel.models import PLATFORMS, TIERS
+from intel.db.models import PLATFORMS, TIERS
+from intel.service import talents as service
+from intel.views import tables as views
 from pages._wiring import open_talent, page_start, shown_errors
 
 identity = page_start()

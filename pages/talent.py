@@ -2,7 +2,9 @@
 
 import streamlit as st
 
-from intel import charts, service, views
+from intel.service import talents as service
+from intel.views import charts
+from intel.views import tables as views
 from pages._wiring import (
     DEMO_BANNER,
     md_escape,

@@ -3,8 +3,9 @@
 import pandas as pd
 import streamlit as st
 
-from intel import auth, service, users
-from intel.models import ROLES
+from intel.accounts import auth, users
+from intel.db.models import ROLES
+from intel.service import talents as service
 from pages._wiring import page_start, shown_errors
 
 identity = page_start("users")

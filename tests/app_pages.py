@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import Engine, select
 from streamlit.testing.v1 import AppTest
 
-from intel import auth, users
-from intel.models import Talent
+from intel.accounts import auth, users
+from intel.db.models import Talent
 
 PAGE_FILES: tuple[str, ...] = ("pages/roster.py", "pages/talent.py", "pages/compare.py", "pages/import_data.py",
                                "pages/ops.py", "pages/users.py",

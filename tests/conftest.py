@@ -12,8 +12,8 @@ from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
-from intel.db import make_engine
-from intel.migrate import upgrade
+from intel.db.engine import make_engine
+from intel.db.migrate import upgrade
 from tests.factories import empty_tables
 from tests.services import POSTGRES_ADMIN_URL, port_open, require
 
@@ -149,7 +149,7 @@ def installed_runtime(monkeypatch: pytest.MonkeyPatch):
 @pytest.fixture(scope="session")
 def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A migrated SQLite file with the demo roster, built once; AppTest tests copy it."""
-    from intel.demo import load_demo
+    from intel.demo.generate import load_demo
 
     path = tmp_path_factory.mktemp("template") / "demo.db"
     engine = make_engine(f"sqlite:///{path}")

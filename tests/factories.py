@@ -7,8 +7,8 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import Engine, text
 
-from intel.db import transaction
-from intel.models import Base, Comment, FollowerSnapshot, SocialPost, SocialProfile, Talent
+from intel.db.engine import transaction
+from intel.db.models import Base, Comment, FollowerSnapshot, SocialPost, SocialProfile, Talent
 
 _ids = itertools.count(1)
 

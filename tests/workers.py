@@ -16,7 +16,7 @@ def _install(env: dict[str, str], overrides: dict[str, Any]) -> None:
 def cold_requests(env: dict[str, str], overrides: dict[str, Any], talent_id: int, threads: int,
                   barrier: Any) -> list[str]:
     """Issue `threads` concurrent get_social_intelligence calls after a cross-process barrier."""
-    from intel import service
+    from intel.service import talents as service
 
     _install(env, overrides)
     return _run_threads(threads, barrier, lambda: service.serve_social_intelligence(talent_id).source)
@@ -25,7 +25,7 @@ def cold_requests(env: dict[str, str], overrides: dict[str, Any], talent_id: int
 def refreshes(env: dict[str, str], overrides: dict[str, Any], talent_id: int, threads: int,
               barrier: Any) -> list[str]:
     """Issue `threads` concurrent refresh calls after a cross-process barrier."""
-    from intel import service
+    from intel.service import talents as service
 
     _install(env, overrides)
     return _run_threads(

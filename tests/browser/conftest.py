@@ -40,9 +40,9 @@ from sqlalchemy import Engine, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
-from intel.db import make_engine, transaction
-from intel.migrate import upgrade
-from intel.models import FollowerSnapshot, SocialProfile, Talent
+from intel.db.engine import make_engine, transaction
+from intel.db.migrate import upgrade
+from intel.db.models import FollowerSnapshot, SocialProfile, Talent
 from tests.browser.perf import CHART_DRAWN_JS
 from tests.services import CHROMIUM, POSTGRES_ADMIN_URL, chromium_available, free_port, port_open, require
 
@@ -398,7 +398,7 @@ def pg_demo_database() -> Iterator[DemoDatabase]:
     Dedicated rather than `postgres_url`, whose tables other tests truncate. Browser tests that add
     rows must remove them again (the roster test counts the 14 demo talents).
     """
-    from intel.demo import load_demo
+    from intel.demo.generate import load_demo
 
     admin_url = make_url(POSTGRES_ADMIN_URL)
     require(port_open(admin_url.host or "127.0.0.1", admin_url.port or 5432), "PostgreSQL")

@@ -8,10 +8,11 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from intel import auth, runtime, users
+from intel import runtime
+from intel.accounts import auth, users
 from intel.config import get_settings
-from intel.db import make_engine
-from intel.migrate import upgrade
+from intel.db.engine import make_engine
+from intel.db.migrate import upgrade
 from tests.browser.conftest import StreamlitServer, assert_no_exception, screenshot_path, wait_for_app
 from tests.factories import make_talent
 

@@ -12,8 +12,8 @@ import pytest
 from playwright.sync_api import Dialog, Locator, Page, expect
 from sqlalchemy import delete, select
 
-from intel.db import transaction
-from intel.models import AdminActivity, Comment, FollowerSnapshot, SocialPost, SocialProfile, Talent
+from intel.db.engine import transaction
+from intel.db.models import AdminActivity, Comment, FollowerSnapshot, SocialPost, SocialProfile, Talent
 from tests.browser.conftest import (
     DemoDatabase,
     StreamlitServer,

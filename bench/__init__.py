@@ -1,0 +1,6 @@
+"""Benchmarks of the product, outside it: `python -m bench [--scale small|medium|large] [--json FILE]`.
+
+Owns the bench database seeding (`seed`), the measurements (`runner`, `sim`, `ingest`) and the
+Streamlit-side page timing (`page_timing`, run in a subprocess). May import `intel` (its public
+packages and the composition root); `intel` never imports this package.
+"""

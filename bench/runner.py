@@ -1,0 +1,403 @@
+"""`python -m bench`: measure compute, cache hits, stampede, refresh race, Redis faults, the 1,000-talent
+roster, the warm talent page, import throughput and a simulated day's hit rate, for real.
+
+Runs against a dedicated PostgreSQL database (`intel_bench`, created and migrated when missing) and the
+real Redis, under a key prefix unique to the run that is deleted at the end. Prints a Markdown table;
+`--json FILE` writes every figure. A service that cannot be reached is named in one line and its
+rows are reported as "not measured" (as is the import when `intel.ingest` cannot run it).
+`--only KEY,…` measures some rows only (keys: the ROWS below).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import platform
+import statistics
+import time
+import uuid
+from collections import Counter
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+import redis
+from sqlalchemy import Engine, select
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from bench import seed as env
+from bench import sim
+from intel.analytics.compute import compute_for_talent
+from intel.cache.stats import percentile
+from intel.config import Settings, get_settings
+from intel.db.engine import session_factory
+from intel.db.models import Comment, SocialPost, SocialProfile
+from intel.runtime import build_runtime, close
+from intel.text.sentiment import score_texts
+
+log = logging.getLogger(__name__)
+
+DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
+COLD_N = {"small": 20, "medium": 30, "large": 30}
+NAIVE_N, HIT_N, FAULT_CALLS, ROSTER_N, PAGE_N = 3, 500, 50, 10, 10
+STAMPEDE_PROCS, STAMPEDE_THREADS = 4, 5
+REFRESH_PROCS, REFRESH_CALLS = 4, 50
+NOT_MEASURED = "not measured"
+QUIET_LOGGERS = ("intel.cache.provider", "intel.runtime", "intel.service.talents", "intel.analytics.summary",
+                 "intel.ingest.importer", "intel.ingest.write", "intel.accounts.audit")
+# key -> (label, goal text, goal on p95 in ms or None)
+ROWS: dict[str, tuple[str, str, float | None]] = {
+    "cold_compute": ("cold compute (PostgreSQL)", "p95 ≤ 150", 150.0),
+    "naive_baseline": ("naive baseline (score every text + compute)", "—", None),
+    "redis_hit": ("Redis hit (get + decode)", "p95 ≤ 2", 2.0),
+    "embedded_hit": ("embedded hit (get + decode)", "—", None),
+    "stampede": ("stampede: 20 cold requests, 4 proc × 5 thr", "1 computation", None),
+    "refresh_race": ("refresh race: 50 calls, 4 proc", "1 refreshed", None),
+    "redis_refused": ("Redis refused: added ms per call", "p95 ≤ 100", 100.0),
+    "redis_hung": ("Redis hung: added ms per call", "p95 ≤ 100", 100.0),
+    "roster_1000": ("roster with 1,000 talents (service.roster, manager)", "p95 ≤ 1000", 1000.0),
+    "talent_page": ("warm talent page (AppTest run of app.py, ?talent=)", "p95 ≤ 300", 300.0),
+    "import": ("import comments: rows/s and peak RSS (n = rows)", "≥ 5,000 rows/s, RSS < 500 MB", None),
+    "day_no_worker": (f"simulated day, {sim.DAY_TALENTS} talents, no worker: hit rate (n = views)", "—", None),
+    "day_worker": (f"simulated day, {sim.DAY_TALENTS} talents, with worker: hit rate (n = views)", "> 99 % hits", None),
+}
+IMPORT_GOAL_ROWS_S, IMPORT_GOAL_RSS_MB, DAY_GOAL_PCT = 5_000, 500, 99.0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The `python -m bench` command line."""
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--scale", choices=tuple(env.SIZES), default="small", help="size of the bench talent")
+    parser.add_argument("--json", metavar="FILE", default=None, help="also write every figure as JSON")
+    parser.add_argument("--database-url", default=None, help=f"database (default {env.DEFAULT_DATABASE_URL})")
+    parser.add_argument("--redis-url", default=None, help=f"Redis (default {DEFAULT_REDIS_URL})")
+    parser.add_argument("--only", default=None, metavar="KEY,…", help=f"measure only these rows ({', '.join(ROWS)})")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run `python -m bench` with `argv`; the exit code."""
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    return run_cli(build_parser().parse_args(argv))
+
+
+def run_cli(args: argparse.Namespace) -> int:
+    """Run the bench, print the table, optionally write JSON; 0."""
+    for noisy in QUIET_LOGGERS:  # one line per request otherwise; the bench logs its own progress
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    only = None if not args.only else [k.strip() for k in args.only.split(",") if k.strip()]
+    report = run_bench(scale=args.scale, database_url=args.database_url, redis_url=args.redis_url, only=only)
+    print(render(report))
+    if args.json:
+        with open(args.json, "w", encoding="utf-8") as handle:
+            json.dump(report, handle, indent=2, default=str)
+        print(f"\nJSON written to {args.json}")
+    return 0
+
+
+def run_bench(*, scale: str = "small", database_url: str | None = None, redis_url: str | None = None,
+              only: list[str] | None = None) -> dict:
+    """Seed (or reuse) the scale's talent, run every measurement (or `only` these rows), return all figures."""
+    if scale not in env.SIZES:
+        raise ValueError(f"scale must be one of {', '.join(env.SIZES)}, got {scale!r}")
+    unknown = sorted(set(only or ()) - set(ROWS))
+    if unknown:
+        raise ValueError(f"unknown rows {', '.join(unknown)}; choose from {', '.join(ROWS)}")
+    db_url, redis_url = database_url or env.DEFAULT_DATABASE_URL, redis_url or DEFAULT_REDIS_URL
+    report: dict[str, Any] = {
+        "scale": scale, "database": make_url(db_url).render_as_string(hide_password=True), "redis": redis_url,
+        "machine": {"python": platform.python_version(), "nproc": _nproc(), "postgresql": None, "redis": None,
+                    "loadavg_1m_at_start": round(os.getloadavg()[0], 2)},
+        "seed": None, "measurements": {key: _row(key, []) for key in ROWS}, "ratios": {}, "counts": {},
+        "notes": [], "only": only,
+    }
+    pg_problem, redis_down = env.database_reachable(db_url), env.redis_problem(redis_url)
+    if redis_down:
+        report["notes"].append(f"Redis unreachable at {redis_url} ({redis_down}): Redis rows not measured.")
+    else:
+        report["machine"]["redis"] = env.redis_version(redis_url)
+    if pg_problem:
+        report["notes"].append(f"PostgreSQL unreachable ({pg_problem}): nothing measured.")
+        return report
+    engine = env.ensure_database(db_url)
+    prefix = f"bench:{uuid.uuid4().hex[:10]}:"
+    try:
+        report["machine"]["postgresql"] = env.pg_version(engine)
+        _measure_all(report, engine, db_url, None if redis_down else redis_url, prefix)
+    finally:
+        engine.dispose()
+        if not redis_down:
+            env.cleanup_prefix(redis_url, prefix)
+    return report
+
+
+def _measure_all(report: dict[str, Any], engine: Engine, db_url: str, redis_url: str | None, prefix: str) -> None:
+    scale, rows, only = report["scale"], report["measurements"], report["only"]
+
+    def want(*keys: str) -> bool:
+        return only is None or any(k in only for k in keys)
+
+    def measure(key: str, fn: Callable[[], dict[str, Any]], **guard: Any) -> None:
+        if want(key):
+            rows[key] = _guarded(report, key, fn, **guard)
+
+    log.info("bench: seeding or reusing the %s talent", scale)
+    seeded = env.seed_talent(engine, scale)
+    talent = seeded.talent_id
+    report["seed"] = {"talent_id": talent, "posts": seeded.size.posts, "comments": seeded.size.comments,
+                      "snapshots": seeded.size.snapshots, "reused": seeded.reused, "seconds": round(seeded.seconds, 2)}
+    sessions = session_factory(engine)
+    now = seeded.anchor + timedelta(hours=1)
+    log.info("bench: compute (cold, then naive baseline), cache hits, stampede and refresh race")
+    measure("cold_compute", lambda: _row("cold_compute", _timed(lambda: _cold(sessions, talent, now),
+                                                                COLD_N[scale], 3)))
+    measure("naive_baseline", lambda: _row("naive_baseline", _timed(lambda: _naive(sessions, talent, now),
+                                                                    NAIVE_N, 0)))
+    local = _settings(db_url, None, prefix)
+    measure("embedded_hit", lambda: _row("embedded_hit", _hits(local, talent)))
+    if redis_url:
+        shared = _settings(db_url, redis_url, prefix)
+        measure("redis_hit", lambda: _row("redis_hit", _hits(shared, talent)))
+        measure("stampede", lambda: _stampede(report, shared.replace(cache_prefix=prefix + "stampede:"), talent))
+        measure("refresh_race", lambda: _refresh_race(report, shared.replace(cache_prefix=prefix + "refresh:"), talent))
+    if want("redis_refused", "redis_hung"):
+        log.info("bench: Redis refused and hung")
+        reference = _reference(local, talent)
+        refused = local.replace(redis_url=f"redis://127.0.0.1:{env.free_port()}/0")
+        rows["redis_refused"] = _fault("redis_refused", refused, talent, reference)
+        with env.HungRedis() as hung:
+            rows["redis_hung"] = _fault("redis_hung", local.replace(redis_url=hung.url), talent, reference)
+    if want("roster_1000", "talent_page"):
+        log.info("bench: the %d-talent roster and the warm talent page", sim.ROSTER_TALENTS)
+        roster_ids, reused = env.seed_small_talents(engine, "Bench roster", sim.ROSTER_TALENTS)
+        report["seed"]["roster"] = {"talents": len(roster_ids), "reused": reused}
+        measure("roster_1000", lambda: _row("roster_1000", *sim.roster_samples(db_url, ROSTER_N)))
+        measure("talent_page", lambda: _row("talent_page", *sim.page_samples(db_url, redis_url, prefix, talent,
+                                                                             PAGE_N)))
+    log.info("bench: import, then a simulated day on %d talents without and with the worker", sim.DAY_TALENTS)
+    measure("import", lambda: _import(engine, scale), errors=(Exception,), result=NOT_MEASURED)
+    if want("day_no_worker", "day_worker"):
+        _day(report, engine, db_url)
+    report["ratios"] = _ratios(rows)
+
+
+def _guarded(report: dict[str, Any], key: str, measure: Callable[[], dict[str, Any]],
+             errors: tuple[type[Exception], ...] = (RuntimeError,), result: str = "FAIL (error)") -> dict[str, Any]:
+    """A measurement whose failure becomes a row (`result`) and a note, not a crash of the whole bench."""
+    try:
+        return measure()
+    except errors as exc:
+        log.exception("bench %s failed", key)
+        report["notes"].append(f"{ROWS[key][0]} failed: {str(exc).strip().splitlines()[0] if str(exc) else exc!r}")
+        return _row(key, [], result=result)
+
+
+def _settings(db_url: str, redis_url: str | None, prefix: str) -> Settings:
+    return get_settings({"DATABASE_URL": db_url, "REDIS_URL": redis_url or ""}).replace(cache_prefix=prefix)
+
+
+# --- timing ---------------------------------------------------------------------------------------------------
+
+def _timed(fn: Callable[[], object], n: int, warmup: int) -> list[float]:
+    """Milliseconds of `n` calls of `fn`, after `warmup` untimed calls."""
+    for _ in range(warmup):
+        fn()
+    samples = []
+    for _ in range(n):
+        started = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - started) * 1000)
+    return samples
+
+
+def _row(key: str, samples: list[float], details: dict[str, Any] | None = None, *, result: str | None = None,
+         **extra: Any) -> dict[str, Any]:
+    """One table row: n, p50, p95, max and the verdict against the row's goal."""
+    label, goal, limit = ROWS[key]
+    p95 = percentile(samples, 95)
+    if result is None:
+        passed = p95 is not None and limit is not None and p95 <= limit
+        result = NOT_MEASURED if not samples else "info" if limit is None else "PASS" if passed else "FAIL"
+    return {"label": label, "n": len(samples), "p50_ms": _r(percentile(samples, 50)), "p95_ms": _r(p95),
+            "max_ms": _r(max(samples) if samples else None), "goal": goal, "result": result, **(details or {}),
+            **extra}
+
+
+def _r(value: float | None, digits: int = 3) -> float | None:
+    return None if value is None else round(value, digits)
+
+
+# --- compute --------------------------------------------------------------------------------------------------
+
+def _cold(sessions: sessionmaker[Session], talent_id: int, now: datetime) -> None:
+    """compute_for_talent in a fresh session, as the provider does on a miss."""
+    with sessions() as session:
+        compute_for_talent(session, talent_id, now)
+
+
+def _naive(sessions: sessionmaker[Session], talent_id: int, now: datetime) -> None:
+    """The original design: score every caption and comment on each request, then compute."""
+    import intel.text.sentiment as sentiment
+
+    memo = getattr(sentiment, "_polarity_cached", None)
+    if memo is not None:
+        memo.cache_clear()  # the original design scored from scratch: no memo carried over between requests
+    with sessions() as session:
+        posts = select(SocialPost.id).join(SocialProfile).where(SocialProfile.talent_id == talent_id)
+        captions = session.scalars(select(SocialPost.caption).where(SocialPost.id.in_(posts))).all()
+        comments = session.scalars(select(Comment.text).where(Comment.post_id.in_(posts))).all()
+        score_texts([*captions, *comments])
+        compute_for_talent(session, talent_id, now)
+
+
+# --- cache hits and faults ------------------------------------------------------------------------------------
+
+def _hits(settings: Settings, talent_id: int) -> list[float]:
+    """provider.get with a warm entry, including decoding; raises if a call was not a hit."""
+    runtime = build_runtime(settings)
+    served: list[str] = []
+    try:
+        runtime.provider.get(talent_id)  # computes and writes the entry
+        samples = _timed(lambda: served.append(runtime.provider.get(talent_id).source), HIT_N, 20)
+    finally:
+        close(runtime)
+    if set(served) != {"cache"}:
+        raise RuntimeError(f"expected cache hits only, got {sorted(set(served))}")
+    return samples
+
+
+def _series(settings: Settings, talent_id: int) -> list[float]:
+    """FAULT_CALLS provider.get calls on a fresh runtime (the first computes, the rest hit), each in ms
+    without the computation itself, so that compute-time noise does not hide what the store path adds."""
+    runtime = build_runtime(settings)
+    samples = []
+    try:
+        for _ in range(FAULT_CALLS):
+            started = time.perf_counter()
+            served = runtime.provider.get(talent_id)
+            computed = served.compute_ms if served.source == "computed" else 0.0
+            samples.append((time.perf_counter() - started) * 1000 - computed)
+    finally:
+        close(runtime)
+    return samples
+
+
+def _reference(settings: Settings, talent_id: int, runs: int = 3) -> list[float]:
+    """The embedded-only series, call by call, median of `runs` fresh runtimes."""
+    series = [_series(settings, talent_id) for _ in range(runs)]
+    return [statistics.median(calls) for calls in zip(*series, strict=True)]
+
+
+def _fault(key: str, settings: Settings, talent_id: int, reference: list[float]) -> dict[str, Any]:
+    measured = _series(settings, talent_id)
+    added = [m - r for m, r in zip(measured, reference, strict=True)]
+    row = _row(key, added, first_call_overhead_ms=_r(measured[0]), reference_first_overhead_ms=_r(reference[0]))
+    limit = ROWS[key][2] or 0.0
+    if row["result"] == "PASS" and row["max_ms"] is not None and row["max_ms"] > limit:
+        row["result"] = f"PASS at p95; max {row['max_ms']:.0f} ms > {limit:.0f}"
+    return row
+
+
+# --- across processes -----------------------------------------------------------------------------------------
+
+def _stampede(report: dict[str, Any], settings: Settings, talent_id: int) -> dict[str, Any]:
+    results = sim.in_processes("stampede", settings, talent_id, [STAMPEDE_THREADS] * STAMPEDE_PROCS)
+    calls = [c for r in results for c in r["calls"]]
+    with redis.Redis.from_url(settings.redis_url or "") as client:
+        shared = int(client.get(f"{settings.cache_prefix}social_intel:stats:computed") or 0)  # type: ignore[arg-type]
+    per_process = sum(r["computed"] for r in results)
+    report["counts"]["stampede"] = {"requests": len(calls), "computations_shared_counter": shared,
+                                    "computations_per_process_sum": per_process,
+                                    "sources": dict(Counter(c[0] for c in calls))}
+    return _row("stampede", [c[1] for c in calls], result="PASS" if shared == per_process == 1 else "FAIL",
+                computations=shared)
+
+
+def _refresh_race(report: dict[str, Any], settings: Settings, talent_id: int) -> dict[str, Any]:
+    per_process = [REFRESH_CALLS // REFRESH_PROCS + (i < REFRESH_CALLS % REFRESH_PROCS) for i in range(REFRESH_PROCS)]
+    calls = [c for r in sim.in_processes("refresh", settings, talent_id, per_process) for c in r["calls"]]
+    outcomes = dict(Counter(c[0] for c in calls))
+    limited = [c[1] for c in calls if c[0] == "rate_limited"]
+    refreshed = [c[1] for c in calls if c[0] == "refreshed"]
+    report["counts"]["refresh_race"] = {
+        "calls": len(calls), "outcomes": outcomes, "refreshed_ms": [_r(v) for v in refreshed],
+        "rate_limited_p50_ms": _r(percentile(limited, 50)), "rate_limited_p95_ms": _r(percentile(limited, 95))}
+    ok = outcomes.get("refreshed") == 1 and outcomes.get("rate_limited") == len(calls) - 1
+    return _row("refresh_race", [c[1] for c in calls], result="PASS" if ok else "FAIL",
+                refreshed=outcomes.get("refreshed", 0))
+
+
+# --- roster, page, import and the simulated day (intel.bench_sim) ----------------------------------------------
+
+def _import(engine: Engine, scale: str) -> dict[str, Any]:
+    figures = sim.import_figures(engine, scale)
+    rate, rss = figures["rows_per_s"], figures["peak_rss_mb"]
+    ok = rate >= IMPORT_GOAL_ROWS_S and rss < IMPORT_GOAL_RSS_MB
+    return _row("import", [], result=f"{'PASS' if ok else 'FAIL'}: {rate:,.0f} rows/s, peak RSS {rss:.0f} MB",
+                n=figures["rows"], rows_per_s=rate, peak_rss_mb=rss,
+                figures={k: v for k, v in figures.items() if k not in {"goal", "pass"}})
+
+
+def _day(report: dict[str, Any], engine: Engine, db_url: str) -> None:
+    ids, _ = env.seed_small_talents(engine, "Bench day", sim.DAY_TALENTS, seed=4)
+    settings, sessions = get_settings({"DATABASE_URL": db_url, "REDIS_URL": ""}), session_factory(engine)
+    plan = sim.plan_day(ids, settings.cache_ttl_real)
+    sim.seed_entries(sessions, settings, plan)
+    for key, worker in (("day_no_worker", False), ("day_worker", True)):
+        day = sim.simulate_day(sessions, settings, plan, worker=worker)
+        rate = day["hit_rate_pct"]
+        verdict = "info: " if not worker else "PASS: " if rate is not None and rate > DAY_GOAL_PCT else "FAIL: "
+        report["measurements"][key] = _row(
+            key, day.pop("samples"), **day,
+            result=f"{verdict}{rate} % hits ({day['hits']:,} of {day['views']:,}), {day['computed']} computations")
+
+
+# --- report ---------------------------------------------------------------------------------------------------
+
+def _ratios(rows: dict[str, dict[str, Any]]) -> dict[str, float | None]:
+    cold = rows["cold_compute"]["p50_ms"]
+
+    def ratio(a: float | None, b: float | None) -> float | None:
+        return None if a is None or not b else round(a / b, 1)
+
+    return {"baseline_over_cold_p50": ratio(rows["naive_baseline"]["p50_ms"], cold),
+            "cold_over_redis_hit_p50": ratio(cold, rows["redis_hit"]["p50_ms"]),
+            "cold_over_embedded_hit_p50": ratio(cold, rows["embedded_hit"]["p50_ms"])}
+
+
+def render(report: dict[str, Any]) -> str:
+    """The report as a Markdown table plus ratios, counts, notes and the machine line."""
+    lines = [*(f"> {note}" for note in report["notes"])]
+    seed = report["seed"]
+    if seed:
+        lines.append(f"Bench talent ({report['scale']}): id {seed['talent_id']}, {seed['posts']} posts, "
+                     f"{seed['comments']} comments, {seed['snapshots']} snapshots "
+                     f"({'reused' if seed['reused'] else 'seeded'} in {seed['seconds']} s)\n")
+    lines += ["| measurement | n | p50 ms | p95 ms | goal | result |", "|---|---:|---:|---:|---|---|"]
+    for row in report["measurements"].values():
+        lines.append(f"| {row['label']} | {row['n']} | {_ms(row['p50_ms'])} | {_ms(row['p95_ms'])} | "
+                     f"{row['goal']} | {row['result']} |")
+    ratios = report["ratios"]
+    if ratios:
+        x = {k: "—" if v is None else f"{v}×" for k, v in ratios.items()}
+        lines.append(f"\nRatios (p50): baseline ÷ cold = {x['baseline_over_cold_p50']}, cold ÷ Redis hit = "
+                     f"{x['cold_over_redis_hit_p50']} (goal ≥ 50×), cold ÷ embedded hit = "
+                     f"{x['cold_over_embedded_hit_p50']}")
+    for name, counts in report["counts"].items():
+        lines.append(f"{name}: {json.dumps(counts, ensure_ascii=False)}")
+    m = report["machine"]
+    lines.append(f"\nMachine: Python {m['python']}, nproc {m['nproc']}, PostgreSQL {m['postgresql'] or '—'}, "
+                 f"Redis {m['redis'] or '—'}, load average (1 min) at start {m['loadavg_1m_at_start']}")
+    return "\n".join(lines)
+
+
+def _nproc() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def _ms(value: float | None) -> str:
+    return "—" if value is None else f"{value:.2f}"

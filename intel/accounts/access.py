@@ -1,0 +1,51 @@
+"""Who may see and do what. Every entry point a page or the API uses checks here again."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from intel.accounts.auth import Identity, PermissionDenied
+from intel.db.models import Talent
+from intel.errors import TalentNotFound
+
+# Capability → roles allowed. The demo viewer ("demo") only reads the demo database.
+CAPABILITIES: dict[str, frozenset[str]] = {
+    "view": frozenset({"agent", "manager", "admin", "demo"}),
+    # The demo viewer may refresh: sales walkthroughs show the button; it recomputes demo data only.
+    "refresh": frozenset({"agent", "manager", "admin", "demo"}),
+    "compare": frozenset({"manager", "admin", "demo"}),
+    "ops": frozenset({"admin"}),
+    "import": frozenset({"admin"}),
+    "users": frozenset({"admin"}),
+}
+
+
+def can(identity: Identity | None, capability: str) -> bool:
+    """True when the identity's role has the capability."""
+    return identity is not None and identity.role in CAPABILITIES[capability]
+
+
+def require(identity: Identity | None, capability: str) -> Identity:
+    """The identity, or PermissionDenied in plain words."""
+    if identity is None:
+        raise PermissionDenied("Please sign in.")
+    if not can(identity, capability):
+        raise PermissionDenied("Your role does not allow this. Ask an administrator if you need access.")
+    return identity
+
+
+def visible_talent_ids(session: Session, identity: Identity) -> set[int] | None:
+    """Talent ids the identity may see; None means all (managers, admins, the demo viewer)."""
+    require(identity, "view")
+    if identity.role != "agent":
+        return None
+    return set(session.scalars(select(Talent.id).where(Talent.agent_id == identity.user_id)))
+
+
+def check_talent(session: Session, identity: Identity, talent_id: int) -> None:
+    """TalentNotFound unless the talent exists and the identity may see it (one message for both)."""
+    visible = visible_talent_ids(session, identity)
+    exists = session.get(Talent, talent_id) is not None
+    if not exists or (visible is not None and talent_id not in visible):
+        raise TalentNotFound(f"Talent {talent_id} was not found, or you may not see it.")

@@ -1,0 +1,249 @@
+"""Accounts and sessions: argon2 password hashes, server-side sessions, API tokens, brute-force lockout.
+
+Tokens are random (`secrets.token_urlsafe`); only their SHA-256 is stored, so a database leak does
+not hand out sessions. Lockout counters live in the shared store (embedded store when Redis is down).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import func, select, update
+
+from intel.accounts import audit
+from intel.cache.store import StoreUnavailable
+from intel.db.models import ROLES, ApiToken, User, UserSession, utcnow
+from intel.errors import IntelError
+from intel.runtime import get_runtime
+
+log = logging.getLogger(__name__)
+
+MIN_PASSWORD = 12
+MAX_FAILURES, WINDOW_S, LOCK_S = 5, 15 * 60, 15 * 60
+_hasher = PasswordHasher()
+# Verifying against this keeps the time of "no such user" equal to "wrong password".
+_DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
+
+
+class AuthError(IntelError):
+    """Sign-in refused; the message never says whether the email exists."""
+
+
+class AccountLocked(AuthError):
+    """Too many failed sign-ins for this account or client."""
+
+    def __init__(self, minutes: int) -> None:
+        super().__init__(f"Too many failed sign-ins. Try again in {minutes} min.")
+        self.minutes = minutes
+
+
+class PermissionDenied(IntelError):
+    """The signed-in user may not do this."""
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who is acting: a signed-in user, or the read-only demo viewer (user_id None)."""
+
+    user_id: int | None
+    email: str
+    display_name: str
+    role: str
+
+    @property
+    def is_demo_viewer(self) -> bool:
+        """True for the anonymous, read-only viewer of demo mode."""
+        return self.role == "demo"
+
+
+DEMO_VIEWER = Identity(None, "demo-viewer", "Demo viewer", "demo")
+
+
+def token_hash(token: str) -> str:
+    """SHA-256 hex of a token (what the database keeps)."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def hash_password(password: str) -> str:
+    """An argon2id hash of a password that meets the policy."""
+    if len(password) < MIN_PASSWORD:
+        raise IntelError(f"Passwords need at least {MIN_PASSWORD} characters.")
+    return _hasher.hash(password)
+
+
+def verify_password(stored: str | None, password: str) -> bool:
+    """True when `password` matches `stored` (constant work when there is no stored hash)."""
+    try:
+        return _hasher.verify(stored or _DUMMY_HASH, password) and stored is not None
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def _identity(user: User) -> Identity:
+    return Identity(user.id, user.email, user.display_name, user.role)
+
+
+def normalise_email(email: str) -> str:
+    """Lower-cased, trimmed email; IntelError when it is not an address."""
+    cleaned = email.strip().lower()
+    if "@" not in cleaned or len(cleaned) > 254 or " " in cleaned:
+        raise IntelError("Enter a valid email address.")
+    return cleaned
+
+
+def has_users() -> bool:
+    """True once any account exists."""
+    with get_runtime().sessions() as session:
+        return bool(session.scalar(select(func.count()).select_from(User)))
+
+
+def create_user(email: str, display_name: str, role: str, password: str, *, actor: str) -> int:
+    """Create an account; audited."""
+    if role not in ROLES:
+        raise IntelError(f"Role must be one of {', '.join(ROLES)}.")
+    email = normalise_email(email)
+    rt = get_runtime()
+    with rt.sessions.begin() as session:
+        if session.scalar(select(User.id).where(User.email == email)) is not None:
+            raise IntelError(f"An account for {email} already exists.")
+        user = User(email=email, display_name=display_name.strip() or email, role=role,
+                    password_hash=hash_password(password))
+        session.add(user)
+        session.flush()
+        user_id = user.id
+    audit.record(rt.sessions, actor, "user_created", f"user:{email}", role=role)
+    return user_id
+
+
+def create_first_admin(email: str, display_name: str, password: str) -> int:
+    """Create the first admin of an empty database (refused once any account exists)."""
+    if has_users():
+        raise PermissionDenied("An administrator already exists; sign in instead.")
+    return create_user(email, display_name, "admin", password, actor=normalise_email(email))
+
+
+def authenticate(email: str, password: str, *, client: str) -> Identity:
+    """Check credentials with lockout per account and per client; audited either way."""
+    rt = get_runtime()
+    email = email.strip().lower()
+    keys = (f"{rt.settings.cache_prefix}auth:acct:{email}", f"{rt.settings.cache_prefix}auth:client:{client}")
+    _raise_if_locked(keys)
+    with rt.sessions() as session:
+        user = session.scalar(select(User).where(User.email == email))
+        ok = verify_password(user.password_hash if user else None, password)
+        if ok and user is not None and user.is_active:
+            _store_call(lambda s: s.delete(f"{keys[0]}:fails"))
+            audit.record(rt.sessions, email, "sign_in", f"user:{email}", client=client)
+            return _identity(user)
+    _count_failure(keys)
+    audit.record(rt.sessions, email, "sign_in_failed", f"user:{email}", client=client)
+    _raise_if_locked(keys)
+    raise AuthError("Email or password is incorrect, or the account is deactivated.")
+
+
+def _store_call(op: object) -> object:
+    """Run `op(store)` on the shared store, or on the embedded one when the shared store is down."""
+    rt = get_runtime()
+    try:
+        return op(rt.store)  # type: ignore[operator]
+    except StoreUnavailable:
+        return op(rt.local)  # type: ignore[operator]
+
+
+def _count_failure(keys: tuple[str, ...]) -> None:
+    for key in keys:
+        count = int(_store_call(lambda s, k=key: s.incr_window(f"{k}:fails", WINDOW_S)))  # type: ignore[misc]
+        if count >= MAX_FAILURES:
+            _store_call(lambda s, k=key: s.set(f"{k}:locked", b"1", LOCK_S))
+
+
+def _raise_if_locked(keys: tuple[str, ...]) -> None:
+    for key in keys:
+        left = _store_call(lambda s, k=key: s.ttl(f"{k}:locked"))
+        if left is not None:
+            raise AccountLocked(max(1, round(float(left) / 60)))  # type: ignore[arg-type]
+
+
+def start_session(identity: Identity) -> str:
+    """A new session token for a signed-in user (valid for the configured lifetime)."""
+    rt = get_runtime()
+    token = secrets.token_urlsafe(32)
+    with rt.sessions.begin() as session:
+        session.add(UserSession(token_hash=token_hash(token), user_id=identity.user_id,
+                                expires_at=utcnow() + timedelta(hours=rt.settings.session_hours)))
+    return token
+
+
+def identity_for_session(token: str | None) -> Identity | None:
+    """The user of a live session token (not expired, not revoked, account active), else None."""
+    if not token:
+        return None
+    with get_runtime().sessions() as session:
+        user = session.scalar(
+            select(User).join(UserSession, UserSession.user_id == User.id)
+            .where(UserSession.token_hash == token_hash(token), UserSession.revoked_at.is_(None),
+                   UserSession.expires_at > utcnow(), User.is_active)
+        )
+        return None if user is None else _identity(user)
+
+
+def end_session(token: str | None, *, actor: str) -> None:
+    """Revoke a session token: every tab and device that used it is signed out."""
+    if not token:
+        return
+    rt = get_runtime()
+    with rt.sessions.begin() as session:
+        session.execute(update(UserSession).where(UserSession.token_hash == token_hash(token))
+                        .values(revoked_at=utcnow()))
+    audit.record(rt.sessions, actor, "sign_out", f"user:{actor}")
+
+
+def issue_api_token(email: str, name: str, *, actor: str) -> str:
+    """A new API token for a user (shown once; only its hash is kept)."""
+    rt = get_runtime()
+    token = "ti_" + secrets.token_urlsafe(32)
+    with rt.sessions.begin() as session:
+        user = _user(session, email)
+        session.add(ApiToken(token_hash=token_hash(token), user_id=user.id, name=name))
+    audit.record(rt.sessions, actor, "api_token_issued", f"user:{email}", name=name)
+    return token
+
+
+def revoke_api_tokens(email: str, *, actor: str) -> int:
+    """Revoke every live API token of a user; the number revoked."""
+    rt = get_runtime()
+    with rt.sessions.begin() as session:
+        user = _user(session, email)
+        result = session.execute(update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+                                 .values(revoked_at=utcnow()))
+    audit.record(rt.sessions, actor, "api_token_revoked", f"user:{email}")
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+def identity_for_api_token(token: str | None) -> Identity | None:
+    """The user of a live API token, else None."""
+    if not token:
+        return None
+    rt = get_runtime()
+    with rt.sessions.begin() as session:
+        row = session.execute(
+            select(User, ApiToken).join(ApiToken, ApiToken.user_id == User.id)
+            .where(ApiToken.token_hash == token_hash(token), ApiToken.revoked_at.is_(None), User.is_active)
+        ).first()
+        if row is None:
+            return None
+        row[1].last_used_at = utcnow()
+        return _identity(row[0])
+
+
+def _user(session: object, email: str) -> User:
+    user = session.scalar(select(User).where(User.email == normalise_email(email)))  # type: ignore[attr-defined]
+    if user is None:
+        raise IntelError(f"No account for {email}.")
+    return user  # type: ignore[no-any-return]

@@ -1,0 +1,46 @@
+"""Side-by-side comparison of 2–6 talents, with each figure's percentile within the roster."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from intel.analytics.result import SocialIntelligence
+from intel.analytics.roster import RosterRow
+from intel.analytics.summary import summarize
+from intel.db.models import PLATFORMS
+from intel.views.tables import safe_csv
+
+MIN_TALENTS, MAX_TALENTS = 2, 6
+# Roster figure → comparison column; percentiles are computed against every talent in the roster.
+RANKED = {"total_followers": "Followers", "growth_30d_pct": "30-day growth %", "sentiment": "Sentiment",
+          "health": "Health"}
+
+
+def percentile_rank(value: float | None, population: list[float]) -> float | None:
+    """Share of the population at or below `value`, in % (None when either is missing)."""
+    if value is None or not population:
+        return None
+    return round(sum(v <= value for v in population) / len(population) * 100, 1)
+
+
+def compare_frame(intels: list[SocialIntelligence], roster: list[RosterRow]) -> pd.DataFrame:
+    """One row per talent: KPIs, engagement per platform (never mixed) and roster percentiles."""
+    populations = {k: [getattr(r, k) for r in roster if getattr(r, k) is not None] for k in RANKED}
+    rows = []
+    for intel in intels:
+        summary = summarize(intel)
+        row: dict[str, object] = {"Talent": intel.talent_name, "Data": "Demo" if intel.is_demo else "Real"}
+        for key, column in RANKED.items():
+            row[column] = summary[key]
+            row[f"{column} percentile"] = percentile_rank(summary[key], populations[key])
+        for platform in PLATFORMS:
+            metric = intel.overview["platforms"].get(platform, {}).get("engagement_rate")  # type: ignore[call-overload]
+            row[f"Engagement % · {platform}"] = None if metric is None else metric["value"]
+        row["Computed at"] = intel.computed_at
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def compare_csv(frame: pd.DataFrame) -> bytes:
+    """The comparison as spreadsheet-safe UTF-8 CSV."""
+    return safe_csv(frame)

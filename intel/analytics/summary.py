@@ -1,0 +1,62 @@
+"""Headline figures of a computed intelligence, stored per talent for the roster's bulk read."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from intel.analytics.result import SocialIntelligence
+from intel.db.models import TalentSummary
+
+log = logging.getLogger(__name__)
+
+
+def summarize(intel: SocialIntelligence) -> dict[str, Any]:
+    """The roster's figures of one intelligence value (pure)."""
+    overview = intel.overview
+    platforms = overview["platforms"]
+    largest = max(platforms, key=lambda p: platforms[p]["followers"]["value"] or -1, default=None)
+    growth_30 = next((g for g in overview["total_growth"] if g["days"] == 30), None)
+    fresh = intel.freshness
+    newest = max(filter(None, [fresh.get("newest_post_at"), fresh.get("newest_snapshot_on")]), default=None)
+    return {
+        "talent_id": intel.talent_id,
+        "computed_at": datetime.fromisoformat(intel.computed_at),
+        "is_demo": intel.is_demo,
+        "total_followers": _int(overview["total_followers"]["value"]),
+        "growth_30d_pct": None if growth_30 is None else growth_30["percent"]["value"],
+        "engagement_platform": largest,
+        "engagement_rate": None if largest is None else platforms[largest]["engagement_rate"]["value"],
+        "sentiment": intel.sentiment["overall"]["value"],
+        "health": intel.community["health"]["score"]["value"],
+        "newest_data_at": None if newest is None else _aware(newest),
+        "is_stale": bool(fresh.get("is_stale")),
+    }
+
+
+def save_summary(sessions: sessionmaker[Session], intel: SocialIntelligence) -> None:
+    """Upsert the talent's summary row; a failure is logged, never raised (the page still renders)."""
+    row = summarize(intel)
+    try:
+        with sessions.begin() as session:
+            insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+            stmt = insert(TalentSummary).values(**row)
+            session.execute(stmt.on_conflict_do_update(
+                index_elements=["talent_id"], set_={k: stmt.excluded[k] for k in row if k != "talent_id"}))
+    except SQLAlchemyError as exc:
+        log.error("summary write failed talent=%s: %s", intel.talent_id, exc)
+
+
+def _int(value: float | None) -> int | None:
+    return None if value is None else int(value)
+
+
+def _aware(text: str) -> datetime:
+    stamp = datetime.fromisoformat(text)
+    return stamp if stamp.tzinfo else stamp.replace(tzinfo=UTC)

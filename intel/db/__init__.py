@@ -1,0 +1,5 @@
+"""Persistence: the typed ORM (`models`), engines, sessions and bulk writes (`engine`), and Alembic migrations
+(`migrate`, `migrations/`).
+
+May import `intel.config` and `intel.errors` only: it is the bottom layer.
+"""

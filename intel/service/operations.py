@@ -1,0 +1,108 @@
+"""Cache operations for the CLI and the Ops page: stats, clear, warm."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+
+from intel.analytics.result import SCHEMA_VERSION
+from intel.cache.entries import cache_key
+from intel.cache.store import StoreUnavailable
+from intel.db.engine import analyze
+from intel.db.models import Talent
+from intel.errors import IntelError
+from intel.runtime import get_runtime
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class WarmReport:
+    """What a warm run did."""
+
+    computed: int
+    already_cached: int
+    failed: int
+
+
+def cache_stats() -> dict[str, Any]:
+    """Counters, compute-time percentiles and the state of the shared store."""
+    rt = get_runtime()
+    breaker = rt.breaker
+    return {
+        "store": rt.store.name,
+        "circuit": None if breaker is None else breaker.state,
+        "ttl_s": {"real": rt.settings.cache_ttl_real, "demo": rt.settings.cache_ttl_demo},
+        **rt.stats.snapshot(),
+    }
+
+
+def cache_clear(talent_id: int | None = None) -> int:
+    """Delete one talent's entry, or every intelligence entry of this app; the number deleted."""
+    rt = get_runtime()
+    if talent_id is not None:
+        rt.provider.invalidate(talent_id)
+        return 1
+    prefix = f"{rt.settings.cache_prefix}social_intel:v{SCHEMA_VERSION}:"
+    deleted = rt.local.delete_matching(prefix) if rt.local is not rt.store else 0
+    try:
+        deleted += rt.store.delete_matching(prefix)
+    except StoreUnavailable as exc:
+        raise IntelError("Redis is unreachable; nothing was cleared there.") from exc
+    log.info("cache cleared: %d entries", deleted)
+    return deleted
+
+
+def talent_ids() -> list[int]:
+    """Every talent id, in id order."""
+    with get_runtime().sessions() as session:
+        return list(session.scalars(select(Talent.id).order_by(Talent.id)))
+
+
+def cache_warm(ids: Iterable[int], *, force: bool = False,
+               progress: Callable[[int], None] = lambda _n: None) -> WarmReport:
+    """Compute and cache each talent missing from the cache (all of them with `force`)."""
+    rt = get_runtime()
+    computed = cached = failed = 0
+    for talent_id in ids:
+        try:
+            if not force and rt.store.get(cache_key(talent_id, rt.settings.cache_prefix)) is not None:
+                cached += 1
+            else:
+                rt.provider.get(talent_id, bypass_cache=True)
+                computed += 1
+        except (IntelError, StoreUnavailable) as exc:
+            log.error("warm failed talent=%s: %s", talent_id, exc)
+            failed += 1
+        progress(1)
+    return WarmReport(computed, cached, failed)
+
+
+def reload_demo(seed: int) -> Any:
+    """Replace the demo roster, drop stale cache entries of old and new demo talents, compute the new."""
+    from intel.demo.generate import load_demo
+
+    rt = get_runtime()
+    with rt.sessions() as session:
+        old = set(session.scalars(select(Talent.id).where(Talent.is_demo)))
+    summary = load_demo(rt.engine, seed=seed)
+    analyze(rt.engine)
+    rt.provider.invalidate(*(old | set(summary.talent_ids)))
+    # Compute once so the roster has its figures (and a shared cache is warm) straight away.
+    cache_warm(summary.talent_ids, force=True)
+    return summary
+
+
+def rescore_sentiment(*, everything: bool = False, progress: Callable[[int], None] = lambda _n: None) -> Any:
+    """Re-score stale sentiment and drop the cached intelligence of the talents that changed."""
+    from intel.text.rescore import rescore
+
+    rt = get_runtime()
+    report = rescore(rt.engine, everything=everything, progress=progress)
+    if report.talent_ids:
+        rt.provider.invalidate(*report.talent_ids)
+    return report

@@ -1,0 +1,22 @@
+"""Annotate texts when they are written (demo load, import, bench seed): sentiment and comment kind.
+
+This is the one place text is scored; reading never scores (see intel.rescore for engine changes).
+"""
+
+from __future__ import annotations
+
+from collections.abc import MutableMapping, Sequence
+from typing import Any
+
+from intel.text.comment_kind import classify_comment
+from intel.text.sentiment import engine_version, score_texts
+
+
+def annotate(rows: Sequence[MutableMapping[str, Any]], column: str, *, comments: bool = False) -> None:
+    """Add sentiment_score/label/engine (and `kind` for comments) to each row, in one batch."""
+    version = engine_version()
+    scores = score_texts(row[column] for row in rows)
+    for row, score in zip(rows, scores, strict=True):
+        row.update(sentiment_score=score.score, sentiment_label=score.label, sentiment_engine=version)
+        if comments:
+            row["kind"] = classify_comment(row[column])

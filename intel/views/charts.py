@@ -1,0 +1,290 @@
+"""Per-talent Plotly figures, built by pure functions from a SocialIntelligence value.
+
+Every function returns a `go.Figure` and never raises on missing data: an empty or unavailable
+section yields `no_data_figure`. Every user-supplied string (captions, names, handles, platform and
+media-type values read from the data) goes through `escape_text` before it reaches any figure text,
+because Plotly renders a subset of HTML (`<b>`, `<br>`, `<a href>` …) in labels, hovers and titles.
+Comparison figures across talents live in `intel.charts_compare`, which builds on the helpers here.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from intel.analytics.result import SocialIntelligence
+
+NO_DATA = "No data yet"
+HEIGHT = 360
+TEMPLATE = "plotly_white"
+EXCERPT_CHARS = 40
+FALLBACK_COLOR = "#7F7F7F"
+PLATFORM_COLORS: Mapping[str, str] = {"instagram": "#C13584", "tiktok": "#111111", "youtube": "#FF0000"}
+PLATFORM_LABELS: Mapping[str, str] = {"instagram": "Instagram", "tiktok": "TikTok", "youtube": "YouTube"}
+SENTIMENT_SHARES = (("positive", "Positive", "#2CA02C"), ("neutral", "Neutral", "#A6A6A6"),
+                    ("negative", "Negative", "#D62728"))
+SCORE_COLOR = "#1F3A93"
+KIND_COLORS: Mapping[str, str] = {"sponsored": "#F2A900", "organic": "#4C78A8"}
+SERIES_COLORS = ("#4C78A8", "#F58518", "#54A24B", "#B279A2", "#E45756", "#72B7B2", "#EECA3B", "#9D755D",
+                 "#FF9DA6", "#BAB0AC")
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+HEALTH_LABELS: Mapping[str, str] = {"sentiment": "Sentiment", "engagement": "Engagement",
+                                    "conversation_quality": "Conversation quality", "responsiveness": "Responsiveness"}
+
+
+# ---------------------------------------------------------------- shared helpers
+
+
+def escape_text(value: object) -> str:
+    """User text made inert for Plotly: HTML-escaped, with `&quot;` as `&#34;` (Plotly decodes numeric entities)."""
+    return html.escape(str(value)).replace("&quot;", "&#34;")
+
+
+def excerpt(text: object, limit: int = EXCERPT_CHARS) -> str:
+    """The text on one line, at most `limit` characters (an ellipsis marks a cut); not escaped."""
+    flat = " ".join(str(text or "").split())
+    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
+
+
+def platform_color(platform: str) -> str:
+    """The platform's colour, the same in every figure."""
+    return PLATFORM_COLORS.get(platform, FALLBACK_COLOR)
+
+
+def platform_label(platform: str) -> str:
+    """The platform's display name, escaped."""
+    return PLATFORM_LABELS.get(platform) or escape_text(platform)
+
+
+def series_color(index: int) -> str:
+    """The colour of the index-th series (talent, media type) in a figure."""
+    return SERIES_COLORS[index % len(SERIES_COLORS)]
+
+
+def apply_layout(fig: go.Figure, title: str, *, time_series: bool = False) -> go.Figure:
+    """The house layout: plotly_white, tight margins, horizontal legend on top, fixed height."""
+    fig.update_layout(
+        template=TEMPLATE,
+        height=HEIGHT,
+        title={"text": title, "x": 0, "xanchor": "left", "y": 0.98, "yanchor": "top", "font": {"size": 15}},
+        margin={"l": 10, "r": 10, "t": 72, "b": 10},
+        legend={"orientation": "h", "x": 0, "xanchor": "left", "y": 1.0, "yanchor": "bottom", "title": {"text": ""}},
+        hovermode="x unified" if time_series else "closest",
+    )
+    fig.update_xaxes(automargin=True)
+    fig.update_yaxes(automargin=True)
+    return fig
+
+
+def no_data_figure(title: str = "", message: str = NO_DATA) -> go.Figure:
+    """An empty figure with a centred message (the title and message are trusted text)."""
+    fig = go.Figure()
+    fig.add_annotation(text=message, x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False,
+                       font={"size": 16, "color": "#888888"})
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return apply_layout(fig, title)
+
+
+def metric_value(item: object) -> float | None:
+    """The value of a Metric dict, None when it is missing or unavailable."""
+    if not isinstance(item, Mapping) or item.get("status") == "unavailable":
+        return None
+    value = item.get("value")
+    return None if value is None else float(value)
+
+
+def percent_axis(fig: go.Figure, title: str, axis: str = "y") -> None:
+    """Label an axis as a percentage axis (values are already in percent)."""
+    fig.update_layout({f"{axis}axis": {"title": {"text": title}, "ticksuffix": "%", "rangemode": "tozero"}})
+
+
+# ---------------------------------------------------------------- per-talent figures
+
+
+def follower_trend_figure(intel: SocialIntelligence) -> go.Figure:
+    """Followers over time, one line per platform."""
+    title = "Followers"
+    fig = go.Figure()
+    for platform, points in sorted((intel.follower_trend or {}).items()):
+        if not points:
+            continue
+        fig.add_trace(go.Scatter(
+            x=[day for day, _ in points], y=[int(value) for _, value in points], mode="lines",
+            name=platform_label(platform), line={"color": platform_color(platform), "width": 2},
+            hovertemplate="%{fullData.name}: %{y:,.0f}<extra></extra>",
+        ))
+    if not fig.data:
+        return no_data_figure(title)
+    fig.update_yaxes(title_text="Followers", tickformat="~s")
+    return apply_layout(fig, title, time_series=True)
+
+
+def sentiment_trend_figure(intel: SocialIntelligence) -> go.Figure:
+    """Weekly comment-sentiment shares (stacked bars, %) and mean comment score (line, 0–1, right axis)."""
+    title = "Weekly comment sentiment"
+    weeks = [w for w in (intel.sentiment or {}).get("weekly") or [] if w.get("comments")]
+    if not weeks:
+        return no_data_figure(title)
+    fig = make_subplots(specs=[[{"secondary_y": True}]])
+    x = [w["week"] for w in weeks]
+    for key, label, color in SENTIMENT_SHARES:
+        fig.add_trace(go.Bar(x=x, y=[w.get(f"{key}_share") for w in weeks], name=label, marker_color=color,
+                             hovertemplate="%{fullData.name}: %{y:.1f}%<extra></extra>"), secondary_y=False)
+    fig.add_trace(go.Scatter(
+        x=x, y=[w.get("comment_score") for w in weeks], name="Mean comment score", mode="lines+markers",
+        line={"color": SCORE_COLOR, "width": 2}, customdata=[w["comments"] for w in weeks],
+        hovertemplate="%{fullData.name}: %{y:.2f} (%{customdata:,} comments)<extra></extra>",
+    ), secondary_y=True)
+    fig.update_layout(barmode="stack", bargap=0.15, legend_traceorder="normal")
+    fig.update_yaxes(title_text="Share of comments", ticksuffix="%", range=[0, 100], secondary_y=False)
+    fig.update_yaxes(title_text="Mean score (0–1)", range=[0, 1], showgrid=False, secondary_y=True)
+    return apply_layout(fig, title, time_series=True)
+
+
+def _post_label(rank: int, post: Mapping[str, Any]) -> str:
+    """`1. Instagram · 2026-07-07` over the caption excerpt, escaped; the rank keeps labels unique."""
+    caption = excerpt(post.get("caption")) or "(no caption)"
+    day = str(post.get("posted_at") or "")[:10]
+    return f"{rank}. {platform_label(str(post.get('platform')))} · {escape_text(day)}<br>{escape_text(caption)}"
+
+
+def top_posts_figure(intel: SocialIntelligence) -> go.Figure:
+    """The top posts' engagement rate (%), horizontal bars labelled platform · date · caption excerpt."""
+    title = "Top posts by engagement rate"
+    posts = [p for p in (intel.content or {}).get("top_posts") or [] if p.get("engagement_rate") is not None]
+    if not posts:
+        return no_data_figure(title)
+    labels = [_post_label(i, p) for i, p in enumerate(posts, start=1)]
+    fig = go.Figure(go.Bar(
+        x=[float(p["engagement_rate"]) for p in posts], y=labels, orientation="h", name="Engagement rate",
+        marker_color=[platform_color(str(p.get("platform"))) for p in posts],
+        customdata=[[escape_text(p.get("media_type", "")), int(p.get("likes") or 0), int(p.get("comments") or 0),
+                     "sponsored" if p.get("is_sponsored") else "organic"] for p in posts],
+        texttemplate="%{x:.2f}%", textposition="auto",
+        hovertemplate=("%{x:.2f}% engagement<br>%{customdata[0]} · %{customdata[3]}<br>"
+                       "%{customdata[1]:,} likes · %{customdata[2]:,} comments<extra></extra>"),
+    ))
+    fig.update_yaxes(autorange="reversed")
+    percent_axis(fig, "Engagement rate", "x")
+    apply_layout(fig, title)
+    fig.update_layout(showlegend=False)
+    return fig
+
+
+def _grouped_bar(x: list[str], y: list[float | None], n: list[int], name: str, color: str) -> go.Bar:
+    """One series of a grouped percentage bar chart, with the sample size in the hover."""
+    return go.Bar(x=x, y=y, name=name, marker_color=color, customdata=n,
+                  hovertemplate="%{x} · %{fullData.name}: %{y:.2f}% (%{customdata} posts)<extra></extra>")
+
+
+def media_type_figure(intel: SocialIntelligence) -> go.Figure:
+    """Median engagement rate (%) by media type, grouped per platform."""
+    title = "Median engagement rate by media type"
+    rows = [r for r in (intel.content or {}).get("by_media_type") or [] if metric_value(r.get("engagement_rate"))
+            is not None]
+    if not rows:
+        return no_data_figure(title)
+    platforms = sorted({str(r["platform"]) for r in rows})
+    fig = go.Figure()
+    for i, media in enumerate(sorted({str(r["media_type"]) for r in rows})):
+        found = {str(r["platform"]): r["engagement_rate"] for r in rows if str(r["media_type"]) == media}
+        present = [p for p in platforms if p in found]
+        fig.add_trace(_grouped_bar([platform_label(p) for p in present],
+                                   [metric_value(found[p]) for p in present],
+                                   [int(found[p].get("n") or 0) for p in present],
+                                   escape_text(media.replace("_", " ").capitalize()), series_color(i)))
+    fig.update_layout(barmode="group")
+    percent_axis(fig, "Median engagement rate")
+    return apply_layout(fig, title)
+
+
+def sponsored_figure(intel: SocialIntelligence) -> go.Figure:
+    """Sponsored vs organic median engagement rate (%) per platform."""
+    title = "Sponsored vs organic engagement"
+    section = (intel.content or {}).get("sponsored_vs_organic") or {}
+    platforms = sorted(p for p, kinds in section.items()
+                       if any(metric_value((kinds or {}).get(k)) is not None for k in KIND_COLORS))
+    if not platforms:
+        return no_data_figure(title)
+    fig = go.Figure()
+    for kind, color in KIND_COLORS.items():
+        metrics = [(section[p] or {}).get(kind) or {} for p in platforms]
+        fig.add_trace(_grouped_bar([platform_label(p) for p in platforms], [metric_value(m) for m in metrics],
+                                   [int(m.get("n") or 0) for m in metrics], kind.capitalize(), color))
+    fig.update_layout(barmode="group")
+    percent_axis(fig, "Median engagement rate")
+    return apply_layout(fig, title)
+
+
+def _heat_grid(cells: Iterable[Mapping[str, Any]]) -> tuple[list[list[float | None]], list[list[int | None]]]:
+    """Weekday × hour grids of mean engagement and post counts; cells without posts stay None."""
+    rates: list[list[float | None]] = [[None] * 24 for _ in WEEKDAYS]
+    counts: list[list[int | None]] = [[None] * 24 for _ in WEEKDAYS]
+    for cell in cells:
+        day, hour, rate = cell.get("weekday"), cell.get("hour"), cell.get("engagement_rate")
+        if isinstance(day, int) and isinstance(hour, int) and 0 <= day < 7 and 0 <= hour < 24 and rate is not None:
+            rates[day][hour], counts[day][hour] = float(rate), int(cell.get("posts") or 0)
+    return rates, counts
+
+
+def _best_slot(best: object, timezone: str) -> str:
+    """`best: Tue 16:00 UTC (1.70%, 3 posts)`, or an empty string."""
+    if not isinstance(best, Mapping) or best.get("engagement_rate") is None:
+        return ""
+    return (f" · best: {WEEKDAYS[int(best['weekday']) % 7]} {int(best['hour']):02d}:00 {timezone} "
+            f"({float(best['engagement_rate']):.2f}%, {int(best.get('posts') or 0)} posts)")
+
+
+def best_time_figure(intel: SocialIntelligence, platform: str) -> go.Figure:
+    """Weekday × hour heatmap of mean engagement rate (%) for one platform; hover shows the post count."""
+    section = ((intel.content or {}).get("best_time") or {}).get(platform) or {}
+    timezone = escape_text(section.get("timezone") or "UTC")
+    title = f"Best time to post · {platform_label(platform)}"
+    rates, counts = _heat_grid(section.get("cells") or [])
+    if all(v is None for row in rates for v in row):
+        return no_data_figure(title)
+    fig = go.Figure(go.Heatmap(
+        z=rates, x=list(range(24)), y=list(WEEKDAYS), customdata=counts, hoverongaps=False, colorscale="Viridis",
+        colorbar={"title": {"text": "Eng. rate"}, "ticksuffix": "%", "thickness": 12},
+        hovertemplate="%{y} %{x}:00<br>Mean engagement: %{z:.2f}%<br>Posts: %{customdata}<extra></extra>",
+    ))
+    fig.update_xaxes(title_text=f"Hour of posting ({timezone})", dtick=2, range=[-0.5, 23.5])
+    fig.update_yaxes(autorange="reversed")
+    return apply_layout(fig, title + _best_slot(section.get("best"), timezone))
+
+
+def _health_color(value: float | None) -> str:
+    """Red below 40, amber below 70, green otherwise."""
+    if value is None:
+        return FALLBACK_COLOR
+    return "#D62728" if value < 40 else "#F2A900" if value < 70 else "#2CA02C"
+
+
+def health_figure(intel: SocialIntelligence) -> go.Figure:
+    """The community-health components (0–100) as bars, weights in the labels, the score in the title."""
+    title = "Community health"
+    health = (intel.community or {}).get("health") or {}
+    score = metric_value(health.get("score"))
+    components = health.get("components") or {}
+    if score is None or not components:
+        return no_data_figure(title)
+    labels, values = [], []
+    for key, comp in components.items():
+        value = comp.get("value") if comp.get("available", True) else None
+        name = HEALTH_LABELS.get(key) or escape_text(key)
+        suffix = "" if value is not None else " · no data"
+        labels.append(f"{name}<br>weight {float(comp.get('weight') or 0):.0%}{suffix}")
+        values.append(None if value is None else float(value))
+    fig = go.Figure(go.Bar(
+        x=labels, y=values, name="Component", marker_color=[_health_color(v) for v in values],
+        texttemplate="%{y:.0f}", textposition="outside", hovertemplate="%{y:.1f} / 100<extra></extra>",
+    ))
+    fig.update_yaxes(title_text="Score (0–100)", range=[0, 110])
+    apply_layout(fig, f"{title}: {score:.1f} / 100")
+    fig.update_layout(showlegend=False)
+    return fig

@@ -1,0 +1,196 @@
+"""Accounts, sessions, tokens, lockout and access rules, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from sqlalchemy import select, update
+
+from intel.accounts import auth, users
+from intel.accounts.access import can, check_talent
+from intel.accounts.auth import AccountLocked, AuthError, Identity, PermissionDenied
+from intel.db.models import AdminActivity, User, UserSession
+from intel.errors import IntelError, TalentNotFound
+from intel.service import talents as service
+from tests.factories import make_talent
+
+PASSWORD = "correct horse battery staple"
+
+
+def account(role="agent", email=None):
+    email = email or f"{role}@agency.test"
+    auth.create_user(email, role.title(), role, PASSWORD, actor="test")
+    return auth.authenticate(email, PASSWORD, client="10.0.0.1")
+
+
+def actions(engine):
+    with engine.connect() as conn:
+        return [r for (r,) in conn.execute(select(AdminActivity.action).order_by(AdminActivity.id))]
+
+
+def test_passwords_are_stored_as_argon2id_hashes_never_in_clear(live, engine):
+    account("admin")
+    with engine.connect() as conn:
+        stored = conn.execute(select(User.password_hash)).scalar_one()
+    assert stored.startswith("$argon2id$") and PASSWORD not in stored
+
+
+def test_a_short_password_is_refused_with_the_rule(live):
+    with pytest.raises(IntelError, match="at least 12 characters"):
+        auth.create_user("a@agency.test", "A", "agent", "short", actor="test")
+
+
+def test_the_first_admin_can_only_be_created_on_an_empty_database(live):
+    assert not auth.has_users()
+    auth.create_first_admin("Boss@Agency.test", "Boss", PASSWORD)
+    assert auth.has_users()
+    with pytest.raises(PermissionDenied):
+        auth.create_first_admin("other@agency.test", "Other", PASSWORD)
+
+
+def test_wrong_password_and_unknown_email_get_the_same_message(live):
+    account()
+    with pytest.raises(AuthError) as wrong:
+        auth.authenticate("agent@agency.test", "not the password", client="c")
+    with pytest.raises(AuthError) as unknown:
+        auth.authenticate("nobody@agency.test", "not the password", client="c")
+    assert str(wrong.value) == str(unknown.value)
+
+
+def test_five_failures_lock_the_account_for_15_minutes_even_with_the_right_password(live, engine):
+    account()
+    for _ in range(5):
+        with pytest.raises(AuthError):
+            auth.authenticate("agent@agency.test", "wrong password!", client="c1")
+    with pytest.raises(AccountLocked, match="Try again in 15 min"):
+        auth.authenticate("agent@agency.test", PASSWORD, client="c2")
+    assert actions(engine).count("sign_in_failed") == 5
+
+
+def test_five_failures_from_one_client_lock_that_client(live):
+    for n in range(5):
+        with pytest.raises(AuthError):
+            auth.authenticate(f"user{n}@agency.test", "wrong password!", client="203.0.113.9")
+    account()
+    with pytest.raises(AccountLocked):
+        auth.authenticate("agent@agency.test", PASSWORD, client="203.0.113.9")
+    assert auth.authenticate("agent@agency.test", PASSWORD, client="198.51.100.1").email == "agent@agency.test"
+
+
+def test_the_lock_ends_by_itself(live, monkeypatch):
+    monkeypatch.setattr(auth, "LOCK_S", 1)
+    account()
+    for _ in range(5):
+        with pytest.raises(AuthError):
+            auth.authenticate("agent@agency.test", "wrong password!", client="c")
+    with pytest.raises(AccountLocked):
+        auth.authenticate("agent@agency.test", PASSWORD, client="c")
+    time.sleep(1.2)
+    assert auth.authenticate("agent@agency.test", PASSWORD, client="c").role == "agent"
+
+
+def test_a_session_lives_until_sign_out_then_is_gone_everywhere(live, engine):
+    identity = account("manager")
+    token = auth.start_session(identity)
+    assert auth.identity_for_session(token) == identity
+    auth.end_session(token, actor=identity.email)
+    assert auth.identity_for_session(token) is None
+    assert {"sign_in", "sign_out"} <= set(actions(engine))
+
+
+def test_an_expired_session_is_refused(live, engine):
+    token = auth.start_session(account())
+    with engine.begin() as conn:
+        conn.execute(update(UserSession).values(expires_at=UserSession.created_at))
+    assert auth.identity_for_session(token) is None
+
+
+def test_a_stored_session_is_only_a_hash_of_the_token(live, engine):
+    token = auth.start_session(account())
+    with engine.connect() as conn:
+        stored = conn.execute(select(UserSession.token_hash)).scalar_one()
+    assert stored != token and stored == auth.token_hash(token)
+
+
+def test_deactivation_ends_sessions_and_refuses_sign_in(live):
+    token = auth.start_session(account())
+    users.set_active("agent@agency.test", False, actor="admin@agency.test")
+    assert auth.identity_for_session(token) is None
+    with pytest.raises(AuthError):
+        auth.authenticate("agent@agency.test", PASSWORD, client="c")
+    users.set_active("agent@agency.test", True, actor="admin@agency.test")
+    assert auth.authenticate("agent@agency.test", PASSWORD, client="c").role == "agent"
+
+
+def test_changing_a_password_ends_the_other_sessions(live):
+    token = auth.start_session(account())
+    users.change_own_password("agent@agency.test", PASSWORD, "a brand new passphrase")
+    assert auth.identity_for_session(token) is None
+    assert auth.authenticate("agent@agency.test", "a brand new passphrase", client="c")
+    with pytest.raises(IntelError, match="current password is not correct"):
+        users.change_own_password("agent@agency.test", PASSWORD, "another new passphrase")
+
+
+def test_api_tokens_identify_their_user_until_revoked(live, engine):
+    account("manager")
+    token = auth.issue_api_token("manager@agency.test", "reporting", actor="admin@agency.test")
+    assert auth.identity_for_api_token(token).email == "manager@agency.test"
+    assert auth.revoke_api_tokens("manager@agency.test", actor="admin@agency.test") == 1
+    assert auth.identity_for_api_token(token) is None
+    assert {"api_token_issued", "api_token_revoked"} <= set(actions(engine))
+
+
+def test_an_agent_sees_only_assigned_talents_and_gets_one_message_for_the_rest(live, engine):
+    mine, theirs = make_talent(engine, name="Mine"), make_talent(engine, name="Theirs")
+    agent = account("agent")
+    users.assign_talents("agent@agency.test", [mine], actor="admin@agency.test")
+    assert [r.name for r in service.roster(agent)] == ["Mine"]
+    with engine.connect() as conn, pytest.raises(TalentNotFound) as other:
+        from sqlalchemy.orm import Session
+
+        check_talent(Session(conn), agent, theirs)
+    with pytest.raises(TalentNotFound) as missing:
+        service.serve_for(agent, 987654)
+    assert "not found, or you may not see it" in str(other.value) and "not found, or you may not see it" in str(
+        missing.value)
+    assert service.serve_for(agent, mine).intel.talent_id == mine
+
+
+def test_managers_see_every_talent_and_compare_but_do_not_administer(live, engine):
+    make_talent(engine, name="A")
+    make_talent(engine, name="B")
+    manager = account("manager")
+    assert len(service.roster(manager)) == 2
+    assert can(manager, "compare") and not can(manager, "users") and not can(manager, "import")
+
+
+def test_an_agent_cannot_compare(live, engine):
+    a, b = make_talent(engine), make_talent(engine)
+    agent = account("agent")
+    users.assign_talents("agent@agency.test", [a, b], actor="admin")
+    with pytest.raises(PermissionDenied):
+        service.compare_talents(agent, [a, b])
+
+
+def test_refresh_is_audited_with_the_signed_in_actor(live, engine):
+    talent = make_talent(engine)
+    admin = account("admin")
+    assert service.refresh_for(admin, talent).status == "refreshed"
+    with engine.connect() as conn:
+        actor = conn.execute(select(AdminActivity.actor).where(AdminActivity.action == "refresh")).scalar_one()
+    assert actor == "admin@agency.test"
+
+
+def test_user_changes_are_audited(live, engine):
+    account("admin")
+    account("agent")
+    users.set_role("agent@agency.test", "manager", actor="admin@agency.test")
+    users.reset_password("agent@agency.test", "reset passphrase 123", actor="admin@agency.test")
+    assert {"user_created", "user_role_changed", "password_reset"} <= set(actions(engine))
+
+
+def test_the_demo_viewer_reads_and_refreshes_but_never_administers():
+    viewer = Identity(None, "demo-viewer", "Demo viewer", "demo")
+    assert can(viewer, "view") and can(viewer, "compare") and can(viewer, "refresh")
+    assert not any(can(viewer, c) for c in ("users", "import", "ops"))

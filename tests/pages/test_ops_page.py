@@ -1,0 +1,88 @@
+"""The Ops page (admins): known counters in, the same figures out; other roles are refused."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from intel.runtime import get_runtime
+from intel.service import talents as service
+from tests.app_pages import run_page, sign_in_as, talent_id
+
+TALENT = "Sofia Marques"
+# The page's tables in page order (read-only st.dataframe elements carry no user key in AppTest).
+TABLES = ("refresh_per_talent", "refresh_per_actor", "freshness", "activity_log")
+
+
+@pytest.fixture(autouse=True)
+def main_module_kept() -> Iterator[None]:
+    """AppTest leaves the last page script as `__main__`; spawned processes of later tests would re-run it."""
+    saved = sys.modules["__main__"]
+    yield
+    sys.modules["__main__"] = saved
+
+
+def tables(at: AppTest) -> dict[str, pd.DataFrame]:
+    """The page's tables by name."""
+    assert len(at.dataframe) == len(TABLES)
+    return {name: frame.value for name, frame in zip(TABLES, at.dataframe, strict=True)}
+
+
+def test_an_admin_sees_hit_rate_refresh_counts_activity_and_freshness(app_db, monkeypatch):
+    admin = sign_in_as(monkeypatch, "admin")
+    talent = talent_id(app_db, TALENT)
+    provider = get_runtime().provider
+    assert [provider.get(talent).source for _ in range(3)] == ["computed", "cache", "cache"]  # 1 miss + 2 hits
+    outcomes = [service.refresh_for(admin, talent).status for _ in range(2)]
+    assert outcomes == ["refreshed", "rate_limited"]
+
+    at = run_page("pages/ops.py")
+    assert not at.exception, at.exception
+
+    metrics = {m.label: m for m in at.metric}
+    assert metrics["Cache hit rate"].value == "66.7%"
+    assert "2 hits, 1 misses" in metrics["Cache hit rate"].help
+    assert metrics["Redis"].value == "embedded (no Redis)"
+    assert metrics["Cache errors"].value == "0"
+
+    shown = tables(at)
+    per_talent = shown["refresh_per_talent"]
+    row = per_talent[per_talent["talent"] == f"talent:{talent}"].iloc[0]
+    assert (row["refreshed"], row["rate_limited"], row["failed"]) == (1, 1, 0)
+    per_actor = shown["refresh_per_actor"]
+    row = per_actor[per_actor["actor"] == admin.email].iloc[0]
+    assert (row["refreshed"], row["rate_limited"], row["failed"]) == (1, 1, 0)
+
+    log = shown["activity_log"]
+    refreshes = log[log["action"] == "refresh"]
+    assert list(refreshes["actor"]) == [admin.email, admin.email]
+    assert set(refreshes["target"]) == {f"talent:{talent}"}
+    assert ["outcome=rate_limited" in d for d in refreshes["details"]] == [True, False]  # newest first
+    assert "outcome=refreshed" in refreshes["details"].iloc[1]
+
+    fresh = shown["freshness"]
+    assert len(fresh) == 14 and TALENT in set(fresh["talent"])
+    assert fresh.loc[fresh["talent"] == TALENT, "computed at"].notna().all()
+
+    download = at.download_button(key="activity_csv")
+    assert download.label == "Download activity log (CSV)"
+
+
+def test_the_activity_log_filters_by_action(app_db, monkeypatch):
+    admin = sign_in_as(monkeypatch, "admin")
+    service.refresh_for(admin, talent_id(app_db, TALENT))
+    at = run_page("pages/ops.py")
+    at.selectbox(key="log_action").select("refresh").run()
+    log = tables(at)["activity_log"]
+    assert len(log) == 1 and set(log["action"]) == {"refresh"}
+
+
+def test_a_manager_opening_the_ops_page_is_refused(app_db):
+    at = AppTest.from_file("../../pages/ops.py", default_timeout=60)  # app_db signs in as a manager
+    at.run()
+    assert any("Your role does not allow this page" in e.value for e in at.error)
+    assert len(at.metric) == 0 and len(at.dataframe) == 0
