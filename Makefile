@@ -46,4 +46,4 @@ lint: install-dev
 	$(PY) -m ruff check .
 
 bench: install-dev
-	$(PY) -m intel bench
+	$(PY) -m bench
