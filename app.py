@@ -5,15 +5,14 @@ Serve it with `streamlit run server.py` (adds sign-in routes and the API) or, wi
 """
 
 import streamlit as st
-from sqlalchemy.exc import OperationalError
 
-from intel.config import ConfigError
+from intel.errors import ConfigError, DatabaseUnavailable
 from pages._wiring import account_menu, navigation, resolve_identity
 
 st.set_page_config(page_title="Talent Social Intelligence", page_icon="📈", layout="wide")
 try:
     identity = resolve_identity()
-except (ConfigError, OperationalError):
+except (ConfigError, DatabaseUnavailable):
     identity = None  # the page shows the configuration or database error in plain words
 if identity is not None:
     account_menu(identity)

@@ -1,4 +1,9 @@
-"""Command-line interface: `python -m intel <group> <command>`."""
+"""Command-line interface: `python -m intel <group> <command>`.
+
+Commands act as `intel.accounts.auth.SYSTEM` (role "system", audit actor "system:cli"): whoever runs the
+CLI has shell access to the deployment, so it holds every admin capability, checked by the same
+`intel.service` façades the pages use.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +13,10 @@ import logging
 import sys
 from collections.abc import Callable, Sequence
 
-from intel.config import ConfigError, get_settings
+from intel.accounts.auth import SYSTEM
+from intel.config import get_settings
 from intel.errors import IntelError
+from intel.service.boundary import database_errors
 
 log = logging.getLogger(__name__)
 Handler = Callable[[argparse.Namespace], int]
@@ -51,7 +58,6 @@ def build_parser() -> argparse.ArgumentParser:
     refresh = groups.add_parser("refresh", help="rate-limited refresh of one talent, as the button does",
                                 description="rate-limited refresh of one talent, as the button does")
     refresh.add_argument("talent", type=int, help="talent id")
-    refresh.add_argument("--actor", required=True, help="email of the person refreshing (audited)")
     refresh.set_defaults(handler=_refresh)
 
     worker = groups.add_parser("worker", help="keep the cache warm: refresh-ahead and recompute invalidated talents",
@@ -62,7 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
     _users_parser(groups)
     from intel.ingest.importer import add_parser as add_import
 
-    add_import(groups)
+    add_import(groups, _import)
 
     return parser
 
@@ -90,8 +96,6 @@ def _users_parser(groups: argparse._SubParsersAction[argparse.ArgumentParser]) -
     token.add_argument("email")
     token.add_argument("--revoke", action="store_true")
     token.add_argument("--name", default="cli")
-    for sub in users.choices.values():
-        sub.add_argument("--actor", default="cli", help="who is doing this (audited)")
 
 
 def _command(
@@ -108,8 +112,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = get_settings()
         logging.basicConfig(level=settings.log_level, format="%(levelname)s %(name)s: %(message)s")
-        return int(args.handler(args))
-    except (ConfigError, IntelError) as exc:
+        with database_errors():  # db upgrade / demo load touch the engine directly
+            return int(args.handler(args))
+    except IntelError as exc:  # ConfigError and DatabaseUnavailable included
         print(f"error: {exc}", file=sys.stderr)
         return 2
 
@@ -140,7 +145,7 @@ def _demo_load(args: argparse.Namespace) -> int:
             if conn.scalar(select(func.count()).select_from(Talent)):
                 print("database already has talents; demo roster not loaded")
                 return 0
-    summary = reload_demo(DEFAULT_SEED if args.seed is None else args.seed)
+    summary = reload_demo(SYSTEM, DEFAULT_SEED if args.seed is None else args.seed)
     print(
         f"demo roster loaded: {summary.talents} talents, {summary.profiles} profiles, "
         f"{summary.snapshots} snapshots, {summary.posts} posts, {summary.comments} comments"
@@ -166,7 +171,7 @@ def _sentiment_rescore(args: argparse.Namespace) -> int:
     from intel.service.operations import rescore_sentiment
 
     with tqdm(desc="rescoring", unit="text", file=sys.stderr) as bar:
-        report = rescore_sentiment(everything=args.all, progress=bar.update)
+        report = rescore_sentiment(SYSTEM, everything=args.all, progress=bar.update)
     print(f"re-scored {report.posts} captions and {report.comments} comments; "
           f"{len(report.talent_ids)} talents' caches invalidated")
     return 0
@@ -175,14 +180,14 @@ def _sentiment_rescore(args: argparse.Namespace) -> int:
 def _cache_stats(_args: argparse.Namespace) -> int:
     from intel.service.operations import cache_stats
 
-    print(json.dumps(cache_stats(), indent=2))
+    print(json.dumps(cache_stats(SYSTEM), indent=2))
     return 0
 
 
 def _cache_clear(args: argparse.Namespace) -> int:
     from intel.service.operations import cache_clear
 
-    deleted = cache_clear(args.talent)
+    deleted = cache_clear(SYSTEM, args.talent)
     print(f"cleared talent {args.talent}" if args.talent is not None else f"cleared {deleted} entries")
     return 0
 
@@ -192,17 +197,17 @@ def _cache_warm(args: argparse.Namespace) -> int:
 
     from intel.service.operations import cache_warm, talent_ids
 
-    ids = talent_ids()
+    ids = talent_ids(SYSTEM)
     with tqdm(total=len(ids), desc="warming", unit="talent", file=sys.stderr) as bar:
-        report = cache_warm(ids, force=args.all, progress=bar.update)
+        report = cache_warm(SYSTEM, ids, force=args.all, progress=bar.update)
     print(f"computed {report.computed}, already cached {report.already_cached}, failed {report.failed}")
     return 1 if report.failed else 0
 
 
 def _refresh(args: argparse.Namespace) -> int:
-    from intel.service.talents import refresh_social_intelligence
+    from intel.service.talents import refresh_for
 
-    outcome = refresh_social_intelligence(args.talent, actor=args.actor)
+    outcome = refresh_for(SYSTEM, args.talent)
     print(f"{outcome.status}: {outcome.message}")
     return {"refreshed": 0, "rate_limited": 3, "failed": 1}[outcome.status]
 
@@ -220,64 +225,97 @@ def _read_password() -> str:
 
 
 def _users_add(args: argparse.Namespace) -> int:
-    from intel.accounts.auth import create_user
+    from intel.service.accounts import create_user
 
-    user_id = create_user(args.email, args.name, args.role, _read_password(), actor=args.actor)
+    user_id = create_user(SYSTEM, args.email, args.name, args.role, _read_password())
     print(f"created {args.role} {args.email.strip().lower()} (id {user_id})")
     return 0
 
 
 def _users_list(_args: argparse.Namespace) -> int:
-    from intel.accounts.users import list_users
+    from intel.service.accounts import list_users
 
-    for u in list_users():
+    for u in list_users(SYSTEM):
         print(f"{u.email}\t{u.role}\t{'active' if u.is_active else 'inactive'}\t{u.talents} talents")
     return 0
 
 
 def _users_role(args: argparse.Namespace) -> int:
-    from intel.accounts.users import set_role
+    from intel.service.accounts import set_role
 
-    set_role(args.email, args.role, actor=args.actor)
+    set_role(SYSTEM, args.email, args.role)
     print(f"{args.email} is now {args.role}")
     return 0
 
 
 def _users_active(args: argparse.Namespace) -> int:
-    from intel.accounts.users import set_active
+    from intel.service.accounts import set_active
 
-    set_active(args.email, args.cmd == "activate", actor=args.actor)
+    set_active(SYSTEM, args.email, args.cmd == "activate")
     print(f"{args.email} {args.cmd}d")
     return 0
 
 
 def _users_reset(args: argparse.Namespace) -> int:
-    from intel.accounts.users import reset_password
+    from intel.service.accounts import reset_password
 
-    reset_password(args.email, _read_password(), actor=args.actor)
+    reset_password(SYSTEM, args.email, _read_password())
     print(f"password of {args.email} reset; their sessions ended")
     return 0
 
 
 def _users_assign(args: argparse.Namespace) -> int:
-    from intel.accounts.users import assign_talents
+    from intel.service.accounts import assign_talents
 
-    assign_talents(args.email, args.talent_ids, actor=args.actor)
+    assign_talents(SYSTEM, args.email, args.talent_ids)
     print(f"{len(args.talent_ids)} talents assigned to {args.email}")
     return 0
 
 
 def _users_token(args: argparse.Namespace) -> int:
-    from intel.accounts.auth import issue_api_token, revoke_api_tokens
+    from intel.service.accounts import issue_api_token, revoke_api_tokens
 
     if args.revoke:
-        print(f"revoked {revoke_api_tokens(args.email, actor=args.actor)} tokens of {args.email}")
+        print(f"revoked {revoke_api_tokens(SYSTEM, args.email)} tokens of {args.email}")
     else:
-        print(issue_api_token(args.email, args.name, actor=args.actor))
+        print(issue_api_token(SYSTEM, args.email, args.name))
     return 0
 
 
 def _worker(args: argparse.Namespace) -> int:
     from intel.cache.worker import main as worker_main
+    from intel.runtime import get_runtime
 
-    return worker_main(once=args.once)
+    return worker_main(get_runtime(), once=args.once)
+
+
+def _import(args: argparse.Namespace) -> int:
+    """One import as the system identity, with a progress bar on stderr; 1 when some rows were refused."""
+    from pathlib import Path
+
+    from tqdm import tqdm
+
+    from intel.ingest.importer import Progress, source_size
+    from intel.service.imports import import_file
+
+    out = sys.stdout
+    with tqdm(total=source_size(args.file) if Path(args.file).is_file() else None, unit="B", unit_scale=True,
+              unit_divisor=1024, desc=f"importing {args.kind}", file=sys.stderr) as bar:
+
+        def progress(p: Progress) -> None:
+            bar.update(p.bytes_read - bar.n)
+            bar.set_postfix(rows=p.rows, refused=p.refused, refresh=False)
+
+        report = import_file(SYSTEM, args.kind, args.file, mapping=",".join(args.map), talent=args.talent,
+                             dry_run=args.dry_run, errors_to=args.errors, progress=progress, fmt=args.format,
+                             batch_size=args.batch_size)
+    out.write(("dry run — nothing written: " if report.dry_run else "") + report.summary() + "\n")
+    for error in report.errors[:20]:
+        out.write(f"  refused {error}\n")
+    if report.refused > 20:
+        out.write(f"  … and {report.refused - 20:,} more\n")
+    if report.errors_path:
+        out.write(f"refused rows written to {report.errors_path} (fix them and import that file again)\n")
+    if report.talent_ids and not report.dry_run:
+        out.write(f"{len(report.talent_ids)} talents' cached intelligence invalidated\n")
+    return 1 if report.refused else 0

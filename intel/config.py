@@ -11,11 +11,9 @@ from urllib.parse import urlparse
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from intel.errors import ConfigError
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-
-
-class ConfigError(ValueError):
-    """A setting has a value the application cannot use; the message is one clear line."""
 
 
 @dataclass(frozen=True)

@@ -1,12 +1,16 @@
-"""The process-wide runtime: settings, database, stores, cache and limiter, built once, lazily.
+"""The composition root: settings, database, stores, cache and limiter, built once per process, lazily.
 
-One Redis client (and connection pool) per process; tests and the CLI may `configure()` another.
+Only the entry layers (`intel.service`, `intel.cli`, `intel.web`, `pages/_wiring.py`) call `get_runtime()`;
+everything below them receives what it uses as arguments. One Redis client (and connection pool) per
+process; the CLI may `configure()` another, tests `install()` or `use()` one they built.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from sqlalchemy import Engine
@@ -35,6 +39,7 @@ class Runtime:
     stats: Stats
     provider: IntelligenceProvider
     limiter: RefreshLimiter
+    owns_store: bool = True  # False when the stores were handed in (shared with another runtime)
 
     @property
     def breaker(self) -> CircuitBreaker | None:
@@ -66,28 +71,62 @@ def configure(settings: Settings | None = None) -> Runtime:
     return _current
 
 
+def install(runtime: Runtime | None) -> Runtime | None:
+    """Make `runtime` the process runtime (None: build from the environment on next use); the previous one.
+
+    Nothing is closed: the caller owns both runtimes (tests restore the previous one afterwards).
+    """
+    global _current
+    with _lock:
+        previous, _current = _current, runtime
+    return previous
+
+
+@contextmanager
+def use(runtime: Runtime) -> Iterator[Runtime]:
+    """Run a block with `runtime` as the process runtime, then put the previous one back."""
+    previous = install(runtime)
+    try:
+        yield runtime
+    finally:
+        install(previous)
+
+
 def close(runtime: Runtime) -> None:
-    """Release the database pool and the Redis connections of a runtime."""
+    """Release the database pool and the Redis connections (when it owns them) of a runtime."""
     runtime.engine.dispose()
     inner = getattr(runtime.store, "inner", None)
-    if isinstance(inner, RedisStore):
+    if runtime.owns_store and isinstance(inner, RedisStore):
         inner.client.close()
 
 
-def build_runtime(settings: Settings) -> Runtime:
-    """Assemble a runtime from settings (no global state touched)."""
+def build_runtime(settings: Settings, *, store: Store | None = None, local: MemoryStore | None = None) -> Runtime:
+    """Assemble a runtime from settings (no global state touched).
+
+    `store`/`local` reuse existing stores (e.g. a runtime on a dead database sharing a live runtime's cache,
+    or an embedded store on a test clock); without them the stores are built from the settings.
+    """
     engine = make_engine(settings.database_url)
     sessions = session_factory(engine)
+    if store is not None or local is not None:
+        local = local or MemoryStore()
+        return _assemble(settings, engine, sessions, store or local, local, owns_store=False)
     local = MemoryStore()
-    store: Store = local
+    store = local
     if settings.redis_url:
         redis_store = RedisStore(settings.redis_url, timeout_s=settings.redis_timeout_ms / 1000)
         store = GuardedStore(redis_store, CircuitBreaker(cooldown_s=settings.redis_cooldown_s))  # type: ignore[assignment]
-    stats = Stats(store if settings.redis_url else None, prefix=settings.cache_prefix)
+    return _assemble(settings, engine, sessions, store, local, owns_store=True)
+
+
+def _assemble(settings: Settings, engine: Engine, sessions: sessionmaker[Session], store: Store, local: MemoryStore,
+              *, owns_store: bool) -> Runtime:
+    shared = store is not local
+    stats = Stats(store if shared else None, prefix=settings.cache_prefix)
     provider = IntelligenceProvider(sessions, store, local, stats, ttl_real=settings.cache_ttl_real,
                                     ttl_demo=settings.cache_ttl_demo, prefix=settings.cache_prefix,
                                     smart_ttl_floor=settings.smart_ttl_floor)
     limiter = RefreshLimiter(store, local, default_interval=settings.refresh_interval,
                              role_intervals=settings.refresh_role_intervals, prefix=settings.cache_prefix)
     log.info("runtime: database %s, cache %s", engine.url.render_as_string(hide_password=True), store.name)
-    return Runtime(settings, engine, sessions, store, local, stats, provider, limiter)
+    return Runtime(settings, engine, sessions, store, local, stats, provider, limiter, owns_store)

@@ -9,13 +9,12 @@ from contextlib import contextmanager
 from urllib.parse import urlencode, urlsplit
 
 import streamlit as st
-from sqlalchemy.exc import OperationalError
 
-from intel.accounts import auth
 from intel.accounts.access import can
 from intel.accounts.auth import DEMO_VIEWER, Identity
-from intel.config import ConfigError, get_settings
-from intel.errors import DatabaseUnavailable, IntelError, TalentNotFound
+from intel.config import get_settings
+from intel.errors import ConfigError, DatabaseUnavailable, IntelError, TalentNotFound
+from intel.service import accounts
 from intel.service import talents as service
 from intel.service.talents import RefreshOutcome
 from intel.web.routes import COOKIE, login_url
@@ -32,7 +31,7 @@ def current_identity() -> Identity | None:
     settings = get_settings()
     if settings.demo_mode:
         return DEMO_VIEWER
-    return auth.identity_for_session(session_token())
+    return accounts.identity_for_session(session_token())
 
 
 def session_token() -> str | None:
@@ -49,7 +48,7 @@ def resolve_identity() -> Identity | None:
     """
     try:
         identity = current_identity()
-    except OperationalError:
+    except DatabaseUnavailable:
         remembered = st.session_state.get("_verified_identity")
         if remembered is None or time.monotonic() - remembered[1] > IDENTITY_GRACE_S:
             raise
@@ -67,8 +66,8 @@ def page_start(capability: str = "view") -> Identity:
     except ConfigError as exc:
         st.error(f"Configuration error: {exc}")
         st.stop()
-    except OperationalError:
-        st.error("The database cannot be reached right now. Try again shortly.")
+    except DatabaseUnavailable as exc:
+        st.error(str(exc))
         st.stop()
     if identity is None:
         sign_in_prompt()
@@ -101,7 +100,8 @@ def account_menu(identity: Identity) -> None:
     st.sidebar.caption(f"Signed in as {md_escape(identity.display_name)} ({identity.role})")
     # Revoking server-side signs out every tab using this session; the stale cookie no longer works.
     if st.sidebar.button("Sign out", key="sign_out"):
-        auth.end_session(session_token(), actor=identity.email)
+        with shown_errors():
+            accounts.end_session(session_token(), identity)
         st.session_state.clear()
         st.rerun()
 

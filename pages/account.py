@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from intel.accounts import users
+from intel.service import accounts
 from pages._wiring import page_start, shown_errors
 
 identity = page_start()
@@ -13,5 +13,5 @@ with st.form("password", clear_on_submit=True):
     new = st.text_input("New password", type="password", key="pw_new")
     if st.form_submit_button("Change password"):
         with shown_errors():
-            users.change_own_password(identity.email, current, new)
+            accounts.change_own_password(identity, current, new)
         st.success("Password changed. Other sessions were signed out; sign in again here.")

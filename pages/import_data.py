@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from intel.ingest import importer as ingest
+from intel.service import imports
 from pages._wiring import page_start, shown_errors
 
 identity = page_start("import")
@@ -26,8 +27,8 @@ if upload is not None and st.button("Import", type="primary", key="import_go"):
         bar.progress(min(share, 1.0), text=f"{p.rows:,} rows read, {p.refused:,} refused")
 
     with shown_errors():
-        report = ingest.import_file(kind, upload, mapping=mapping or None, dry_run=dry_run,
-                                    actor=identity.email, progress=progress)
+        report = imports.import_file(identity, kind, upload, mapping=mapping or None, dry_run=dry_run,
+                                     progress=progress)
     bar.progress(1.0, text="Done")
     (st.info if dry_run else st.success)(report.summary())
     if report.refused:

@@ -11,7 +11,7 @@ identity = page_start("ops")
 st.title("Operations", anchor=False)
 
 with shown_errors():
-    cache = ops.overview()
+    cache = ops.overview(identity)
 hit, compute, redis_col, errors = st.columns(4)
 hit.metric("Cache hit rate", "unavailable" if cache.hit_rate is None else f"{cache.hit_rate:.1f}%",
            help=f"{cache.hits} hits, {cache.misses} misses (shared counters when Redis is up)")
@@ -21,21 +21,27 @@ redis_col.metric("Redis", cache.redis_status, help=f"cache store: {cache.store}"
 errors.metric("Cache errors", cache.errors)
 
 st.subheader("Refreshes, last 7 days", anchor=False)
-per_talent, per_actor = ops.refresh_activity()
+with shown_errors():
+    per_talent, per_actor = ops.refresh_activity(identity)
 left, right = st.columns(2)
 left.dataframe(per_talent, hide_index=True, width="stretch", key="refresh_per_talent")
 right.dataframe(per_actor, hide_index=True, width="stretch", key="refresh_per_actor")
 
 st.subheader("Data freshness", anchor=False)
-st.dataframe(ops.freshness(), hide_index=True, width="stretch", key="freshness")
+with shown_errors():
+    freshness = ops.freshness(identity)
+st.dataframe(freshness, hide_index=True, width="stretch", key="freshness")
 
 st.subheader("Activity log", anchor=False)
 action_col, actor_col, since_col = st.columns(3)
-action = action_col.selectbox("Action", ["(all)", *ops.actions()], key="log_action")
+with shown_errors():
+    known_actions = ops.actions(identity)
+action = action_col.selectbox("Action", ["(all)", *known_actions], key="log_action")
 actor = actor_col.text_input("Actor contains", key="log_actor")
 since = since_col.date_input("Since", value=datetime.now(UTC).date() - timedelta(days=30), key="log_since")
-log = ops.activity_log(None if action == "(all)" else action, actor or None,
-                       datetime.combine(since, time.min, tzinfo=UTC))
+with shown_errors():
+    log = ops.activity_log(identity, None if action == "(all)" else action, actor or None,
+                           datetime.combine(since, time.min, tzinfo=UTC))
 st.dataframe(log, hide_index=True, width="stretch", key="activity_log")
 st.download_button("Download activity log (CSV)", ops.activity_csv(log), file_name="activity-log.csv",
                    mime="text/csv", key="activity_csv", on_click="ignore")

@@ -3,8 +3,9 @@
 import pandas as pd
 import streamlit as st
 
-from intel.accounts import auth, users
+from intel.accounts.auth import MIN_PASSWORD
 from intel.db.models import ROLES
+from intel.service import accounts as users
 from intel.service import talents as service
 from pages._wiring import page_start, shown_errors
 
@@ -12,7 +13,7 @@ identity = page_start("users")
 st.title("Users", anchor=False)
 
 with shown_errors():
-    accounts = users.list_users()
+    accounts = users.list_users(identity)
 st.dataframe(pd.DataFrame([a.__dict__ for a in accounts]).drop(columns=["user_id"]) if accounts else pd.DataFrame(),
              hide_index=True, width="stretch", key="users_table")
 emails = [a.email for a in accounts]
@@ -29,10 +30,10 @@ with add, st.form("add_user", clear_on_submit=True):
     email = st.text_input("Email", key="new_email")
     name = st.text_input("Name", key="new_name")
     role = st.selectbox("Role", ROLES, key="new_role")
-    password = st.text_input(f"Initial password (≥ {auth.MIN_PASSWORD} characters)", type="password", key="new_pw")
+    password = st.text_input(f"Initial password (≥ {MIN_PASSWORD} characters)", type="password", key="new_pw")
     if st.form_submit_button("Create account"):
         with shown_errors():
-            auth.create_user(email, name, role, password, actor=identity.email)
+            users.create_user(identity, email, name, role, password)
         done(f"Account created for {email.strip().lower()}")
 
 with manage:
@@ -41,20 +42,20 @@ with manage:
     new_role = role_col.selectbox("Role", ROLES, key="manage_role")
     if role_col.button("Change role", key="change_role") and who:
         with shown_errors():
-            users.set_role(who, new_role, actor=identity.email)
+            users.set_role(identity, who, new_role)
         done(f"{who} is now {new_role}")
     if active_col.button("Deactivate", key="deactivate") and who:
         with shown_errors():
-            users.set_active(who, False, actor=identity.email)
+            users.set_active(identity, who, False)
         done(f"{who} deactivated and signed out everywhere")
     if active_col.button("Activate", key="activate") and who:
         with shown_errors():
-            users.set_active(who, True, actor=identity.email)
+            users.set_active(identity, who, True)
         done(f"{who} activated")
     new_pw = st.text_input("New password", type="password", key="reset_pw")
     if st.button("Reset password", key="reset") and who:
         with shown_errors():
-            users.reset_password(who, new_pw, actor=identity.email)
+            users.reset_password(identity, who, new_pw)
         done(f"Password of {who} reset; their sessions ended")
 
 with assign:
@@ -65,7 +66,7 @@ with assign:
     picked = st.multiselect("Talents", list(choices), format_func=choices.get, key="assign_talents")
     if st.button("Assign", key="assign") and agent and picked:
         with shown_errors():
-            users.assign_talents(agent, picked, actor=identity.email)
+            users.assign_talents(identity, agent, picked)
         done(f"{len(picked)} talents assigned to {agent}")
 
 with tokens:
@@ -73,11 +74,11 @@ with tokens:
     label = st.text_input("Token name", value="internal tool", key="token_name")
     if st.button("Issue token", key="issue_token") and owner:
         with shown_errors():
-            st.session_state["issued_token"] = auth.issue_api_token(owner, label, actor=identity.email)
+            st.session_state["issued_token"] = users.issue_api_token(identity, owner, label)
     if "issued_token" in st.session_state:
         st.code(st.session_state.pop("issued_token"), language=None)
         st.caption("Copy it now: it is shown once and only its hash is stored.")
     if st.button("Revoke all tokens of this account", key="revoke_tokens") and owner:
         with shown_errors():
-            count = auth.revoke_api_tokens(owner, actor=identity.email)
+            count = users.revoke_api_tokens(identity, owner)
         done(f"{count} tokens revoked")

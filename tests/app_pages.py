@@ -6,8 +6,9 @@ import pytest
 from sqlalchemy import Engine, select
 from streamlit.testing.v1 import AppTest
 
-from intel.accounts import auth, users
+from intel.accounts.auth import SYSTEM, Identity
 from intel.db.models import Talent
+from intel.service import accounts
 
 PAGE_FILES: tuple[str, ...] = ("pages/roster.py", "pages/talent.py", "pages/compare.py", "pages/import_data.py",
                                "pages/ops.py", "pages/users.py",
@@ -15,15 +16,15 @@ PAGE_FILES: tuple[str, ...] = ("pages/roster.py", "pages/talent.py", "pages/comp
 PASSWORD = "correct horse battery staple"
 
 
-def sign_in_as(monkeypatch: pytest.MonkeyPatch, role: str, email: str | None = None) -> auth.Identity:
+def sign_in_as(monkeypatch: pytest.MonkeyPatch, role: str, email: str | None = None) -> Identity:
     """Create an account and a real session; only the browser's HttpOnly cookie transport is stood in for."""
     import pages._wiring as wiring
 
     email = email or f"{role}@agency.test"
-    if not any(u.email == email for u in users.list_users()):
-        auth.create_user(email, role.title(), role, PASSWORD, actor="test")
-    identity = auth.authenticate(email, PASSWORD, client="test")
-    token = auth.start_session(identity)
+    if not any(u.email == email for u in accounts.list_users(SYSTEM)):
+        accounts.create_user(SYSTEM, email, role.title(), role, PASSWORD)
+    identity = accounts.authenticate(email, PASSWORD, client="test")
+    token = accounts.start_session(identity)
     monkeypatch.setattr(wiring, "session_token", lambda: token)
     return identity
 

@@ -135,15 +135,19 @@ def make_runtime():
 
 
 @pytest.fixture
-def installed_runtime(monkeypatch: pytest.MonkeyPatch):
-    """Install a runtime as the process runtime (what intel.service uses) for one test."""
+def installed_runtime():
+    """Install a runtime as the process runtime (what intel.service uses) for one test; the previous comes back."""
     from intel import runtime as runtime_module
 
+    previous: list = []
+
     def install(rt):
-        monkeypatch.setattr(runtime_module, "_current", rt)
+        previous.append(runtime_module.install(rt))
         return rt
 
-    return install
+    yield install
+    if previous:
+        runtime_module.install(previous[0])
 
 
 @pytest.fixture(scope="session")

@@ -5,19 +5,20 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from intel.accounts.auth import Identity, PermissionDenied
+from intel.accounts.auth import Identity
 from intel.db.models import Talent
-from intel.errors import TalentNotFound
+from intel.errors import PermissionDenied, TalentNotFound
 
-# Capability → roles allowed. The demo viewer ("demo") only reads the demo database.
+# Capability → roles allowed. The demo viewer ("demo") only reads the demo database. "system" is the
+# command line (auth.SYSTEM): every admin capability, never a stored account.
 CAPABILITIES: dict[str, frozenset[str]] = {
-    "view": frozenset({"agent", "manager", "admin", "demo"}),
+    "view": frozenset({"agent", "manager", "admin", "demo", "system"}),
     # The demo viewer may refresh: sales walkthroughs show the button; it recomputes demo data only.
-    "refresh": frozenset({"agent", "manager", "admin", "demo"}),
-    "compare": frozenset({"manager", "admin", "demo"}),
-    "ops": frozenset({"admin"}),
-    "import": frozenset({"admin"}),
-    "users": frozenset({"admin"}),
+    "refresh": frozenset({"agent", "manager", "admin", "demo", "system"}),
+    "compare": frozenset({"manager", "admin", "demo", "system"}),
+    "ops": frozenset({"admin", "system"}),
+    "import": frozenset({"admin", "system"}),
+    "users": frozenset({"admin", "system"}),
 }
 
 

@@ -1,7 +1,11 @@
 """Accounts and sessions: argon2 password hashes, server-side sessions, API tokens, brute-force lockout.
 
 Tokens are random (`secrets.token_urlsafe`); only their SHA-256 is stored, so a database leak does
-not hand out sessions. Lockout counters live in the shared store (embedded store when Redis is down).
+not hand out sessions. Lockout counters live in the shared store (embedded store when Redis is down);
+the lock's end is the store's clock (`MemoryStore(clock=…)` in tests, Redis's own time in production).
+
+Every function takes what it uses (`sessions`, stores) as keyword arguments and checks no capability:
+the identity-checking entry points are `intel.service.accounts`.
 """
 
 from __future__ import annotations
@@ -15,12 +19,12 @@ from datetime import timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session, sessionmaker
 
 from intel.accounts import audit
-from intel.cache.store import StoreUnavailable
+from intel.cache.store import MemoryStore, Store, StoreUnavailable
 from intel.db.models import ROLES, ApiToken, User, UserSession, utcnow
-from intel.errors import IntelError
-from intel.runtime import get_runtime
+from intel.errors import AccountLocked, AuthError, IntelError, PermissionDenied
 
 log = logging.getLogger(__name__)
 
@@ -31,25 +35,13 @@ _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
 
 
-class AuthError(IntelError):
-    """Sign-in refused; the message never says whether the email exists."""
-
-
-class AccountLocked(AuthError):
-    """Too many failed sign-ins for this account or client."""
-
-    def __init__(self, minutes: int) -> None:
-        super().__init__(f"Too many failed sign-ins. Try again in {minutes} min.")
-        self.minutes = minutes
-
-
-class PermissionDenied(IntelError):
-    """The signed-in user may not do this."""
+__all__ = ["DEMO_VIEWER", "SYSTEM", "AccountLocked", "AuthError", "Identity", "PermissionDenied"]
+Sessions = sessionmaker[Session]
 
 
 @dataclass(frozen=True)
 class Identity:
-    """Who is acting: a signed-in user, or the read-only demo viewer (user_id None)."""
+    """Who is acting: a signed-in user, the read-only demo viewer (user_id None) or the command line (SYSTEM)."""
 
     user_id: int | None
     email: str
@@ -63,6 +55,9 @@ class Identity:
 
 
 DEMO_VIEWER = Identity(None, "demo-viewer", "Demo viewer", "demo")
+# The command line: an operator with shell access to the deployment. Its role has the admin capabilities
+# but is never stored in the users table (ROLES refuses it), so nobody can sign in as it.
+SYSTEM = Identity(0, "system:cli", "command line", "system")
 
 
 def token_hash(token: str) -> str:
@@ -97,19 +92,18 @@ def normalise_email(email: str) -> str:
     return cleaned
 
 
-def has_users() -> bool:
+def has_users(*, sessions: Sessions) -> bool:
     """True once any account exists."""
-    with get_runtime().sessions() as session:
+    with sessions() as session:
         return bool(session.scalar(select(func.count()).select_from(User)))
 
 
-def create_user(email: str, display_name: str, role: str, password: str, *, actor: str) -> int:
-    """Create an account; audited."""
+def create_user(email: str, display_name: str, role: str, password: str, *, sessions: Sessions, actor: str) -> int:
+    """Create an account; audited as `actor`."""
     if role not in ROLES:
         raise IntelError(f"Role must be one of {', '.join(ROLES)}.")
     email = normalise_email(email)
-    rt = get_runtime()
-    with rt.sessions.begin() as session:
+    with sessions.begin() as session:
         if session.scalar(select(User.id).where(User.email == email)) is not None:
             raise IntelError(f"An account for {email} already exists.")
         user = User(email=email, display_name=display_name.strip() or email, role=role,
@@ -117,74 +111,75 @@ def create_user(email: str, display_name: str, role: str, password: str, *, acto
         session.add(user)
         session.flush()
         user_id = user.id
-    audit.record(rt.sessions, actor, "user_created", f"user:{email}", role=role)
+    audit.record(sessions, actor, "user_created", f"user:{email}", role=role)
     return user_id
 
 
-def create_first_admin(email: str, display_name: str, password: str) -> int:
+def create_first_admin(email: str, display_name: str, password: str, *, sessions: Sessions) -> int:
     """Create the first admin of an empty database (refused once any account exists)."""
-    if has_users():
+    if has_users(sessions=sessions):
         raise PermissionDenied("An administrator already exists; sign in instead.")
-    return create_user(email, display_name, "admin", password, actor=normalise_email(email))
+    return create_user(email, display_name, "admin", password, sessions=sessions, actor=normalise_email(email))
 
 
-def authenticate(email: str, password: str, *, client: str) -> Identity:
-    """Check credentials with lockout per account and per client; audited either way."""
-    rt = get_runtime()
+def authenticate(email: str, password: str, *, client: str, sessions: Sessions, store: Store, local: MemoryStore,
+                 prefix: str = "") -> Identity:
+    """Check credentials with lockout per account and per client (counters in `store`, else `local`); audited."""
     email = email.strip().lower()
-    keys = (f"{rt.settings.cache_prefix}auth:acct:{email}", f"{rt.settings.cache_prefix}auth:client:{client}")
-    _raise_if_locked(keys)
-    with rt.sessions() as session:
+    stores = (store, local)
+    keys = (f"{prefix}auth:acct:{email}", f"{prefix}auth:client:{client}")
+    _raise_if_locked(stores, keys)
+    with sessions() as session:
         user = session.scalar(select(User).where(User.email == email))
         ok = verify_password(user.password_hash if user else None, password)
         if ok and user is not None and user.is_active:
-            _store_call(lambda s: s.delete(f"{keys[0]}:fails"))
-            audit.record(rt.sessions, email, "sign_in", f"user:{email}", client=client)
+            _store_call(stores, lambda s: s.delete(f"{keys[0]}:fails"))
+            audit.record(sessions, email, "sign_in", f"user:{email}", client=client)
             return _identity(user)
-    _count_failure(keys)
-    audit.record(rt.sessions, email, "sign_in_failed", f"user:{email}", client=client)
-    _raise_if_locked(keys)
+    _count_failure(stores, keys)
+    audit.record(sessions, email, "sign_in_failed", f"user:{email}", client=client)
+    _raise_if_locked(stores, keys)
     raise AuthError("Email or password is incorrect, or the account is deactivated.")
 
 
-def _store_call(op: object) -> object:
+def _store_call(stores: tuple[Store, MemoryStore], op: object) -> object:
     """Run `op(store)` on the shared store, or on the embedded one when the shared store is down."""
-    rt = get_runtime()
     try:
-        return op(rt.store)  # type: ignore[operator]
+        return op(stores[0])  # type: ignore[operator]
     except StoreUnavailable:
-        return op(rt.local)  # type: ignore[operator]
+        return op(stores[1])  # type: ignore[operator]
 
 
-def _count_failure(keys: tuple[str, ...]) -> None:
+def _count_failure(stores: tuple[Store, MemoryStore], keys: tuple[str, ...]) -> None:
     for key in keys:
-        count = int(_store_call(lambda s, k=key: s.incr_window(f"{k}:fails", WINDOW_S)))  # type: ignore[misc]
+        count = int(_store_call(stores, lambda s, k=key: s.incr_window(f"{k}:fails", WINDOW_S)))  # type: ignore[misc]
         if count >= MAX_FAILURES:
-            _store_call(lambda s, k=key: s.set(f"{k}:locked", b"1", LOCK_S))
+            _store_call(stores, lambda s, k=key: s.set(f"{k}:locked", b"1", LOCK_S))
 
 
-def _raise_if_locked(keys: tuple[str, ...]) -> None:
+def _raise_if_locked(stores: tuple[Store, MemoryStore], keys: tuple[str, ...]) -> None:
     for key in keys:
-        left = _store_call(lambda s, k=key: s.ttl(f"{k}:locked"))
+        left = _store_call(stores, lambda s, k=key: s.ttl(f"{k}:locked"))
         if left is not None:
             raise AccountLocked(max(1, round(float(left) / 60)))  # type: ignore[arg-type]
 
 
-def start_session(identity: Identity) -> str:
-    """A new session token for a signed-in user (valid for the configured lifetime)."""
-    rt = get_runtime()
+def start_session(identity: Identity, *, sessions: Sessions, hours: int) -> str:
+    """A new session token for a signed-in user, valid for `hours`."""
+    if identity.user_id is None or identity.role not in ROLES:
+        raise PermissionDenied("Only a stored account can have a sign-in session.")
     token = secrets.token_urlsafe(32)
-    with rt.sessions.begin() as session:
+    with sessions.begin() as session:
         session.add(UserSession(token_hash=token_hash(token), user_id=identity.user_id,
-                                expires_at=utcnow() + timedelta(hours=rt.settings.session_hours)))
+                                expires_at=utcnow() + timedelta(hours=hours)))
     return token
 
 
-def identity_for_session(token: str | None) -> Identity | None:
+def identity_for_session(token: str | None, *, sessions: Sessions) -> Identity | None:
     """The user of a live session token (not expired, not revoked, account active), else None."""
     if not token:
         return None
-    with get_runtime().sessions() as session:
+    with sessions() as session:
         user = session.scalar(
             select(User).join(UserSession, UserSession.user_id == User.id)
             .where(UserSession.token_hash == token_hash(token), UserSession.revoked_at.is_(None),
@@ -193,45 +188,41 @@ def identity_for_session(token: str | None) -> Identity | None:
         return None if user is None else _identity(user)
 
 
-def end_session(token: str | None, *, actor: str) -> None:
+def end_session(token: str | None, *, sessions: Sessions, actor: str) -> None:
     """Revoke a session token: every tab and device that used it is signed out."""
     if not token:
         return
-    rt = get_runtime()
-    with rt.sessions.begin() as session:
+    with sessions.begin() as session:
         session.execute(update(UserSession).where(UserSession.token_hash == token_hash(token))
                         .values(revoked_at=utcnow()))
-    audit.record(rt.sessions, actor, "sign_out", f"user:{actor}")
+    audit.record(sessions, actor, "sign_out", f"user:{actor}")
 
 
-def issue_api_token(email: str, name: str, *, actor: str) -> str:
+def issue_api_token(email: str, name: str, *, sessions: Sessions, actor: str) -> str:
     """A new API token for a user (shown once; only its hash is kept)."""
-    rt = get_runtime()
     token = "ti_" + secrets.token_urlsafe(32)
-    with rt.sessions.begin() as session:
+    with sessions.begin() as session:
         user = _user(session, email)
         session.add(ApiToken(token_hash=token_hash(token), user_id=user.id, name=name))
-    audit.record(rt.sessions, actor, "api_token_issued", f"user:{email}", name=name)
+    audit.record(sessions, actor, "api_token_issued", f"user:{email}", name=name)
     return token
 
 
-def revoke_api_tokens(email: str, *, actor: str) -> int:
+def revoke_api_tokens(email: str, *, sessions: Sessions, actor: str) -> int:
     """Revoke every live API token of a user; the number revoked."""
-    rt = get_runtime()
-    with rt.sessions.begin() as session:
+    with sessions.begin() as session:
         user = _user(session, email)
         result = session.execute(update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
                                  .values(revoked_at=utcnow()))
-    audit.record(rt.sessions, actor, "api_token_revoked", f"user:{email}")
+    audit.record(sessions, actor, "api_token_revoked", f"user:{email}")
     return int(result.rowcount)  # type: ignore[attr-defined]
 
 
-def identity_for_api_token(token: str | None) -> Identity | None:
+def identity_for_api_token(token: str | None, *, sessions: Sessions) -> Identity | None:
     """The user of a live API token, else None."""
     if not token:
         return None
-    rt = get_runtime()
-    with rt.sessions.begin() as session:
+    with sessions.begin() as session:
         row = session.execute(
             select(User, ApiToken).join(ApiToken, ApiToken.user_id == User.id)
             .where(ApiToken.token_hash == token_hash(token), ApiToken.revoked_at.is_(None), User.is_active)
@@ -242,8 +233,8 @@ def identity_for_api_token(token: str | None) -> Identity | None:
         return _identity(row[0])
 
 
-def _user(session: object, email: str) -> User:
-    user = session.scalar(select(User).where(User.email == normalise_email(email)))  # type: ignore[attr-defined]
+def _user(session: Session, email: str) -> User:
+    user = session.scalar(select(User).where(User.email == normalise_email(email)))
     if user is None:
         raise IntelError(f"No account for {email}.")
-    return user  # type: ignore[no-any-return]
+    return user

@@ -1,4 +1,8 @@
-"""Account administration: roles, activation, password resets and talent assignment (all audited)."""
+"""Account administration: roles, activation, password resets and talent assignment (all audited).
+
+Each function takes `sessions` and the audit `actor`; none checks a capability — the identity-checking
+entry points are `intel.service.accounts`.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +11,9 @@ from dataclasses import dataclass
 from sqlalchemy import func, select, update
 
 from intel.accounts import audit
-from intel.accounts.auth import hash_password, normalise_email, verify_password
+from intel.accounts.auth import Sessions, hash_password, normalise_email, verify_password
 from intel.db.models import ROLES, Talent, User, UserSession, utcnow
 from intel.errors import IntelError
-from intel.runtime import get_runtime
 
 
 @dataclass(frozen=True)
@@ -25,17 +28,16 @@ class UserRow:
     talents: int
 
 
-def list_users() -> list[UserRow]:
+def list_users(*, sessions: Sessions) -> list[UserRow]:
     """Every account with its number of assigned talents."""
-    with get_runtime().sessions() as session:
+    with sessions() as session:
         counts = dict(session.execute(select(Talent.agent_id, func.count()).group_by(Talent.agent_id)).all())
         return [UserRow(u.id, u.email, u.display_name, u.role, u.is_active, int(counts.get(u.id, 0)))
                 for u in session.scalars(select(User).order_by(User.email))]
 
 
-def _change(email: str, action: str, actor: str, **values: object) -> None:
-    rt = get_runtime()
-    with rt.sessions.begin() as session:
+def _change(sessions: Sessions, email: str, action: str, actor: str, **values: object) -> None:
+    with sessions.begin() as session:
         result = session.execute(update(User).where(User.email == normalise_email(email)).values(**values))
         if not result.rowcount:  # type: ignore[attr-defined]
             raise IntelError(f"No account for {email}.")
@@ -45,41 +47,40 @@ def _change(email: str, action: str, actor: str, **values: object) -> None:
             session.execute(update(UserSession).where(UserSession.user_id == user_id, UserSession.revoked_at.is_(None))
                             .values(revoked_at=utcnow()))
     details = {k: v for k, v in values.items() if k != "password_hash"}
-    audit.record(rt.sessions, actor, action, f"user:{email}", **details)
+    audit.record(sessions, actor, action, f"user:{email}", **details)
 
 
-def set_role(email: str, role: str, *, actor: str) -> None:
+def set_role(email: str, role: str, *, sessions: Sessions, actor: str) -> None:
     """Change an account's role."""
     if role not in ROLES:
         raise IntelError(f"Role must be one of {', '.join(ROLES)}.")
-    _change(email, "user_role_changed", actor, role=role)
+    _change(sessions, email, "user_role_changed", actor, role=role)
 
 
-def set_active(email: str, active: bool, *, actor: str) -> None:
+def set_active(email: str, active: bool, *, sessions: Sessions, actor: str) -> None:
     """Activate or deactivate an account (deactivation signs it out everywhere)."""
-    _change(email, "user_activated" if active else "user_deactivated", actor, is_active=active)
+    _change(sessions, email, "user_activated" if active else "user_deactivated", actor, is_active=active)
 
 
-def reset_password(email: str, password: str, *, actor: str) -> None:
+def reset_password(email: str, password: str, *, sessions: Sessions, actor: str) -> None:
     """Set a new password (signs the account out everywhere)."""
-    _change(email, "password_reset", actor, password_hash=hash_password(password))
+    _change(sessions, email, "password_reset", actor, password_hash=hash_password(password))
 
 
-def change_own_password(email: str, current: str, new: str) -> None:
+def change_own_password(email: str, current: str, new: str, *, sessions: Sessions) -> None:
     """A user changes their own password after proving the current one."""
-    with get_runtime().sessions() as session:
+    with sessions() as session:
         stored = session.scalar(select(User.password_hash).where(User.email == normalise_email(email)))
     if not verify_password(stored, current):
         raise IntelError("The current password is not correct.")
-    _change(email, "password_changed", email, password_hash=hash_password(new))
+    _change(sessions, email, "password_changed", email, password_hash=hash_password(new))
 
 
-def assign_talents(email: str, talent_ids: list[int], *, actor: str) -> None:
+def assign_talents(email: str, talent_ids: list[int], *, sessions: Sessions, actor: str) -> None:
     """Make `email` (an agent) the agent of these talents."""
-    rt = get_runtime()
-    with rt.sessions.begin() as session:
+    with sessions.begin() as session:
         agent = session.scalar(select(User).where(User.email == normalise_email(email)))
         if agent is None or agent.role != "agent":
             raise IntelError(f"{email} is not an agent account.")
         session.execute(update(Talent).where(Talent.id.in_(talent_ids)).values(agent_id=agent.id))
-    audit.record(rt.sessions, actor, "talents_assigned", f"user:{email}", talent_ids=sorted(talent_ids))
+    audit.record(sessions, actor, "talents_assigned", f"user:{email}", talent_ids=sorted(talent_ids))

@@ -13,16 +13,22 @@ import random
 import signal
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
 
 from intel.cache.entries import cache_key
-from intel.cache.store import StoreUnavailable
+from intel.cache.provider import IntelligenceProvider
+from intel.cache.store import Store, StoreUnavailable
 from intel.db.models import Talent
 from intel.errors import IntelError
-from intel.runtime import Runtime, get_runtime
+
+if TYPE_CHECKING:
+    from intel.runtime import Runtime
 
 log = logging.getLogger(__name__)
 # Spread refreshes: each talent's refresh-ahead window is stretched by up to this share, at random.
@@ -44,19 +50,25 @@ def due(ttl_left: float | None, ahead_s: float, rng: random.Random) -> bool:
     return ttl_left is None or ttl_left <= ahead_s * (1 + JITTER * rng.random())
 
 
-def run_pass(rt: Runtime | None = None, rng: random.Random | None = None) -> PassReport:
-    """Check every talent once; recompute those that are due."""
-    rt = rt or get_runtime()
+def pieces(rt: Runtime) -> dict[str, Any]:
+    """The keyword arguments `run_pass` takes, from a runtime."""
+    return {"sessions": rt.sessions, "store": rt.store, "provider": rt.provider, "prefix": rt.settings.cache_prefix,
+            "ahead_s": rt.settings.refresh_ahead_s}
+
+
+def run_pass(*, sessions: sessionmaker[Session], store: Store, provider: IntelligenceProvider, prefix: str = "",
+             ahead_s: float, rng: random.Random | None = None) -> PassReport:
+    """Check every talent once; recompute those whose entry is missing or expires within `ahead_s`."""
     rng = rng or random.Random()
-    with rt.sessions() as session:
+    with sessions() as session:
         ids = list(session.scalars(select(Talent.id).order_by(Talent.id)))
     recomputed = busy = failed = 0
     for talent_id in ids:
         try:
-            left = rt.store.ttl(cache_key(talent_id, rt.settings.cache_prefix))
-            if not due(left, rt.settings.refresh_ahead_s, rng):
+            left = store.ttl(cache_key(talent_id, prefix))
+            if not due(left, ahead_s, rng):
                 continue
-            if rt.provider.recompute_if_free(talent_id):
+            if provider.recompute_if_free(talent_id):
                 recomputed += 1
             else:
                 busy += 1
@@ -68,27 +80,28 @@ def run_pass(rt: Runtime | None = None, rng: random.Random | None = None) -> Pas
     return report
 
 
-def run_forever(stop: threading.Event, rt: Runtime | None = None) -> None:
-    """Pass after pass until `stop` is set; an outage only costs the pass it happens in."""
+def run_forever(stop: threading.Event, *, interval_s: float, clock: Callable[[], float] = time.monotonic,
+                **pass_pieces: Any) -> None:
+    """Pass after pass (`run_pass(**pass_pieces)`) every `interval_s` of `clock` until `stop` is set;
+    an outage only costs the pass it happens in."""
     while not stop.is_set():
-        started = time.monotonic()
+        started = clock()
         try:
-            run_pass(rt)
+            run_pass(**pass_pieces)
         except (IntelError, StoreUnavailable, SQLAlchemyError) as exc:
             log.error("worker pass failed (will retry): %s", exc)
-        interval = (rt or get_runtime()).settings.worker_interval_s
-        stop.wait(max(0.0, interval - (time.monotonic() - started)))
+        stop.wait(max(0.0, interval_s - (clock() - started)))
 
 
-def main(once: bool = False) -> int:
-    """CLI entry: refuse without a shared store (an embedded cache lives in another process)."""
-    rt = get_runtime()
+def main(rt: Runtime, *, once: bool = False) -> int:
+    """CLI entry (the CLI hands in the process runtime): refuse without a shared store (an embedded cache
+    lives in another process)."""
     if not rt.settings.redis_url:
         log.error("the worker needs REDIS_URL: the embedded cache is private to each process")
         return 2
     if once:
         try:
-            report = run_pass(rt)
+            report = run_pass(**pieces(rt))
         except (IntelError, StoreUnavailable, SQLAlchemyError) as exc:
             log.error("worker pass failed: %s", exc)
             return 1
@@ -98,5 +111,5 @@ def main(once: bool = False) -> int:
         signal.signal(sig, lambda *_: stop.set())
     log.info("worker started: pass every %ss, refresh-ahead %ss", rt.settings.worker_interval_s,
              rt.settings.refresh_ahead_s)
-    run_forever(stop, rt)
+    run_forever(stop, interval_s=rt.settings.worker_interval_s, **pieces(rt))
     return 0

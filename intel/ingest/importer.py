@@ -1,7 +1,8 @@
 """Import real data — talents, profiles, snapshots, posts, comments — from CSV or JSON Lines.
 
-`python -m intel import KIND FILE [--talent HANDLE] [--dry-run] [--map COL=FILE_COL,…] [--errors FILE]
-[--actor EMAIL]`, or `import_file(kind, path_or_binary_stream, …) -> ImportReport` from a page.
+`python -m intel import KIND FILE [--talent HANDLE] [--dry-run] [--map COL=FILE_COL,…] [--errors FILE]`, or
+`intel.service.imports.import_file(identity, kind, path_or_binary_stream, …) -> ImportReport` from a page
+(that façade checks the "import" capability; `import_file` here takes the engine and checks nothing).
 
 - Streamed in batches of 5,000 rows; each batch is one transaction (never half-written).
 - Idempotent: rows are upserted on their natural key (talent: primary_handle, ignoring case and a
@@ -20,9 +21,7 @@ Columns and rules: docs/import.md.
 from __future__ import annotations
 
 import argparse
-import getpass
 import logging
-import sys
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -35,8 +34,9 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from intel.accounts.audit import record as audit_record
 from intel.db.engine import session_factory
+from intel.errors import ImportAborted, ImportRefused
 from intel.ingest.parse import KINDS, RowError, parse_mapping, parse_row
-from intel.ingest.read import ErrorFile, FileReader, ImportAborted, ImportRefused, Record, source_size
+from intel.ingest.read import ErrorFile, FileReader, Record, source_size
 from intel.ingest.write import BATCH_SIZE, BatchResult, BatchWriter
 
 log = logging.getLogger(__name__)
@@ -45,7 +45,7 @@ MAX_BATCH_SIZE = 20_000  # SQLite's bound-parameter limit caps the reference loo
 MAX_REPORTED_ERRORS = 100  # RowErrors kept in the report for display; the error file has them all
 
 __all__ = ["BATCH_SIZE", "KINDS", "ImportAborted", "ImportRefused", "ImportReport", "Progress", "RowError",
-           "add_parser", "import_file", "parse_mapping", "parse_row", "run_cli"]
+           "add_parser", "import_file", "parse_mapping", "parse_row", "source_size"]
 
 
 @dataclass(frozen=True)
@@ -111,10 +111,10 @@ class ImportReport:
         return Path(self.errors_path).read_bytes() if self.errors_path else None
 
 
-def import_file(kind: str, source: str | Path | bytes | IO[bytes], *, mapping: Mapping[str, str] | str | None = None,
-                talent: str | None = None, dry_run: bool = False, actor: str | None = None,
-                errors_to: str | Path | IO[bytes] | None = None, progress: Callable[[Progress], None] | None = None,
-                fmt: str | None = None, engine: Engine | None = None,
+def import_file(kind: str, source: str | Path | bytes | IO[bytes], *, engine: Engine,
+                mapping: Mapping[str, str] | str | None = None, talent: str | None = None, dry_run: bool = False,
+                actor: str | None = None, errors_to: str | Path | IO[bytes] | None = None,
+                progress: Callable[[Progress], None] | None = None, fmt: str | None = None,
                 invalidate: Callable[..., None] | None = None, batch_size: int = BATCH_SIZE,
                 parallel: bool = True) -> ImportReport:
     """Import one file of `kind` (talents, profiles, snapshots, posts, comments); see the module docstring.
@@ -123,22 +123,15 @@ def import_file(kind: str, source: str | Path | bytes | IO[bytes], *, mapping: M
     file column} or "col=file_col,…". `talent`: the handle of the one talent the file is about (rows of
     other talents are refused; profiles may omit talent_handle, snapshots/posts account_id). Refused
     rows go to `errors_to` (a path or binary stream), else to a temporary file (`report.errors_path`).
-    Without `engine`, the process runtime's engine is used and its provider invalidates the caches;
-    with one, pass `invalidate` to drop cached intelligence. Raises ImportRefused when the file as a
+    `invalidate(*talent_ids)` drops cached intelligence of the talents written; `actor` is the audit label.
+    Raises ImportRefused when the file as a
     whole cannot be imported, ImportAborted when reading or the database stops it part-way.
     `parallel=False` keeps sentiment scoring in this process (see intel.ingest_score).
     """
     spec = KINDS.get(kind)
     if spec is None:
         raise ImportRefused(f"unknown kind {kind!r} (expected one of {', '.join(KINDS)})")
-    if engine is None:
-        from intel.runtime import get_runtime
-
-        rt = get_runtime()
-        engine, sessions = rt.engine, rt.sessions
-        invalidate = invalidate or rt.provider.invalidate
-    else:
-        sessions = session_factory(engine)
+    sessions = session_factory(engine)
     if isinstance(mapping, str):
         try:
             mapping = parse_mapping(mapping)
@@ -268,8 +261,9 @@ def _audit(sessions: Any, actor: str | None, report: ImportReport, failure: Impo
 
 # --- command line -----------------------------------------------------------------------------------------------
 
-def add_parser(groups: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    """Register the `import` subcommand."""
+def add_parser(groups: argparse._SubParsersAction, handler: Callable[[argparse.Namespace], int]  # type: ignore[type-arg]
+               ) -> None:
+    """Register the `import` subcommand, run by `handler` (the CLI's, which acts as the system identity)."""
     parser = groups.add_parser("import", help="import talents, profiles, snapshots, posts or comments (CSV/JSONL)",
                                description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("kind", choices=tuple(KINDS), help="what the file holds")
@@ -281,41 +275,6 @@ def add_parser(groups: argparse._SubParsersAction) -> None:  # type: ignore[type
                         help="read a column under another header, e.g. platform_post_id=id,posted_at=timestamp")
     parser.add_argument("--errors", metavar="FILE", default=None,
                         help="write refused rows here (default: a temporary file, named at the end)")
-    parser.add_argument("--actor", metavar="EMAIL", default=None, help="who imports (audited; default cli:$USER)")
     parser.add_argument("--format", choices=("csv", "jsonl"), default=None, help="default: from the file name")
     parser.add_argument("--batch-size", type=int, default=BATCH_SIZE, help=argparse.SUPPRESS)
-    parser.set_defaults(handler=run_cli)
-
-
-def run_cli(args: argparse.Namespace) -> int:
-    """Run one import with a progress bar on stderr; 0 when every row was imported, 1 when some were refused."""
-    from tqdm import tqdm
-
-    out = sys.stdout
-    with tqdm(total=source_size(args.file) if Path(args.file).is_file() else None, unit="B", unit_scale=True,
-              unit_divisor=1024, desc=f"importing {args.kind}", file=sys.stderr) as bar:
-
-        def progress(p: Progress) -> None:
-            bar.update(p.bytes_read - bar.n)
-            bar.set_postfix(rows=p.rows, refused=p.refused, refresh=False)
-
-        report = import_file(args.kind, args.file, mapping=",".join(args.map), talent=args.talent,
-                             dry_run=args.dry_run, actor=args.actor or _cli_actor(), errors_to=args.errors,
-                             progress=progress, fmt=args.format, batch_size=args.batch_size)
-    out.write(("dry run — nothing written: " if report.dry_run else "") + report.summary() + "\n")
-    for error in report.errors[:20]:
-        out.write(f"  refused {error}\n")
-    if report.refused > 20:
-        out.write(f"  … and {report.refused - 20:,} more\n")
-    if report.errors_path:
-        out.write(f"refused rows written to {report.errors_path} (fix them and import that file again)\n")
-    if report.talent_ids and not report.dry_run:
-        out.write(f"{len(report.talent_ids)} talents' cached intelligence invalidated\n")
-    return 1 if report.refused else 0
-
-
-def _cli_actor() -> str:
-    try:
-        return f"cli:{getpass.getuser()}"
-    except (KeyError, OSError):
-        return "cli"
+    parser.set_defaults(handler=handler)

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from intel.errors import IntelError
+from intel.errors import ImportAborted, ImportRefused
 from intel.ingest.parse import KindSpec, RowError, normalize_name, shown
 
 HEAD_BYTES = 64 * 1024  # sniffed before reading: binary, empty, format
@@ -32,14 +32,6 @@ _MAGIC = {b"PK\x03\x04": "a ZIP archive (an Excel .xlsx workbook?)", b"%PDF": "a
           b"\xff\xfe": "UTF-16 text", b"\xfe\xff": "UTF-16 text", b"SQLite format": "an SQLite database"}
 BAD_ENCODING = "not valid UTF-8 (save the file as UTF-8)"
 NUL = "contains a NUL character (U+0000), which the database cannot store"
-
-
-class ImportRefused(IntelError):
-    """The file as a whole cannot be imported (binary, empty, no header, wrong columns…); nothing was written."""
-
-
-class ImportAborted(IntelError):
-    """Reading or writing stopped part-way; batches committed before stay (re-importing is idempotent)."""
 
 
 @dataclass(slots=True)

@@ -14,8 +14,9 @@ from typing import Any
 from sqlalchemy import Connection, func, select
 
 from intel.db.models import SocialPost, SocialProfile, Talent
+from intel.errors import ImportRefused
 from intel.ingest.parse import KindSpec, ParsedRow, RowError, normalize_handle, shown
-from intel.ingest.read import ImportRefused, Record
+from intel.ingest.read import Record
 
 PARENT_CACHE = 100_000  # parent keys remembered across batches (LRU)
 HANDLE_KEY = func.lower(func.ltrim(func.trim(Talent.primary_handle), "@"))  # talents' natural key in SQL

@@ -1,4 +1,7 @@
-"""Cache operations for the CLI and the Ops page: stats, clear, warm."""
+"""Cache and data operations for the CLI and the Ops page: stats, clear, warm, demo reload, rescore.
+
+Each takes the acting `Identity` and requires the "ops" capability (the CLI acts as `auth.SYSTEM`).
+"""
 
 from __future__ import annotations
 
@@ -9,6 +12,8 @@ from typing import Any
 
 from sqlalchemy import select
 
+from intel.accounts.access import require
+from intel.accounts.auth import Identity
 from intel.analytics.result import SCHEMA_VERSION
 from intel.cache.entries import cache_key
 from intel.cache.store import StoreUnavailable
@@ -16,6 +21,7 @@ from intel.db.engine import analyze
 from intel.db.models import Talent
 from intel.errors import IntelError
 from intel.runtime import get_runtime
+from intel.service.boundary import database_boundary
 
 log = logging.getLogger(__name__)
 
@@ -29,8 +35,10 @@ class WarmReport:
     failed: int
 
 
-def cache_stats() -> dict[str, Any]:
+@database_boundary
+def cache_stats(identity: Identity | None) -> dict[str, Any]:
     """Counters, compute-time percentiles and the state of the shared store."""
+    require(identity, "ops")
     rt = get_runtime()
     breaker = rt.breaker
     return {
@@ -41,8 +49,10 @@ def cache_stats() -> dict[str, Any]:
     }
 
 
-def cache_clear(talent_id: int | None = None) -> int:
+@database_boundary
+def cache_clear(identity: Identity | None, talent_id: int | None = None) -> int:
     """Delete one talent's entry, or every intelligence entry of this app; the number deleted."""
+    require(identity, "ops")
     rt = get_runtime()
     if talent_id is not None:
         rt.provider.invalidate(talent_id)
@@ -57,15 +67,19 @@ def cache_clear(talent_id: int | None = None) -> int:
     return deleted
 
 
-def talent_ids() -> list[int]:
+@database_boundary
+def talent_ids(identity: Identity | None) -> list[int]:
     """Every talent id, in id order."""
+    require(identity, "ops")
     with get_runtime().sessions() as session:
         return list(session.scalars(select(Talent.id).order_by(Talent.id)))
 
 
-def cache_warm(ids: Iterable[int], *, force: bool = False,
+@database_boundary
+def cache_warm(identity: Identity | None, ids: Iterable[int], *, force: bool = False,
                progress: Callable[[int], None] = lambda _n: None) -> WarmReport:
     """Compute and cache each talent missing from the cache (all of them with `force`)."""
+    require(identity, "ops")
     rt = get_runtime()
     computed = cached = failed = 0
     for talent_id in ids:
@@ -82,10 +96,12 @@ def cache_warm(ids: Iterable[int], *, force: bool = False,
     return WarmReport(computed, cached, failed)
 
 
-def reload_demo(seed: int) -> Any:
+@database_boundary
+def reload_demo(identity: Identity | None, seed: int) -> Any:
     """Replace the demo roster, drop stale cache entries of old and new demo talents, compute the new."""
     from intel.demo.generate import load_demo
 
+    require(identity, "ops")
     rt = get_runtime()
     with rt.sessions() as session:
         old = set(session.scalars(select(Talent.id).where(Talent.is_demo)))
@@ -93,14 +109,17 @@ def reload_demo(seed: int) -> Any:
     analyze(rt.engine)
     rt.provider.invalidate(*(old | set(summary.talent_ids)))
     # Compute once so the roster has its figures (and a shared cache is warm) straight away.
-    cache_warm(summary.talent_ids, force=True)
+    cache_warm(identity, summary.talent_ids, force=True)
     return summary
 
 
-def rescore_sentiment(*, everything: bool = False, progress: Callable[[int], None] = lambda _n: None) -> Any:
+@database_boundary
+def rescore_sentiment(identity: Identity | None, *, everything: bool = False,
+                      progress: Callable[[int], None] = lambda _n: None) -> Any:
     """Re-score stale sentiment and drop the cached intelligence of the talents that changed."""
     from intel.text.rescore import rescore
 
+    require(identity, "ops")
     rt = get_runtime()
     report = rescore(rt.engine, everything=everything, progress=progress)
     if report.talent_ids:

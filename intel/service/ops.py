@@ -1,4 +1,7 @@
-"""What the Ops page shows: cache health, refresh activity, the audit log and data freshness."""
+"""What the Ops page shows: cache health, refresh activity, the audit log and data freshness.
+
+Each function takes the acting `Identity` and requires the "ops" capability.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +12,11 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import select
 
+from intel.accounts.access import require
+from intel.accounts.auth import Identity
 from intel.db.models import AdminActivity, Talent, TalentSummary, utcnow
 from intel.runtime import get_runtime
+from intel.service.boundary import database_boundary
 from intel.service.operations import cache_stats
 from intel.views.tables import safe_csv
 
@@ -31,9 +37,10 @@ class OpsOverview:
     compute_p95_ms: float | None
 
 
-def overview() -> OpsOverview:
+@database_boundary
+def overview(identity: Identity | None) -> OpsOverview:
     """Cache store, Redis status and hit rate (shared counters when Redis is up, else this process)."""
-    stats = cache_stats()
+    stats = cache_stats(identity)
     counters = stats.get("shared") or stats["process"]
     hits, misses = int(counters["hit"]), int(counters["miss"])
     status = {"closed": "up", "open": "down (circuit open)", "half_open": "probing"}.get(stats["circuit"] or "",
@@ -44,8 +51,10 @@ def overview() -> OpsOverview:
                        misses, int(counters["error"]), counters["compute_p50_ms"], counters["compute_p95_ms"])
 
 
-def refresh_activity(days: int = 7) -> tuple[pd.DataFrame, pd.DataFrame]:
+@database_boundary
+def refresh_activity(identity: Identity | None, days: int = 7) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Refresh outcomes per talent and per actor over the last `days` days."""
+    require(identity, "ops")
     since = utcnow() - timedelta(days=days)
     with get_runtime().sessions() as session:
         rows = session.execute(
@@ -67,9 +76,11 @@ def _pivot(frame: pd.DataFrame, by: str) -> pd.DataFrame:
     return table[["refreshed", "rate_limited", "failed"]].sort_values("rate_limited", ascending=False).reset_index()
 
 
-def activity_log(action: str | None = None, actor: str | None = None, since: datetime | None = None
-                 ) -> pd.DataFrame:
+@database_boundary
+def activity_log(identity: Identity | None, action: str | None = None, actor: str | None = None,
+                 since: datetime | None = None) -> pd.DataFrame:
     """The newest audit rows (up to ACTIVITY_LIMIT), filtered by action, actor substring and time."""
+    require(identity, "ops")
     query = select(AdminActivity).order_by(AdminActivity.at.desc(), AdminActivity.id.desc()).limit(ACTIVITY_LIMIT)
     if action:
         query = query.where(AdminActivity.action == action)
@@ -90,14 +101,18 @@ def _details(details: dict[str, Any] | None) -> str:
     return ", ".join(f"{k}={v}" for k, v in sorted((details or {}).items()))
 
 
-def actions() -> list[str]:
+@database_boundary
+def actions(identity: Identity | None) -> list[str]:
     """Distinct audit actions, for the filter."""
+    require(identity, "ops")
     with get_runtime().sessions() as session:
         return sorted(session.scalars(select(AdminActivity.action).distinct()))
 
 
-def freshness() -> pd.DataFrame:
+@database_boundary
+def freshness(identity: Identity | None) -> pd.DataFrame:
     """Data freshness per talent, stale and never-computed first."""
+    require(identity, "ops")
     with get_runtime().sessions() as session:
         rows = session.execute(
             select(Talent.name, TalentSummary.newest_data_at, TalentSummary.computed_at, TalentSummary.is_stale)

@@ -1,4 +1,10 @@
-"""Entry points the pages, the CLI and the API call: each returns plain values or raises IntelError."""
+"""Talent entry points the pages, the CLI and the API call: each takes the acting `Identity`, checks it, and
+returns plain values or raises an `intel.errors` type.
+
+`serve_social_intelligence`, `get_social_intelligence`, `refresh_social_intelligence` and `invalidate` check
+no identity: they are for trusted in-process callers (the façades here, the benchmark, tests) — entry
+layers call `serve_for` / `refresh_for`.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +18,6 @@ from typing import Literal, TypeVar
 
 import pandas as pd
 from sqlalchemy import select
-from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from intel.accounts import audit
@@ -25,6 +30,7 @@ from intel.cache.provider import Served
 from intel.db.models import Talent
 from intel.errors import DatabaseUnavailable, IntelError
 from intel.runtime import get_runtime
+from intel.service.boundary import database_boundary, database_errors
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -44,26 +50,25 @@ class RefreshOutcome:
 @contextmanager
 def read_session() -> Iterator[Session]:
     """A read session; a database that cannot be reached becomes DatabaseUnavailable."""
-    try:
-        with get_runtime().sessions() as session:
-            yield session
-    except OperationalError as exc:
-        log.error("database unavailable: %s", exc.orig)
-        raise DatabaseUnavailable("The database cannot be reached right now. Try again shortly.") from exc
+    with database_errors(), get_runtime().sessions() as session:
+        yield session
 
 
-def roster(identity: Identity) -> list[RosterRow]:
+@database_boundary
+def roster(identity: Identity | None) -> list[RosterRow]:
     """The roster of the talents `identity` may see, with headline figures."""
     with read_session() as session:
         return load_roster(session, visible_talent_ids(session, identity))
 
 
-def authorize_talent(identity: Identity, talent_id: int) -> None:
-    """TalentNotFound unless the identity may see the talent.
+@database_boundary
+def authorize_talent(identity: Identity | None, talent_id: int) -> None:
+    """TalentNotFound unless the identity may see the talent (PermissionDenied when it may see nothing).
 
     With the database down, managers, admins and the demo viewer may still read a cached copy
     (they may see every talent); an agent's assignment cannot be checked, so agents get the outage.
     """
+    identity = require(identity, "view")
     try:
         with read_session() as session:
             check_talent(session, identity, talent_id)
@@ -72,29 +77,34 @@ def authorize_talent(identity: Identity, talent_id: int) -> None:
             raise
 
 
-def serve_for(identity: Identity, talent_id: int) -> Served:
+@database_boundary
+def serve_for(identity: Identity | None, talent_id: int) -> Served:
     """The talent's intelligence for a page, after the access check."""
     authorize_talent(identity, talent_id)
     return serve_social_intelligence(talent_id)
 
 
-def refresh_for(identity: Identity, talent_id: int) -> RefreshOutcome:
+@database_boundary
+def refresh_for(identity: Identity | None, talent_id: int) -> RefreshOutcome:
     """The refresh button: capability and talent checks, then the rate-limited refresh."""
-    require(identity, "refresh")
+    identity = require(identity, "refresh")
     authorize_talent(identity, talent_id)
     return refresh_social_intelligence(talent_id, actor=identity.email, role=identity.role)
 
 
+@database_boundary
 def serve_social_intelligence(talent_id: int, *, bypass_cache: bool = False) -> Served:
     """The talent's intelligence with how it was served (cache, computed, stale)."""
     return get_runtime().provider.get(talent_id, bypass_cache=bypass_cache)
 
 
+@database_boundary
 def get_social_intelligence(talent_id: int, *, bypass_cache: bool = False) -> SocialIntelligence:
     """The talent's SocialIntelligence, from the cache when present (bypass recomputes and rewrites)."""
     return serve_social_intelligence(talent_id, bypass_cache=bypass_cache).intel
 
 
+@database_boundary
 def refresh_social_intelligence(talent_id: int, *, actor: str, role: str | None = None) -> RefreshOutcome:
     """Recompute now if the talent's refresh slot is free; audited whatever the outcome."""
     runtime = get_runtime()
@@ -134,12 +144,22 @@ def _run_refresh(talent_id: int) -> RefreshOutcome:
     return RefreshOutcome("refreshed", "Analytics refreshed and recalculated", served)
 
 
+@database_boundary
 def invalidate(*talent_ids: int) -> None:
     """Drop cached intelligence of these talents (their data changed)."""
     get_runtime().provider.invalidate(*talent_ids)
 
 
-def talent_choices(identity: Identity) -> list[tuple[int, str]]:
+@database_boundary
+def talent_exists(identity: Identity | None, talent_id: int) -> bool:
+    """True when a talent with that id exists (the API tells "not yours" from "no such talent")."""
+    require(identity, "view")
+    with read_session() as session:
+        return session.get(Talent, talent_id) is not None
+
+
+@database_boundary
+def talent_choices(identity: Identity | None) -> list[tuple[int, str]]:
     """(id, name) of every talent the identity may see, by name, for pickers."""
     with read_session() as session:
         visible = visible_talent_ids(session, identity)
@@ -158,7 +178,8 @@ def parse_talent_id(raw: str | None) -> int | None:
     return int(raw)
 
 
-def compare_talents(identity: Identity, talent_ids: list[int]) -> tuple[pd.DataFrame, list[SocialIntelligence]]:
+@database_boundary
+def compare_talents(identity: Identity | None, talent_ids: list[int]) -> tuple[pd.DataFrame, list[SocialIntelligence]]:
     """The comparison table and each talent's intelligence (2–6 talents the identity may see)."""
     require(identity, "compare")
     if not MIN_TALENTS <= len(talent_ids) <= MAX_TALENTS:

@@ -16,10 +16,10 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from intel.accounts import auth
-from intel.accounts.access import can
-from intel.errors import DatabaseUnavailable, IntelError, TalentNotFound
+from intel.accounts.auth import MIN_PASSWORD, Identity
+from intel.errors import AccountLocked, AuthError, DatabaseUnavailable, IntelError, PermissionDenied, TalentNotFound
 from intel.runtime import get_runtime
+from intel.service import accounts
 from intel.service import talents as service
 
 log = logging.getLogger(__name__)
@@ -86,7 +86,7 @@ def _setup_form(message: str = "") -> str:
         "<p>No account exists yet. This account will manage users and data.</p>"
         "<label>Email<input name=email type=email required></label>"
         "<label>Name<input name=name required></label>"
-        f"<label>Password (at least {auth.MIN_PASSWORD} characters)<input name=password type=password "
+        f"<label>Password (at least {MIN_PASSWORD} characters)<input name=password type=password "
         "autocomplete=new-password required></label>"
         "<label>Repeat password<input name=confirm type=password autocomplete=new-password required></label>"
         "<button type=submit>Create administrator</button></form>"
@@ -104,15 +104,18 @@ def _client(request: Request) -> str:
 
 async def login_page(request: Request) -> Response:
     """The sign-in form, or the first-administrator form on an empty database."""
-    if not await run_in_threadpool(auth.has_users):
-        return _page("Set up", _setup_form())
+    try:
+        if not await run_in_threadpool(accounts.has_users):
+            return _page("Set up", _setup_form())
+    except DatabaseUnavailable as exc:
+        return _page("Sign in", f"<p class=err role=alert>{html.escape(str(exc))}</p>", status=503)
     return _page("Sign in", _login_form(safe_next(request.query_params.get("next"))))
 
 
-def _signed_in(request: Request, identity: auth.Identity, next_path: str) -> Response:
-    token = auth.start_session(identity)
+def _signed_in(request: Request, identity: Identity, next_path: str) -> Response:
+    token = accounts.start_session(identity)
     response = RedirectResponse(next_path, status_code=303)
-    response.set_cookie(COOKIE, token, max_age=get_runtime().settings.session_hours * 3600, httponly=True,
+    response.set_cookie(COOKIE, token, max_age=accounts.session_hours() * 3600, httponly=True,
                         samesite="lax", secure=request.url.scheme == "https", path="/")
     return response
 
@@ -123,11 +126,14 @@ async def login_submit(request: Request) -> Response:
     next_path = safe_next(form.get("next"))
     email = form.get("email", "")
     try:
-        identity = await run_in_threadpool(auth.authenticate, email, form.get("password", ""), client=_client(request))
-    except auth.AccountLocked as exc:
+        identity = await run_in_threadpool(accounts.authenticate, email, form.get("password", ""),
+                                           client=_client(request))
+    except AccountLocked as exc:
         return _page("Sign in", _login_form(next_path, str(exc), email), status=429)
-    except auth.AuthError as exc:
+    except AuthError as exc:
         return _page("Sign in", _login_form(next_path, str(exc), email), status=401)
+    except DatabaseUnavailable as exc:
+        return _page("Sign in", _login_form(next_path, str(exc), email), status=503)
     return await run_in_threadpool(_signed_in, request, identity, next_path)
 
 
@@ -137,9 +143,9 @@ async def setup_submit(request: Request) -> Response:
     if form.get("password") != form.get("confirm"):
         return _page("Set up", _setup_form("The two passwords differ."), status=400)
     try:
-        await run_in_threadpool(auth.create_first_admin, form.get("email", ""), form.get("name", ""),
+        await run_in_threadpool(accounts.create_first_admin, form.get("email", ""), form.get("name", ""),
                                 form.get("password", ""))
-        identity = await run_in_threadpool(auth.authenticate, form.get("email", ""), form.get("password", ""),
+        identity = await run_in_threadpool(accounts.authenticate, form.get("email", ""), form.get("password", ""),
                                            client=_client(request))
     except IntelError as exc:
         return _page("Set up", _setup_form(str(exc)), status=400)
@@ -149,8 +155,8 @@ async def setup_submit(request: Request) -> Response:
 async def logout(request: Request) -> Response:
     """Revoke the session (every tab that used it) and clear the cookie."""
     token = request.cookies.get(COOKIE)
-    identity = await run_in_threadpool(auth.identity_for_session, token)
-    await run_in_threadpool(auth.end_session, token, actor=identity.email if identity else "unknown")
+    identity = await run_in_threadpool(accounts.identity_for_session, token)
+    await run_in_threadpool(accounts.end_session, token, identity)
     response = RedirectResponse("/auth/login", status_code=303)
     response.delete_cookie(COOKIE, path="/")
     return response
@@ -164,32 +170,20 @@ def _json(status: int, success: bool, message: str, data: Any = None, headers: d
                         headers=headers)
 
 
-def _api_identity(request: Request) -> auth.Identity | None:
+def _api_identity(request: Request) -> Identity | None:
     header = request.headers.get("authorization", "")
     if header.lower().startswith("bearer "):
-        return auth.identity_for_api_token(header[7:].strip())
-    return auth.identity_for_session(request.cookies.get(COOKIE))
+        return accounts.identity_for_api_token(header[7:].strip())
+    return accounts.identity_for_session(request.cookies.get(COOKIE))
 
 
-def _access(identity: auth.Identity, talent_id: int, capability: str) -> JSONResponse | None:
-    """None when allowed, else the 403/404 response."""
-    try:
-        service.authorize_talent(identity, talent_id)
-    except TalentNotFound:
-        exists = _exists(talent_id)
-        if exists:
-            return _json(403, False, "You may not access this talent.")
-        return _json(404, False, f"No talent with id {talent_id}.")
-    if not can(identity, capability):
+def _refused(identity: Identity, talent_id: int, exc: IntelError) -> JSONResponse:
+    """The 403/404 answer to a refused read or refresh."""
+    if isinstance(exc, PermissionDenied):
         return _json(403, False, "Your role does not allow this.")
-    return None
-
-
-def _exists(talent_id: int) -> bool:
-    from intel.db.models import Talent
-
-    with get_runtime().sessions() as session:
-        return session.get(Talent, talent_id) is not None
+    if service.talent_exists(identity, talent_id):
+        return _json(403, False, "You may not access this talent.")
+    return _json(404, False, f"No talent with id {talent_id}.")
 
 
 def _guarded(work: Callable[[Request], JSONResponse]) -> Handler:
@@ -211,20 +205,20 @@ def _guarded(work: Callable[[Request], JSONResponse]) -> Handler:
 
 def _get(request: Request) -> JSONResponse:
     identity, talent_id = request.state.identity, int(request.path_params["talent_id"])
-    denied = _access(identity, talent_id, "view")
-    if denied is not None:
-        return denied
-    served = service.serve_social_intelligence(talent_id)
+    try:
+        served = service.serve_for(identity, talent_id)
+    except (TalentNotFound, PermissionDenied) as exc:
+        return _refused(identity, talent_id, exc)
     meta = {"source": served.source, "possibly_stale": served.possibly_stale, "compute_ms": served.compute_ms}
     return _json(200, True, "Social intelligence", {**served.intel.to_dict(), "cache": meta})
 
 
 def _refresh(request: Request) -> JSONResponse:
     identity, talent_id = request.state.identity, int(request.path_params["talent_id"])
-    denied = _access(identity, talent_id, "refresh")
-    if denied is not None:
-        return denied
-    outcome = service.refresh_social_intelligence(talent_id, actor=identity.email, role=identity.role)
+    try:
+        outcome = service.refresh_for(identity, talent_id)
+    except (TalentNotFound, PermissionDenied) as exc:
+        return _refused(identity, talent_id, exc)
     if outcome.status == "rate_limited":
         return _json(429, False, outcome.message, {"retry_after_s": math.ceil(outcome.retry_after_s)},
                      headers={"Retry-After": str(math.ceil(outcome.retry_after_s))})
@@ -266,7 +260,7 @@ class SignInRedirect:
         if get_runtime().settings.demo_mode:
             return True
         try:
-            return auth.identity_for_session(request.cookies.get(COOKIE)) is not None
+            return accounts.identity_for_session(request.cookies.get(COOKIE)) is not None
         except Exception:  # the page itself explains a database outage in plain words
             log.exception("session check failed")
             return True

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from sqlalchemy import select, update
 
-from intel.accounts import auth, users
+from intel import runtime
+from intel.accounts import auth
 from intel.accounts.access import can, check_talent
-from intel.accounts.auth import AccountLocked, AuthError, Identity, PermissionDenied
+from intel.accounts.auth import SYSTEM, Identity
+from intel.cache.store import MemoryStore
+from intel.config import get_settings
 from intel.db.models import AdminActivity, User, UserSession
-from intel.errors import IntelError, TalentNotFound
+from intel.errors import AccountLocked, AuthError, IntelError, PermissionDenied, TalentNotFound
+from intel.service import accounts
 from intel.service import talents as service
 from tests.factories import make_talent
 
@@ -20,8 +22,8 @@ PASSWORD = "correct horse battery staple"
 
 def account(role="agent", email=None):
     email = email or f"{role}@agency.test"
-    auth.create_user(email, role.title(), role, PASSWORD, actor="test")
-    return auth.authenticate(email, PASSWORD, client="10.0.0.1")
+    accounts.create_user(SYSTEM, email, role.title(), role, PASSWORD)
+    return accounts.authenticate(email, PASSWORD, client="10.0.0.1")
 
 
 def actions(engine):
@@ -38,23 +40,23 @@ def test_passwords_are_stored_as_argon2id_hashes_never_in_clear(live, engine):
 
 def test_a_short_password_is_refused_with_the_rule(live):
     with pytest.raises(IntelError, match="at least 12 characters"):
-        auth.create_user("a@agency.test", "A", "agent", "short", actor="test")
+        accounts.create_user(SYSTEM, "a@agency.test", "A", "agent", "short")
 
 
 def test_the_first_admin_can_only_be_created_on_an_empty_database(live):
-    assert not auth.has_users()
-    auth.create_first_admin("Boss@Agency.test", "Boss", PASSWORD)
-    assert auth.has_users()
+    assert not accounts.has_users()
+    accounts.create_first_admin("Boss@Agency.test", "Boss", PASSWORD)
+    assert accounts.has_users()
     with pytest.raises(PermissionDenied):
-        auth.create_first_admin("other@agency.test", "Other", PASSWORD)
+        accounts.create_first_admin("other@agency.test", "Other", PASSWORD)
 
 
 def test_wrong_password_and_unknown_email_get_the_same_message(live):
     account()
     with pytest.raises(AuthError) as wrong:
-        auth.authenticate("agent@agency.test", "not the password", client="c")
+        accounts.authenticate("agent@agency.test", "not the password", client="c")
     with pytest.raises(AuthError) as unknown:
-        auth.authenticate("nobody@agency.test", "not the password", client="c")
+        accounts.authenticate("nobody@agency.test", "not the password", client="c")
     assert str(wrong.value) == str(unknown.value)
 
 
@@ -62,89 +64,94 @@ def test_five_failures_lock_the_account_for_15_minutes_even_with_the_right_passw
     account()
     for _ in range(5):
         with pytest.raises(AuthError):
-            auth.authenticate("agent@agency.test", "wrong password!", client="c1")
+            accounts.authenticate("agent@agency.test", "wrong password!", client="c1")
     with pytest.raises(AccountLocked, match="Try again in 15 min"):
-        auth.authenticate("agent@agency.test", PASSWORD, client="c2")
+        accounts.authenticate("agent@agency.test", PASSWORD, client="c2")
     assert actions(engine).count("sign_in_failed") == 5
 
 
 def test_five_failures_from_one_client_lock_that_client(live):
     for n in range(5):
         with pytest.raises(AuthError):
-            auth.authenticate(f"user{n}@agency.test", "wrong password!", client="203.0.113.9")
+            accounts.authenticate(f"user{n}@agency.test", "wrong password!", client="203.0.113.9")
     account()
     with pytest.raises(AccountLocked):
-        auth.authenticate("agent@agency.test", PASSWORD, client="203.0.113.9")
-    assert auth.authenticate("agent@agency.test", PASSWORD, client="198.51.100.1").email == "agent@agency.test"
+        accounts.authenticate("agent@agency.test", PASSWORD, client="203.0.113.9")
+    assert accounts.authenticate("agent@agency.test", PASSWORD, client="198.51.100.1").email == "agent@agency.test"
 
 
-def test_the_lock_ends_by_itself(live, monkeypatch):
-    monkeypatch.setattr(auth, "LOCK_S", 1)
-    account()
-    for _ in range(5):
-        with pytest.raises(AuthError):
-            auth.authenticate("agent@agency.test", "wrong password!", client="c")
-    with pytest.raises(AccountLocked):
-        auth.authenticate("agent@agency.test", PASSWORD, client="c")
-    time.sleep(1.2)
-    assert auth.authenticate("agent@agency.test", PASSWORD, client="c").role == "agent"
+def test_the_lock_ends_by_itself_after_15_minutes(engine, database_url):
+    now = [1000.0]  # the embedded store's clock: the lock's end is the store's time
+    rt = runtime.build_runtime(get_settings({"DATABASE_URL": database_url}), local=MemoryStore(clock=lambda: now[0]))
+    with runtime.use(rt):
+        account()
+        for _ in range(5):
+            with pytest.raises(AuthError):
+                accounts.authenticate("agent@agency.test", "wrong password!", client="c")
+        now[0] += auth.LOCK_S - 30
+        with pytest.raises(AccountLocked, match="Try again in 1 min"):
+            accounts.authenticate("agent@agency.test", PASSWORD, client="c")
+        now[0] += 31
+        assert accounts.authenticate("agent@agency.test", PASSWORD, client="c").role == "agent"
+    runtime.close(rt)
 
 
 def test_a_session_lives_until_sign_out_then_is_gone_everywhere(live, engine):
     identity = account("manager")
-    token = auth.start_session(identity)
-    assert auth.identity_for_session(token) == identity
-    auth.end_session(token, actor=identity.email)
-    assert auth.identity_for_session(token) is None
+    token = accounts.start_session(identity)
+    assert accounts.identity_for_session(token) == identity
+    accounts.end_session(token, identity)
+    assert accounts.identity_for_session(token) is None
     assert {"sign_in", "sign_out"} <= set(actions(engine))
 
 
 def test_an_expired_session_is_refused(live, engine):
-    token = auth.start_session(account())
+    token = accounts.start_session(account())
     with engine.begin() as conn:
         conn.execute(update(UserSession).values(expires_at=UserSession.created_at))
-    assert auth.identity_for_session(token) is None
+    assert accounts.identity_for_session(token) is None
 
 
 def test_a_stored_session_is_only_a_hash_of_the_token(live, engine):
-    token = auth.start_session(account())
+    token = accounts.start_session(account())
     with engine.connect() as conn:
         stored = conn.execute(select(UserSession.token_hash)).scalar_one()
     assert stored != token and stored == auth.token_hash(token)
 
 
 def test_deactivation_ends_sessions_and_refuses_sign_in(live):
-    token = auth.start_session(account())
-    users.set_active("agent@agency.test", False, actor="admin@agency.test")
-    assert auth.identity_for_session(token) is None
+    token = accounts.start_session(account())
+    accounts.set_active(SYSTEM, "agent@agency.test", False)
+    assert accounts.identity_for_session(token) is None
     with pytest.raises(AuthError):
-        auth.authenticate("agent@agency.test", PASSWORD, client="c")
-    users.set_active("agent@agency.test", True, actor="admin@agency.test")
-    assert auth.authenticate("agent@agency.test", PASSWORD, client="c").role == "agent"
+        accounts.authenticate("agent@agency.test", PASSWORD, client="c")
+    accounts.set_active(SYSTEM, "agent@agency.test", True)
+    assert accounts.authenticate("agent@agency.test", PASSWORD, client="c").role == "agent"
 
 
 def test_changing_a_password_ends_the_other_sessions(live):
-    token = auth.start_session(account())
-    users.change_own_password("agent@agency.test", PASSWORD, "a brand new passphrase")
-    assert auth.identity_for_session(token) is None
-    assert auth.authenticate("agent@agency.test", "a brand new passphrase", client="c")
+    agent = account()
+    token = accounts.start_session(agent)
+    accounts.change_own_password(agent, PASSWORD, "a brand new passphrase")
+    assert accounts.identity_for_session(token) is None
+    assert accounts.authenticate("agent@agency.test", "a brand new passphrase", client="c")
     with pytest.raises(IntelError, match="current password is not correct"):
-        users.change_own_password("agent@agency.test", PASSWORD, "another new passphrase")
+        accounts.change_own_password(agent, PASSWORD, "another new passphrase")
 
 
 def test_api_tokens_identify_their_user_until_revoked(live, engine):
     account("manager")
-    token = auth.issue_api_token("manager@agency.test", "reporting", actor="admin@agency.test")
-    assert auth.identity_for_api_token(token).email == "manager@agency.test"
-    assert auth.revoke_api_tokens("manager@agency.test", actor="admin@agency.test") == 1
-    assert auth.identity_for_api_token(token) is None
+    token = accounts.issue_api_token(SYSTEM, "manager@agency.test", "reporting")
+    assert accounts.identity_for_api_token(token).email == "manager@agency.test"
+    assert accounts.revoke_api_tokens(SYSTEM, "manager@agency.test") == 1
+    assert accounts.identity_for_api_token(token) is None
     assert {"api_token_issued", "api_token_revoked"} <= set(actions(engine))
 
 
 def test_an_agent_sees_only_assigned_talents_and_gets_one_message_for_the_rest(live, engine):
     mine, theirs = make_talent(engine, name="Mine"), make_talent(engine, name="Theirs")
     agent = account("agent")
-    users.assign_talents("agent@agency.test", [mine], actor="admin@agency.test")
+    accounts.assign_talents(SYSTEM, "agent@agency.test", [mine])
     assert [r.name for r in service.roster(agent)] == ["Mine"]
     with engine.connect() as conn, pytest.raises(TalentNotFound) as other:
         from sqlalchemy.orm import Session
@@ -168,7 +175,7 @@ def test_managers_see_every_talent_and_compare_but_do_not_administer(live, engin
 def test_an_agent_cannot_compare(live, engine):
     a, b = make_talent(engine), make_talent(engine)
     agent = account("agent")
-    users.assign_talents("agent@agency.test", [a, b], actor="admin")
+    accounts.assign_talents(SYSTEM, "agent@agency.test", [a, b])
     with pytest.raises(PermissionDenied):
         service.compare_talents(agent, [a, b])
 
@@ -185,8 +192,8 @@ def test_refresh_is_audited_with_the_signed_in_actor(live, engine):
 def test_user_changes_are_audited(live, engine):
     account("admin")
     account("agent")
-    users.set_role("agent@agency.test", "manager", actor="admin@agency.test")
-    users.reset_password("agent@agency.test", "reset passphrase 123", actor="admin@agency.test")
+    accounts.set_role(SYSTEM, "agent@agency.test", "manager")
+    accounts.reset_password(SYSTEM, "agent@agency.test", "reset passphrase 123")
     assert {"user_created", "user_role_changed", "password_reset"} <= set(actions(engine))
 
 

@@ -9,10 +9,11 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from intel import runtime
-from intel.accounts import auth, users
+from intel.accounts.auth import SYSTEM
 from intel.config import get_settings
 from intel.db.engine import make_engine
 from intel.db.migrate import upgrade
+from intel.service import accounts
 from tests.browser.conftest import StreamlitServer, assert_no_exception, screenshot_path, wait_for_app
 from tests.factories import make_talent
 
@@ -29,8 +30,8 @@ def signin_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[st
     runtime.configure(get_settings({"DATABASE_URL": url}))
     try:
         talent = make_talent(engine, name="Ada Lovelace")
-        auth.create_user("agent@agency.test", "Agent Smith", "agent", PASSWORD, actor="test")
-        users.assign_talents("agent@agency.test", [talent], actor="test")
+        accounts.create_user(SYSTEM, "agent@agency.test", "Agent Smith", "agent", PASSWORD)
+        accounts.assign_talents(SYSTEM, "agent@agency.test", [talent])
     finally:
         runtime.configure(get_settings({}))
         engine.dispose()

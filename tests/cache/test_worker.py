@@ -19,10 +19,17 @@ import redis
 
 from intel.cache import provider as provider_module
 from intel.cache.entries import cache_key
-from intel.cache.worker import PassReport, run_forever, run_pass
+from intel.cache.worker import PassReport, pieces, run_forever
+from intel.cache.worker import run_pass as worker_pass
 from tests.factories import empty_tables, make_talent
 from tests.redis_procs import RedisServer, processes_on_port, redis_server_available
 from tests.services import free_port, require
+
+
+def run_pass(rt, rng: random.Random | None = None) -> PassReport:
+    """One worker pass over the runtime's pieces (what `python -m intel worker --once` does)."""
+    return worker_pass(**pieces(rt), rng=rng)
+
 
 ROOT = Path(__file__).resolve().parents[2]
 TTL_REAL = 43_200
@@ -222,13 +229,13 @@ def test_the_worker_survives_a_redis_outage_and_writes_to_redis_again_after_a_re
 def test_the_worker_loop_survives_a_database_it_cannot_reach_and_logs_it(redis_url, key_prefix, make_runtime,
                                                                         caplog):
     dead = f"postgresql+psycopg2://postgres@127.0.0.1:{free_port()}/nothing_here"
-    rt = make_runtime(dead, redis_url, cache_prefix=key_prefix, worker_interval_s=1)
+    rt = make_runtime(dead, redis_url, cache_prefix=key_prefix)
     stop = threading.Event()
     crashed: list[BaseException] = []
 
     def loop() -> None:
         try:
-            run_forever(stop, rt)
+            run_forever(stop, interval_s=0.2, **pieces(rt))
         except BaseException as exc:
             crashed.append(exc)
 
@@ -240,7 +247,7 @@ def test_the_worker_loop_survives_a_database_it_cannot_reach_and_logs_it(redis_u
     thread.start()
     deadline = time.monotonic() + 15
     while len(failures()) < 2 and thread.is_alive() and time.monotonic() < deadline:
-        time.sleep(0.1)  # two passes: one at once, one after the 1 s interval
+        time.sleep(0.05)  # two passes: one at once, one after the 0.2 s interval
     assert thread.is_alive(), f"run_forever returned or raised: {crashed}"
     stop.set()
     thread.join(timeout=10)

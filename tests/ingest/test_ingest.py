@@ -10,10 +10,12 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import OperationalError
 
+from intel.accounts.auth import SYSTEM
 from intel.cache.entries import cache_key
 from intel.db.models import AdminActivity, Comment, FollowerSnapshot, SocialPost, SocialProfile, Talent
 from intel.ingest import write as ingest_write
 from intel.ingest.importer import ImportAborted, ImportRefused, import_file
+from intel.service import imports
 from tests.factories import make_talent
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "examples"
@@ -181,7 +183,7 @@ def test_importing_posts_for_a_talent_drops_its_cached_intelligence_from_redis(
         account = conn.scalar(select(SocialProfile.account_id).where(SocialProfile.talent_id == talent))
     data = csv_bytes(["platform", "account_id", "platform_post_id", "posted_at"],
                      ["instagram", account, "new-post", "2024-05-01T10:00:00Z"])
-    report = import_file("posts", data, actor="ann@agency.test")  # the process runtime: engine and provider
+    report = imports.import_file(SYSTEM, "posts", data)  # the façade: the process runtime's engine and provider
     assert report.talent_ids == (talent,)
     assert not client.exists(key)
     client.close()

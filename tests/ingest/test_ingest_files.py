@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import csv
 import io
 import json
@@ -11,8 +10,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from intel.db.models import Comment, SocialPost, Talent
-from intel.ingest.importer import ImportRefused, add_parser, import_file
+from intel.cli import build_parser
+from intel.db.models import AdminActivity, Comment, SocialPost, Talent
+from intel.ingest.importer import ImportRefused, import_file
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "examples"
 POST_HEADER = "platform,account_id,platform_post_id,posted_at,likes,caption"
@@ -152,12 +152,11 @@ def test_the_cli_reports_counts_and_refusals_and_exits_1_when_rows_were_refused(
     installed_runtime(make_runtime(database_url))
     path = tmp_path / "comments-export.csv"
     path.write_text("Network,Post,Comment ID,When,Body\ninstagram,nope,1,2024-05-01,hi\n", encoding="utf-8")
-    parser = argparse.ArgumentParser()
-    add_parser(parser.add_subparsers())
+    parser = build_parser()
     args = parser.parse_args(["import", "comments", str(path), "--map",
                               "platform=network,platform_post_id=post", "--map",
                               "platform_comment_id=comment id,created_at=when,text=body",
-                              "--errors", str(tmp_path / "errors.csv"), "--actor", "ann@agency.test"])
+                              "--errors", str(tmp_path / "errors.csv")])
     assert args.handler(args) == 1
     out = capsys.readouterr().out
     assert "comments from comments-export.csv: 1 rows — inserted 0" in out
@@ -169,3 +168,5 @@ def test_the_cli_reports_counts_and_refusals_and_exits_1_when_rows_were_refused(
     with profiles.connect() as conn:
         assert conn.scalar(select(func.count()).select_from(Comment)) == 0
         assert conn.scalar(select(func.count()).select_from(Talent)) == 2
+        audited = conn.scalars(select(AdminActivity.actor).where(AdminActivity.target == "comments-export.csv"))
+        assert list(audited) == ["system:cli"]  # the CLI acts, and is audited, as the system identity

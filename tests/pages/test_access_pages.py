@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from intel.accounts import users
+from intel.accounts.auth import SYSTEM
+from intel.service import accounts
 from tests.app_pages import PAGE_FILES, run_page, sign_in_as, talent_id
 
 ALL = set(PAGE_FILES)
@@ -54,7 +55,7 @@ def test_an_agent_opening_a_page_outside_their_role_gets_a_plain_refusal(app_db,
 def test_an_agent_deep_linking_to_another_agents_talent_sees_no_data(app_db, monkeypatch):
     sign_in_as(monkeypatch, "agent")
     mine, theirs = talent_id(app_db, "Sofia Marques"), talent_id(app_db, "Tyler Brooks")
-    users.assign_talents("agent@agency.test", [mine], actor="admin")
+    accounts.assign_talents(SYSTEM, "agent@agency.test", [mine])
     at = run_page("pages/talent.py", talent=str(theirs))
     assert any(f"Talent {theirs} was not found, or you may not see it." in e.value for e in at.error)
     assert len(at.metric) == 0 and len(at.header) == 0
@@ -64,6 +65,6 @@ def test_an_agent_deep_linking_to_another_agents_talent_sees_no_data(app_db, mon
 
 def test_an_agents_roster_lists_only_their_talents(app_db, monkeypatch):
     sign_in_as(monkeypatch, "agent")
-    users.assign_talents("agent@agency.test", [talent_id(app_db, "Sofia Marques")], actor="admin")
+    accounts.assign_talents(SYSTEM, "agent@agency.test", [talent_id(app_db, "Sofia Marques")])
     at = run_page("pages/roster.py")
     assert list(at.dataframe[0].value["Talent"]) == ["Sofia Marques"]

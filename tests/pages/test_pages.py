@@ -80,20 +80,19 @@ def test_refresh_toasts_refreshed_then_limited_with_minutes_left(app_db):
     assert [t.value for t in at.toast] == ["Analytics refresh limited to once per hour. Try again in 60 min."]
 
 
-def test_with_the_database_gone_the_page_serves_the_saved_copy_and_refresh_fails_in_plain_words(
-        app_db, monkeypatch):
+def test_with_the_database_gone_the_page_serves_the_saved_copy_and_refresh_fails_in_plain_words(app_db):
     tid = talent_id(app_db, "Sofia Marques")
     at = run_page("pages/talent.py", talent=str(tid))
     live = runtime.get_runtime()
-    dead = build_runtime(live.settings.replace(database_url="postgresql+psycopg2://nobody@127.0.0.1:1/none"))
-    monkeypatch.setattr(dead.provider, "primary", live.provider.primary)  # same cache, database gone
-    monkeypatch.setattr(runtime, "_current", dead)
-    at.button(key="refresh").click().run()
+    dead = build_runtime(live.settings.replace(database_url="postgresql+psycopg2://nobody@127.0.0.1:1/none"),
+                         store=live.store, local=live.local)  # same cache, database gone
+    with runtime.use(dead):
+        at.button(key="refresh").click().run()
     assert not at.exception
     assert [t.value for t in at.toast] == ["Refresh failed: the database cannot be reached right now."]
     assert at.header[0].value == "Sofia Marques"
     assert any("database cannot be reached" in w.value for w in at.warning)
-    dead.engine.dispose()
+    runtime.close(dead)
 
 
 def test_refresh_is_audited(app_db):

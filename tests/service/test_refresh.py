@@ -9,6 +9,8 @@ from intel.db.models import AdminActivity
 from intel.service import talents as service
 from tests.factories import make_talent
 
+DEAD_URL = "postgresql+psycopg2://nobody@127.0.0.1:1/none"
+
 
 def audit_rows(engine):
     with engine.connect() as conn:
@@ -58,20 +60,17 @@ def test_per_role_intervals_apply(engine, database_url, make_runtime, installed_
     assert limited.message == "Analytics refresh limited to once every 10 min. Try again in 10 min."
 
 
-def test_with_the_database_down_a_cached_entry_is_served_marked_possibly_stale(live, engine, monkeypatch):
-    talent = make_talent(engine)
-    cached = service.get_social_intelligence(talent)
-    dead = live.settings.replace(database_url="postgresql+psycopg2://nobody@127.0.0.1:1/none")
-    from intel.runtime import build_runtime
-
-    down = build_runtime(dead)
-    # Same stores, unreachable database.
-    monkeypatch.setattr(down.provider, "primary", live.provider.primary)
-    monkeypatch.setattr(down.provider, "local", live.provider.local)
-    served = down.provider.get(talent, bypass_cache=True)
-    assert served.possibly_stale and served.intel == cached
+def test_with_the_database_down_a_cached_entry_is_served_marked_possibly_stale(live, engine):
+    from intel import runtime
     from intel.errors import DatabaseUnavailable
 
-    with pytest.raises(DatabaseUnavailable, match="cannot be reached"):
-        down.provider.get(talent + 1000)
-    down.engine.dispose()
+    talent = make_talent(engine)
+    cached = service.get_social_intelligence(talent)
+    # Same stores, unreachable database.
+    down = runtime.build_runtime(live.settings.replace(database_url=DEAD_URL), store=live.store, local=live.local)
+    with runtime.use(down):
+        served = service.serve_social_intelligence(talent, bypass_cache=True)
+        assert served.possibly_stale and served.intel == cached
+        with pytest.raises(DatabaseUnavailable, match="cannot be reached"):
+            service.get_social_intelligence(talent + 1000)
+    runtime.close(down)

@@ -6,7 +6,9 @@ import json
 import urllib.error
 import urllib.request
 import uuid
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pytest
@@ -14,10 +16,12 @@ import redis
 from sqlalchemy import select, text
 
 from intel import runtime
+from intel.accounts.auth import SYSTEM
 from intel.config import get_settings
 from intel.db.engine import make_engine
 from intel.db.migrate import upgrade
 from intel.db.models import AdminActivity
+from intel.service import accounts
 from tests.browser.conftest import StreamlitServer
 from tests.factories import make_talent
 from tests.services import POSTGRES_ADMIN_URL
@@ -40,7 +44,6 @@ def api(tmp_path_factory, redis_url):
     """server.py on a fresh PostgreSQL database with three accounts (agent, manager, admin) and tokens."""
     from sqlalchemy.engine import make_url
 
-    from intel.accounts import auth, users
     from tests.services import port_open
 
     pg = make_url(POSTGRES_ADMIN_URL)
@@ -56,15 +59,13 @@ def api(tmp_path_factory, redis_url):
     prefix = f"test:{uuid.uuid4().hex[:8]}:"
     engine = make_engine(db_url)
     upgrade(engine)
-    previous = runtime.get_runtime().settings if runtime._current else None
-    runtime.configure(get_settings({"DATABASE_URL": db_url, "REDIS_URL": redis_url}).replace(cache_prefix=prefix))
     talents = {"mine": make_talent(engine, name="Mine"), "theirs": make_talent(engine, name="Theirs")}
     tokens = {}
-    for role in ("agent", "manager", "admin"):
-        auth.create_user(f"{role}@agency.test", role.title(), role, PASSWORD, actor="test")
-        tokens[role] = auth.issue_api_token(f"{role}@agency.test", "test", actor="test")
-    users.assign_talents("agent@agency.test", [talents["mine"]], actor="test")
-    runtime.configure(previous or get_settings({}))
+    with on_database(db_url):
+        for role in ("agent", "manager", "admin"):
+            accounts.create_user(SYSTEM, f"{role}@agency.test", role.title(), role, PASSWORD)
+            tokens[role] = accounts.issue_api_token(SYSTEM, f"{role}@agency.test", "test")
+        accounts.assign_talents(SYSTEM, "agent@agency.test", [talents["mine"]])
     env = {"DATABASE_URL": db_url, "REDIS_URL": redis_url, "INTEL_CACHE_PREFIX": prefix, "INTEL_DEMO": "0"}
     with StreamlitServer(tmp_path_factory.mktemp("api") / "server.log", env=env, app="server.py") as server:
         yield Api(server.url, db_url, tokens, talents)
@@ -75,6 +76,17 @@ def api(tmp_path_factory, redis_url):
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     admin.dispose()
+
+
+@contextmanager
+def on_database(db_url: str) -> Iterator[None]:
+    """Run a block with a process runtime of its own on `db_url` (embedded cache), then restore the previous."""
+    rt = runtime.build_runtime(get_settings({"DATABASE_URL": db_url}))
+    try:
+        with runtime.use(rt):
+            yield
+    finally:
+        runtime.close(rt)
 
 
 def call(api: Api, method: str, path: str, token: str | None = None, cookie: str | None = None):
@@ -118,13 +130,8 @@ def test_an_agent_gets_403_for_another_agents_talent_and_404_for_an_unknown_one(
 
 
 def test_the_session_cookie_authenticates_too(api):
-    from intel.accounts import auth
-
-    runtime.configure(get_settings({"DATABASE_URL": api.db_url}))
-    try:
-        token = auth.start_session(auth.authenticate("manager@agency.test", PASSWORD, client="test"))
-    finally:
-        runtime.configure(get_settings({}))
+    with on_database(api.db_url):
+        token = accounts.start_session(accounts.authenticate("manager@agency.test", PASSWORD, client="test"))
     assert call(api, "GET", intel_path(api.talents["mine"]), cookie=token)[0] == 200
 
 
@@ -149,15 +156,10 @@ def test_fifty_concurrent_refreshes_give_one_200_and_49_429_with_retry_after(api
 
 
 def test_a_revoked_token_gets_401(api):
-    from intel.accounts import auth
-
-    runtime.configure(get_settings({"DATABASE_URL": api.db_url}))
-    try:
-        token = auth.issue_api_token("manager@agency.test", "short-lived", actor="test")
+    with on_database(api.db_url):
+        token = accounts.issue_api_token(SYSTEM, "manager@agency.test", "short-lived")
         assert call(api, "GET", intel_path(api.talents["mine"]), token)[0] == 200
-        auth.revoke_api_tokens("manager@agency.test", actor="test")
-    finally:
-        runtime.configure(get_settings({}))
+        accounts.revoke_api_tokens(SYSTEM, "manager@agency.test")
     assert call(api, "GET", intel_path(api.talents["mine"]), token)[0] == 401
 
 
@@ -165,3 +167,14 @@ def test_errors_never_carry_a_traceback(api):
     for path in (intel_path(999_999), intel_path(api.talents["theirs"])):
         _, _, body = call(api, "GET", path, api.tokens["agent"])
         assert "Traceback" not in json.dumps(body)
+
+
+def test_with_the_database_unreachable_the_api_answers_503_in_plain_json(tmp_path):
+    env = {"DATABASE_URL": "postgresql+psycopg2://nobody@127.0.0.1:1/none", "REDIS_URL": None, "INTEL_DEMO": "0"}
+    with StreamlitServer(tmp_path / "server.log", env=env, app="server.py") as server:
+        dead = Api(server.url, env["DATABASE_URL"], {}, {})
+        for method, refresh in (("GET", False), ("POST", True)):
+            status, _, body = call(dead, method, intel_path(1, refresh=refresh), "ti_some-token")
+            assert status == 503, body
+            assert body["success"] is False and "database cannot be reached" in body["message"]
+            assert "Traceback" not in json.dumps(body)
