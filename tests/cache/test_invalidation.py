@@ -24,6 +24,7 @@ from intel.cache.store import MemoryStore
 from intel.db.engine import session_factory, transaction
 from intel.db.generations import bump_generations, current_generation
 from intel.db.models import Talent, TalentGeneration, TalentSummary
+from intel.ingest.importer import import_file
 from tests.factories import make_talent
 from tests.redis_procs import RedisServer, processes_on_port, redis_server_available
 from tests.services import require
@@ -102,6 +103,39 @@ def test_an_invalidation_during_a_computation_drops_its_late_write_and_the_next_
     assert TTL_REAL - 10 <= client.ttl(cache_key(talent, key_prefix)) <= TTL_REAL
     again = rt.provider.get(talent)
     assert (again.source, again.intel.talent_name) == ("cache", "New Name")
+
+
+def handle_of(engine, talent: int) -> str:
+    with engine.connect() as conn:
+        return str(conn.scalar(select(Talent.primary_handle).where(Talent.id == talent)))
+
+
+def test_an_import_that_lands_during_a_computation_wins_over_it(engine, database_url, redis_url, key_prefix,
+                                                               make_runtime, installed_runtime):
+    talent = make_talent(engine, name="Old Name")
+    rt = installed_runtime(make_runtime(database_url, redis_url, cache_prefix=key_prefix))
+    held = HeldCompute()
+    thread, box = in_thread(lambda: second_process(rt, compute=held).get(talent))
+    assert held.read_facts.wait(30)
+    renamed = f"primary_handle,name\n{handle_of(engine, talent)},New Name\n".encode()
+    assert import_file("talents", renamed).updated == 1  # the process runtime's provider invalidates
+    held.release.set()
+    thread.join(30)
+    assert box["served"].store == "none"
+    served = rt.provider.get(talent)
+    assert (served.source, served.intel.talent_name) == ("computed", "New Name")
+
+
+def test_an_import_without_a_cache_at_hand_still_voids_the_entries_at_the_next_resync(
+        engine, database_url, redis_url, key_prefix, make_runtime):
+    talent = make_talent(engine, name="Old Name")
+    page = second_process(make_runtime(database_url, redis_url, cache_prefix=key_prefix), resync_s=0.3)
+    assert [page.get(talent).source for _ in range(2)] == ["computed", "cache"]
+    renamed = f"primary_handle,name\n{handle_of(engine, talent)},New Name\n".encode()
+    import_file("talents", renamed, engine=engine)  # e.g. the benchmark: no provider, only the database
+    threading.Event().wait(0.4)
+    served = page.get(talent)
+    assert (served.source, served.intel.talent_name) == ("computed", "New Name")
 
 
 def test_the_roster_row_of_a_computation_overtaken_by_an_invalidation_is_not_written(
