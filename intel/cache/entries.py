@@ -46,7 +46,17 @@ def cache_key(talent_id: int, prefix: str = "") -> str:
 
 def generation_key(talent_id: int, prefix: str = "") -> str:
     """The store's mirror of the talent's data generation (under the entries' prefix, so a clear drops it)."""
-    return f"{prefix}social_intel:v{SCHEMA_VERSION}:gen:{talent_id}"
+    return f"{generations_prefix(prefix)}{talent_id}"
+
+
+def entries_prefix(prefix: str = "") -> str:
+    """What every entry key (and every mirrored generation) of this schema starts with."""
+    return f"{prefix}social_intel:v{SCHEMA_VERSION}:"
+
+
+def generations_prefix(prefix: str = "") -> str:
+    """What every mirrored generation's key starts with."""
+    return f"{entries_prefix(prefix)}gen:"
 
 
 def lock_key(talent_id: int, prefix: str = "") -> str:

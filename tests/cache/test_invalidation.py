@@ -280,3 +280,19 @@ def test_another_process_stops_serving_the_entry_an_outage_kept_within_its_resyn
     threading.Event().wait(0.6)  # its resync interval
     served = page.get(talent)
     assert (served.store, served.source, served.intel.talent_name) == ("redis", "computed", "New Name")
+
+
+def test_clearing_the_cache_counts_entries_only_and_clearing_one_talent_bumps_its_generation(
+        engine, database_url, redis_url, key_prefix, make_runtime, installed_runtime, client):
+    from intel.service.operations import cache_clear
+
+    rt = installed_runtime(make_runtime(database_url, redis_url, cache_prefix=key_prefix))
+    talents = [make_talent(engine) for _ in range(2)]
+    for talent in talents:
+        rt.provider.get(talent)
+    cache_clear(talents[0])
+    with rt.sessions() as s:
+        assert current_generation(s, talents[0]) == 1
+    rt.provider.get(talents[0])
+    assert cache_clear() == 2  # two entries; their mirrored generations go too, uncounted
+    assert list(client.scan_iter(f"{key_prefix}social_intel:v*")) == []  # stats stay
