@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from intel.db.models import TalentGeneration
 
 _table = TalentGeneration.__table__
+CHUNK = 1000
 
 
 def current_generation(session: Session, talent_id: int) -> int:
@@ -28,17 +29,19 @@ def current_generation(session: Session, talent_id: int) -> int:
 def bump_generations(sessions: sessionmaker[Session], talent_ids: Iterable[int]) -> dict[int, int]:
     """Increment each talent's generation, marked undelivered until the shared store has it; the new values."""
     ids = sorted(set(talent_ids))  # a fixed order: two concurrent bumps lock rows in the same order
-    if not ids:
-        return {}
+    bumped: dict[int, int] = {}
     with sessions.begin() as session:
         insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-        stmt = insert(TalentGeneration).values([{"talent_id": t, "generation": 1, "undelivered": True} for t in ids])
-        session.execute(stmt.on_conflict_do_update(
-            index_elements=["talent_id"],
-            set_={"generation": _table.c.generation + 1, "undelivered": True}))
-        rows = session.execute(select(TalentGeneration.talent_id, TalentGeneration.generation)
-                               .where(TalentGeneration.talent_id.in_(ids)))
-        return {int(t): int(g) for t, g in rows}
+        for start in range(0, len(ids), CHUNK):  # under SQLite's and PostgreSQL's bound-parameter limits
+            chunk = ids[start:start + CHUNK]
+            stmt = insert(TalentGeneration).values([{"talent_id": t, "generation": 1, "undelivered": True}
+                                                    for t in chunk])
+            session.execute(stmt.on_conflict_do_update(
+                index_elements=["talent_id"], set_={"generation": _table.c.generation + 1, "undelivered": True}))
+            rows = session.execute(select(TalentGeneration.talent_id, TalentGeneration.generation)
+                                   .where(TalentGeneration.talent_id.in_(chunk)))
+            bumped.update((int(t), int(g)) for t, g in rows)
+    return bumped
 
 
 def undelivered_generations(sessions: sessionmaker[Session], limit: int = 1000) -> dict[int, int]:

@@ -296,3 +296,10 @@ def test_clearing_the_cache_counts_entries_only_and_clearing_one_talent_bumps_it
     rt.provider.get(talents[0])
     assert cache_clear() == 2  # two entries; their mirrored generations go too, uncounted
     assert list(client.scan_iter(f"{key_prefix}social_intel:v*")) == []  # stats stay
+
+
+def test_an_invalidation_of_thousands_of_talents_bumps_each_once(engine):
+    sessions = session_factory(engine)
+    bumped = bump_generations(sessions, range(1, 2_501))  # more rows than one statement may bind
+    assert len(bumped) == 2_500 and set(bumped.values()) == {1}
+    assert set(bump_generations(sessions, [7, 7, 2_600]).items()) == {(7, 2), (2_600, 1)}
