@@ -123,7 +123,9 @@ class IntelligenceProvider:
             generations = {}
             log.error("generation bump of %s failed (database unavailable), entries only deleted: %s",
                       list(talent_ids), exc)
-        if self._deliver(generations, talent_ids) and generations:
+        # Without a shared store nothing is delivered: a process that has one (say, the pages, when this
+        # is a CLI run without REDIS_URL) delivers the bumps at its next resync.
+        if self._deliver(generations, talent_ids) and generations and self.shared:
             with contextlib.suppress(SQLAlchemyError):  # else the resync delivers them again: harmless
                 mark_delivered(self.sessions, generations)
         log.info("cache invalidated talents=%s generations=%s", list(talent_ids), generations)

@@ -303,3 +303,14 @@ def test_an_invalidation_of_thousands_of_talents_bumps_each_once(engine):
     bumped = bump_generations(sessions, range(1, 2_501))  # more rows than one statement may bind
     assert len(bumped) == 2_500 and set(bumped.values()) == {1}
     assert set(bump_generations(sessions, [7, 7, 2_600]).items()) == {(7, 2), (2_600, 1)}
+
+
+def test_an_invalidation_from_a_process_without_redis_reaches_the_processes_that_have_it(
+        engine, database_url, redis_url, key_prefix, make_runtime):
+    talent = make_talent(engine, name="Old Name")
+    page = second_process(make_runtime(database_url, redis_url, cache_prefix=key_prefix), resync_s=0.3)
+    assert [page.get(talent).source for _ in range(2)] == ["computed", "cache"]
+    rename(engine, talent, "New Name")
+    make_runtime(database_url).provider.invalidate(talent)  # a CLI run with REDIS_URL unset
+    threading.Event().wait(0.4)
+    assert page.get(talent).intel.talent_name == "New Name"
