@@ -1,4 +1,8 @@
-"""Headline figures of a computed intelligence, stored per talent for the roster's bulk read."""
+"""Headline figures of a computed intelligence, stored per talent for the roster's bulk read.
+
+A row is only ever replaced by a newer computation: one of a newer data generation, or of the
+same generation computed no earlier. A computation that finishes late never rolls the roster back.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ import logging
 from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy import and_, or_
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import SQLAlchemyError
@@ -40,15 +45,20 @@ def summarize(intel: SocialIntelligence) -> dict[str, Any]:
     }
 
 
-def save_summary(sessions: sessionmaker[Session], intel: SocialIntelligence) -> None:
-    """Upsert the talent's summary row; a failure is logged, never raised (the page still renders)."""
-    row = summarize(intel)
+def save_summary(sessions: sessionmaker[Session], intel: SocialIntelligence, generation: int = 0) -> None:
+    """Upsert the talent's summary row unless the stored one is newer; a failure is logged, never raised."""
+    row = summarize(intel) | {"data_generation": generation}
     try:
         with sessions.begin() as session:
             insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
             stmt = insert(TalentSummary).values(**row)
-            session.execute(stmt.on_conflict_do_update(
-                index_elements=["talent_id"], set_={k: stmt.excluded[k] for k in row if k != "talent_id"}))
+            stored, new = TalentSummary.__table__.c, stmt.excluded
+            newer = or_(stored.data_generation < new.data_generation,
+                        and_(stored.data_generation == new.data_generation, stored.computed_at <= new.computed_at))
+            result = session.execute(stmt.on_conflict_do_update(
+                index_elements=["talent_id"], set_={k: new[k] for k in row if k != "talent_id"}, where=newer))
+            if result.rowcount == 0:
+                log.info("summary of talent=%s not replaced: the stored row is newer", intel.talent_id)
     except SQLAlchemyError as exc:
         log.error("summary write failed talent=%s: %s", intel.talent_id, exc)
 

@@ -2,6 +2,10 @@
 
 An entry is JSON `{"meta": {...}, "payload": {...}}`. Anything that cannot be decoded, or that
 carries another schema version, is a miss: it is deleted, logged and recomputed.
+
+The meta carries the talent's data generation the value was computed from. Beside the entries, the
+store mirrors each talent's current generation (`generation_key`), only ever raised (`set_max`): a
+hit reads both in one MGET, and an entry whose generation is not the current one is void.
 """
 
 from __future__ import annotations
@@ -31,6 +35,8 @@ class CachedEntry:
     compute_ms: float
     written_at: float
     schema_version: int
+    # -1 for an entry written before generations existed: it matches no generation.
+    generation: int = -1
 
 
 def cache_key(talent_id: int, prefix: str = "") -> str:
@@ -38,15 +44,30 @@ def cache_key(talent_id: int, prefix: str = "") -> str:
     return f"{prefix}social_intel:v{SCHEMA_VERSION}:{talent_id}"
 
 
+def generation_key(talent_id: int, prefix: str = "") -> str:
+    """The store's mirror of the talent's data generation (under the entries' prefix, so a clear drops it)."""
+    return f"{generations_prefix(prefix)}{talent_id}"
+
+
+def entries_prefix(prefix: str = "") -> str:
+    """What every entry key (and every mirrored generation) of this schema starts with."""
+    return f"{prefix}social_intel:v{SCHEMA_VERSION}:"
+
+
+def generations_prefix(prefix: str = "") -> str:
+    """What every mirrored generation's key starts with."""
+    return f"{entries_prefix(prefix)}gen:"
+
+
 def lock_key(talent_id: int, prefix: str = "") -> str:
     """The single-flight lock of one talent's computation."""
     return f"{prefix}social_intel:lock:{talent_id}"
 
 
-def encode(intel: SocialIntelligence, compute_ms: float) -> bytes:
+def encode(intel: SocialIntelligence, compute_ms: float, generation: int = -1) -> bytes:
     """Serialise an entry with its metadata."""
     meta = {"schema_version": SCHEMA_VERSION, "computed_at": intel.computed_at,
-            "compute_ms": round(compute_ms, 3), "written_at": time.time()}
+            "compute_ms": round(compute_ms, 3), "written_at": time.time(), "generation": generation}
     return json.dumps({"meta": meta, "payload": intel.to_dict()}, separators=(",", ":"),
                       ensure_ascii=False, allow_nan=False).encode()
 
@@ -60,11 +81,15 @@ def decode(raw: bytes) -> CachedEntry:
             raise CorruptEntry(f"schema {meta['schema_version']} is not {SCHEMA_VERSION}")
         return CachedEntry(intel=SocialIntelligence.from_dict(data["payload"]), computed_at=meta["computed_at"],
                            compute_ms=float(meta["compute_ms"]), written_at=float(meta["written_at"]),
-                           schema_version=int(meta["schema_version"]))
+                           schema_version=int(meta["schema_version"]), generation=int(meta.get("generation", -1)))
     except CorruptEntry:
         raise
     except (ValueError, KeyError, TypeError) as exc:
         raise CorruptEntry(f"undecodable entry: {exc!r:.200}") from exc
+
+
+# Outlives every entry TTL, so a live entry keeps its mirror; an expired mirror is read again from the database.
+GENERATION_TTL_S = 2 * 86_400
 
 
 class IntelCache:
@@ -88,9 +113,20 @@ class IntelCache:
             return self.ttl_real
         return smart_ttl(intel, self.ttl_real, self.smart_ttl_floor)
 
+    def generation_key(self, talent_id: int) -> str:
+        """The key of the talent's mirrored data generation."""
+        return generation_key(talent_id, self.prefix)
+
     def read(self, talent_id: int) -> CachedEntry | None:
-        """The entry, or None on a miss (a corrupt entry is deleted and counts as a miss)."""
-        raw = self.store.get(self.key(talent_id))
+        """The entry whatever its generation, or None on a miss (a corrupt entry is deleted: a miss)."""
+        return self._decode(talent_id, self.store.get(self.key(talent_id)))
+
+    def read_with_generation(self, talent_id: int) -> tuple[CachedEntry | None, int | None]:
+        """The entry (as `read`) and the mirrored generation (None when absent), in one round trip."""
+        raw, generation = self.store.get_many(self.key(talent_id), self.generation_key(talent_id))
+        return self._decode(talent_id, raw), None if generation is None else int(generation)
+
+    def _decode(self, talent_id: int, raw: bytes | None) -> CachedEntry | None:
         if raw is None:
             return None
         try:
@@ -100,9 +136,21 @@ class IntelCache:
             self.store.delete(self.key(talent_id))
             return None
 
-    def write(self, intel: SocialIntelligence, compute_ms: float, ttl_s: int | None = None) -> None:
-        """Write an entry with the TTL for its kind of data (or `ttl_s`)."""
-        self.store.set(self.key(intel.talent_id), encode(intel, compute_ms), ttl_s or self.ttl_for(intel))
+    def raise_generation(self, talent_id: int, generation: int) -> int:
+        """Raise the mirrored generation to at least `generation`; the mirror's value now."""
+        return self.store.set_max(self.generation_key(talent_id), generation, GENERATION_TTL_S)
+
+    def write(self, intel: SocialIntelligence, compute_ms: float, generation: int, ttl_s: int | None = None) -> bool:
+        """Write an entry of `generation` with the TTL for its kind of data (or `ttl_s`); False when dropped.
+
+        The mirror is raised first: when it already holds a newer generation (an invalidation came in
+        since the computation read its data), the entry would be void, so it is not written.
+        """
+        if self.raise_generation(intel.talent_id, generation) > generation:
+            return False
+        self.store.set(self.key(intel.talent_id), encode(intel, compute_ms, generation),
+                       ttl_s or self.ttl_for(intel))
+        return True
 
     def delete(self, *talent_ids: int) -> int:
         """Delete the entries of these talents."""

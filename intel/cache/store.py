@@ -28,8 +28,10 @@ class Store(Protocol):
     name: str
 
     def get(self, key: str) -> bytes | None: ...
+    def get_many(self, *keys: str) -> list[bytes | None]: ...
     def set(self, key: str, value: bytes, ttl_s: int) -> None: ...
     def set_if_absent(self, key: str, value: bytes, ttl_ms: int) -> bool: ...
+    def set_max(self, key: str, value: int, ttl_s: int) -> int: ...
     def delete(self, *keys: str) -> int: ...
     def delete_if_equals(self, key: str, value: bytes) -> bool: ...
     def ttl(self, key: str) -> float | None: ...
@@ -67,10 +69,22 @@ class MemoryStore:
         with self._lock:
             return self._live(key)
 
+    def get_many(self, *keys: str) -> list[bytes | None]:
+        """The values of `keys`, in order (None for absent or expired)."""
+        with self._lock:
+            return [self._live(k) for k in keys]
+
     def set(self, key: str, value: bytes, ttl_s: int) -> None:
         """Store `value` for `ttl_s` seconds."""
         with self._lock:
             self._data[key] = (value, self._clock() + ttl_s)
+
+    def set_max(self, key: str, value: int, ttl_s: int) -> int:
+        """Raise an integer key to `value` unless it is already higher; the value it holds now."""
+        with self._lock:
+            current = max(int(self._live(key) or -1), value)
+            self._data[key] = (str(current).encode(), self._clock() + ttl_s)
+            return current
 
     def set_if_absent(self, key: str, value: bytes, ttl_ms: int) -> bool:
         """SET NX PX: store only if absent; True when stored."""
@@ -146,6 +160,13 @@ class MemoryStore:
             self._lists.clear()
 
 
+_SET_MAX = """
+local current = tonumber(redis.call('get', KEYS[1]))
+local value = tonumber(ARGV[1])
+if current ~= nil and current >= value then value = current end
+redis.call('set', KEYS[1], value, 'EX', ARGV[2])
+return value
+"""
 _RELEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end"
 
 
@@ -163,14 +184,23 @@ class RedisStore:
             retry_on_timeout=False, health_check_interval=0, socket_keepalive=True,
         )
         self._release = self.client.register_script(_RELEASE)
+        self._set_max = self.client.register_script(_SET_MAX)
 
     def get(self, key: str) -> bytes | None:
         """GET."""
         return self.client.get(key)  # type: ignore[return-value]
 
+    def get_many(self, *keys: str) -> list[bytes | None]:
+        """MGET: one round trip."""
+        return list(self.client.mget(keys))  # type: ignore[arg-type]
+
     def set(self, key: str, value: bytes, ttl_s: int) -> None:
         """SET EX."""
         self.client.set(key, value, ex=ttl_s)
+
+    def set_max(self, key: str, value: int, ttl_s: int) -> int:
+        """Raise-to-max in one Lua script, so concurrent writers never lower the value."""
+        return int(self._set_max(keys=[key], args=[value, ttl_s]))  # type: ignore[arg-type]
 
     def set_if_absent(self, key: str, value: bytes, ttl_ms: int) -> bool:
         """SET NX PX: one atomic command."""

@@ -234,6 +234,23 @@ class TalentSummary(Base):
     health: Mapped[float | None] = mapped_column(Float)
     newest_data_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     is_stale: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The talent's data generation the figures were computed from: an older one never replaces a newer one.
+    data_generation: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+
+
+class TalentGeneration(Base):
+    """A counter bumped on every change of a talent's data; cached values of an older generation are void."""
+
+    __tablename__ = "talent_generations"
+
+    # No foreign key on purpose: the counter must outlive a deleted talent, because SQLite reuses the
+    # highest ids and a recreated talent starting again at 0 would revive the old talent's cache entries.
+    talent_id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=False)
+    generation: Mapped[int] = mapped_column(BigInteger, default=0)
+    # True until the shared store has heard of this generation (Redis was down at invalidation time).
+    undelivered: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    __table_args__ = (Index("ix_talent_generations_undelivered", "undelivered"),)
 
 
 class UserSession(Base):

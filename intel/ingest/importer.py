@@ -34,6 +34,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from intel.accounts.audit import record as audit_record
 from intel.db.engine import session_factory
+from intel.db.generations import bump_generations
 from intel.errors import ImportAborted, ImportRefused
 from intel.ingest.parse import KINDS, RowError, parse_mapping, parse_row
 from intel.ingest.read import ErrorFile, FileReader, Record, source_size
@@ -123,8 +124,9 @@ def import_file(kind: str, source: str | Path | bytes | IO[bytes], *, engine: En
     file column} or "col=file_col,…". `talent`: the handle of the one talent the file is about (rows of
     other talents are refused; profiles may omit talent_handle, snapshots/posts account_id). Refused
     rows go to `errors_to` (a path or binary stream), else to a temporary file (`report.errors_path`).
-    `invalidate(*talent_ids)` drops cached intelligence of the talents written; `actor` is the audit label.
-    Raises ImportRefused when the file as a
+    `invalidate(*talent_ids)` drops cached intelligence of the talents written (without it, the talents'
+    data generations are still bumped, so every cache drops them at its next generation resync); `actor`
+    is the audit label. Raises ImportRefused when the file as a
     whole cannot be imported, ImportAborted when reading or the database stops it part-way.
     `parallel=False` keeps sentiment scoring in this process (see intel.ingest_score).
     """
@@ -158,8 +160,8 @@ def import_file(kind: str, source: str | Path | bytes | IO[bytes], *, engine: En
             writer.close()
             errors.close()
             report = run.report(reader, errors)
-            if report.talent_ids and invalidate is not None and not dry_run:
-                invalidate(*report.talent_ids)
+            if report.talent_ids and not dry_run:
+                _invalidate(sessions, invalidate, report.talent_ids)
             if not dry_run:
                 _audit(sessions, actor, report, failure)
     if failure is not None:
@@ -249,6 +251,17 @@ class _Run:
 
 def _first_line(exc: BaseException) -> str:
     return str(getattr(exc, "orig", None) or exc).strip().splitlines()[0][:300]
+
+
+def _invalidate(sessions: Any, invalidate: Callable[..., None] | None, talent_ids: Any) -> None:
+    """The provider's invalidation, or at least the generation bump the caches check against."""
+    if invalidate is not None:
+        invalidate(*talent_ids)
+        return
+    try:
+        bump_generations(sessions, talent_ids)
+    except SQLAlchemyError as exc:
+        log.error("data generation bump of %d talents failed: %s", len(talent_ids), exc)
 
 
 def _audit(sessions: Any, actor: str | None, report: ImportReport, failure: ImportAborted | None) -> None:

@@ -14,9 +14,8 @@ from sqlalchemy import select
 
 from intel.accounts.access import require
 from intel.accounts.auth import Identity
-from intel.analytics.result import SCHEMA_VERSION
-from intel.cache.entries import cache_key
-from intel.cache.store import StoreUnavailable
+from intel.cache.entries import cache_key, entries_prefix, generations_prefix
+from intel.cache.store import Store, StoreUnavailable
 from intel.db.engine import analyze
 from intel.db.models import Talent
 from intel.errors import IntelError
@@ -57,14 +56,20 @@ def cache_clear(identity: Identity | None, talent_id: int | None = None) -> int:
     if talent_id is not None:
         rt.provider.invalidate(talent_id)
         return 1
-    prefix = f"{rt.settings.cache_prefix}social_intel:v{SCHEMA_VERSION}:"
-    deleted = rt.local.delete_matching(prefix) if rt.local is not rt.store else 0
+    prefix = rt.settings.cache_prefix
+    deleted = _clear(rt.local, prefix) if rt.local is not rt.store else 0
     try:
-        deleted += rt.store.delete_matching(prefix)
+        deleted += _clear(rt.store, prefix)
     except StoreUnavailable as exc:
         raise IntelError("Redis is unreachable; nothing was cleared there.") from exc
     log.info("cache cleared: %d entries", deleted)
     return deleted
+
+
+def _clear(store: Store, prefix: str) -> int:
+    """Delete the entries and, uncounted, the mirrored generations kept among them; the entries deleted."""
+    store.delete_matching(generations_prefix(prefix))
+    return store.delete_matching(entries_prefix(prefix))
 
 
 @database_boundary

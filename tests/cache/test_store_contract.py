@@ -99,6 +99,20 @@ def test_of_fifty_threads_racing_on_set_if_absent_exactly_one_wins(store, key):
     assert store.get(key("lock")) == f"token-{won.index(True)}".encode()
 
 
+def test_get_many_reads_several_keys_in_order_with_none_for_the_missing(store, key):
+    store.set(key("a"), b"1", 60)
+    store.set(key("c"), b"3", 60)
+    assert store.get_many(key("a"), key("b"), key("c")) == [b"1", None, b"3"]
+
+
+def test_set_max_only_ever_raises_the_value_even_with_fifty_threads_racing(store, key):
+    assert store.set_max(key("gen"), 3, 60) == 3
+    assert store.set_max(key("gen"), 2, 60) == 3
+    race(THREADS, lambda i: store.set_max(key("gen"), i, 60))
+    assert store.get(key("gen")) == str(THREADS - 1).encode()
+    assert 55 <= (store.ttl(key("gen")) or 0) <= 60
+
+
 def test_delete_if_equals_deletes_only_with_the_right_token(store, key):
     store.set_if_absent(key("lock"), b"mine", 10_000)
     assert store.delete_if_equals(key("lock"), b"someone-else") is False
