@@ -42,7 +42,10 @@ def _encode(value: object) -> object:
 
 def decode(cls: type[T], value: object) -> T:
     """Rebuild a `cls` from `encode` output; TypeError / ValueError when the value does not fit."""
-    return typing.cast(T, decoder_for(cls)(value))
+    try:
+        return typing.cast(T, decoder_for(cls)(value))
+    except KeyError as exc:  # a generated dataclass decoder met an object with another field in place of this one
+        raise ValueError(f"missing field {exc}") from None
 
 
 @cache
@@ -89,10 +92,11 @@ def _dataclass_decoder(cls: type) -> Decoder:
     env: dict[str, object] = {"_mapping": _mapping, "_wrong_keys": _wrong_keys, "_new": object.__new__,
                               "cls": cls, "names": frozenset(names)}
     lines = [
-        "def run(value):",
-        "    data = _mapping(value, cls.__name__)",
-        # Every field present and no more keys than fields means the keys are exactly the fields.
-        f"    if len(data) != {len(names)} or not names.issuperset(data):",
+        "def run(data):",
+        "    if type(data) is not dict:",
+        "        _mapping(data, cls.__name__)",
+        # As many keys as fields, and every field found (else KeyError), means the keys are exactly the fields.
+        f"    if len(data) != {len(names)}:",
         "        _wrong_keys(cls, names, data)",
     ]
     for i, name in enumerate(names):
@@ -146,8 +150,7 @@ def _container_decoder(origin: object, args: tuple[object, ...]) -> Decoder:
         item = decoder_for(args[0])
         return lambda value: [item(v) for v in _sequence(value, "list")]
     if len(args) == 2 and args[1] is Ellipsis:
-        item = decoder_for(args[0])
-        return lambda value: tuple([item(v) for v in _sequence(value, "tuple")])
+        return _homogeneous_decoder(args[0])
     items = [(_exact(a), decoder_for(a)) for a in args]
     exacts = tuple(exact for exact, _ in items)
 
@@ -160,6 +163,39 @@ def _container_decoder(origin: object, args: tuple[object, ...]) -> Decoder:
         return tuple([part(v) for (_, part), v in zip(items, values, strict=True)])
 
     return fixed
+
+
+def _homogeneous_decoder(tp: object) -> Decoder:
+    """`tuple[X, ...]`, with a bulk path when X is a tuple of scalars (the trend's (day, followers) points).
+
+    The bulk path checks the items column by column with builtins (set(map(type, …))), so a long trend
+    costs a few C loops instead of one decoder call per point; any surprise falls back to the item decoder.
+    """
+    item = decoder_for(tp)
+    args = get_args(tp)
+    scalar_points = get_origin(tp) is tuple and Ellipsis not in args and all(_exact(a) in _SCALARS for a in args)
+    allowed = [_allowed(a) for a in args] if scalar_points else []
+
+    def bulk(values: list[object] | tuple[object, ...]) -> bool:
+        if not set(map(type, values)) <= {list, tuple} or not set(map(len, values)) <= {len(allowed)}:
+            return False
+        columns = zip(*values, strict=True)
+        return all(set(map(type, column)) <= kinds for column, kinds in zip(columns, allowed, strict=False))
+
+    def run(value: object) -> object:
+        values = _sequence(value, "tuple")
+        if scalar_points and bulk(values):
+            return tuple(map(tuple, values))
+        return tuple([item(v) for v in values])
+
+    return run
+
+
+def _allowed(tp: object) -> set[type]:
+    """The exact types a scalar (or optional scalar) hint admits without conversion."""
+    exact = _exact(tp)
+    kinds: set[type] = set() if exact is None else {exact}
+    return kinds | {type(None)} if type(None) in get_args(tp) else kinds
 
 
 def _scalar_decoder(kind: type) -> Decoder:

@@ -96,7 +96,9 @@ def test_a_payload_of_the_old_schema_is_refused(demo):
     lambda d: d["overview"]["total_followers"].update(n="3"),
     lambda d: d["sentiment"].update(weekly={}),
     lambda d: d["freshness"].update(is_stale=1),
+    lambda d: d["overview"].update(totals=d["overview"].pop("total_followers")),
     lambda d: d["follower_trend"]["instagram"].append(["2026-03-02"]),
+    lambda d: d["follower_trend"]["instagram"].append(["2026-03-02", "5"]),
 ])
 def test_a_malformed_payload_is_refused_not_half_decoded(demo, damage):
     data = json.loads(demo.to_json())
