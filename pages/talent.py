@@ -30,10 +30,10 @@ left.caption(views.freshness_text(served))
 with right:
     refresh_button(talent_id, identity)
 
-warning = intel.sentiment["early_warning"]
-if warning["triggered"]:
-    st.error(f"Early warning: {warning['recent_negative_share']['value']:.0f}% of recent comments are negative, "
-             f"against {warning['baseline_negative_share']['value']:.0f}% in the 30 days before.", icon="🚨")
+warning = intel.sentiment.early_warning
+if warning.triggered:
+    st.error(f"Early warning: {warning.recent_negative_share.value:.0f}% of recent comments are negative, "
+             f"against {warning.baseline_negative_share.value:.0f}% in the 30 days before.", icon="🚨")
 
 for row in (views.kpis(intel), views.engagement_kpis(intel)):
     for column, kpi in zip(st.columns(max(len(row), 4)), row, strict=False):
@@ -51,19 +51,19 @@ media.plotly_chart(charts.media_type_figure(intel), key="chart_media")
 sponsored.plotly_chart(charts.sponsored_figure(intel), key="chart_sponsored")
 
 heat, health = st.columns(2)
-platforms = list(intel.content["best_time"]) or ["—"]
+platforms = list(intel.content.best_time) or ["—"]
 platform = heat.selectbox("Best time to post: platform", platforms, key="best_time_platform")
 heat.plotly_chart(charts.best_time_figure(intel, platform), key="chart_best_time")
 health.plotly_chart(charts.health_figure(intel), key="chart_health")
 
 pos, neg = st.columns(2)
 pos.subheader("Most positive comments", anchor=False)
-pos.dataframe(views.comments_frame(intel.sentiment["most_positive"]), hide_index=True, key="most_positive")
+pos.dataframe(views.comments_frame(intel.sentiment.most_positive), hide_index=True, key="most_positive")
 neg.subheader("Most negative comments", anchor=False)
-neg.dataframe(views.comments_frame(intel.sentiment["most_negative"]), hide_index=True, key="most_negative")
+neg.dataframe(views.comments_frame(intel.sentiment.most_negative), hide_index=True, key="most_negative")
 
 st.subheader("Top posts", anchor=False)
-st.dataframe(views.posts_frame(intel.content["top_posts"]), hide_index=True, key="top_posts")
+st.dataframe(views.posts_frame(intel.content.top_posts), hide_index=True, key="top_posts")
 with st.expander("How these figures are computed"):
     st.dataframe({"Figure": list(intel.methodology), "Method": list(intel.methodology.values())},
                  hide_index=True, key="methodology")

@@ -34,8 +34,8 @@ def compare_frame(intels: list[SocialIntelligence], roster: list[RosterRow]) -> 
             row[column] = summary[key]
             row[f"{column} percentile"] = percentile_rank(summary[key], populations[key])
         for platform in PLATFORMS:
-            metric = intel.overview["platforms"].get(platform, {}).get("engagement_rate")  # type: ignore[call-overload]
-            row[f"Engagement % · {platform}"] = None if metric is None else metric["value"]
+            overview = intel.overview.platforms.get(platform)
+            row[f"Engagement % · {platform}"] = None if overview is None else overview.engagement_rate.value
         row["Computed at"] = intel.computed_at
         rows.append(row)
     return pd.DataFrame(rows)

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 import pandas as pd
 
-from intel.analytics.result import metric
+from intel.analytics.result import BestTime, Content, MediaTypeRate, PostRow, SponsoredSplit, TimeSlot, metric
 
 TOP_POSTS = 5
 CAPTION_EXCERPT = 280
@@ -24,73 +22,75 @@ METHOD = {
 }
 
 
-def content_section(posts: pd.DataFrame) -> tuple[dict[str, Any], dict[str, str]]:
-    """The content-performance section and its methodology."""
+def content_section(posts: pd.DataFrame) -> Content:
+    """The content-performance section."""
     rated = posts.dropna(subset=["rate"])
     ranked = rated.sort_values(["rate", "posted_at"], ascending=[False, False])
-    section = {
-        "posts_analysed": len(posts),
-        "posts_with_rate": len(rated),
-        "top_posts": _post_rows(ranked.head(TOP_POSTS)),
-        "bottom_posts": _post_rows(ranked.tail(TOP_POSTS).iloc[::-1]) if len(ranked) > TOP_POSTS else [],
-        "by_media_type": _by_media_type(rated),
-        "sponsored_vs_organic": _sponsored(rated),
-        "best_time": {str(p): _best_time(group) for p, group in rated.groupby("platform")},
-    }
-    return section, METHOD
+    return Content(
+        posts_analysed=len(posts),
+        posts_with_rate=len(rated),
+        top_posts=_post_rows(ranked.head(TOP_POSTS)),
+        bottom_posts=_post_rows(ranked.tail(TOP_POSTS).iloc[::-1]) if len(ranked) > TOP_POSTS else (),
+        by_media_type=_by_media_type(rated),
+        sponsored_vs_organic=_sponsored(rated),
+        best_time={str(p): _best_time(group) for p, group in rated.groupby("platform")},
+    )
 
 
-def _post_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    return [
-        {
-            "platform": str(r.platform),
-            "platform_post_id": str(r.platform_post_id),
-            "posted_at": r.posted_at.isoformat(),
-            "media_type": str(r.media_type),
-            "caption": str(r.caption)[:CAPTION_EXCERPT],
-            "likes": int(r.likes), "comments": int(r.comments), "shares": int(r.shares),
-            "saves": int(r.saves), "views": None if pd.isna(r.views) else int(r.views),
-            "is_sponsored": bool(r.is_sponsored),
-            "engagement_rate": round(float(r.rate), 4),
-            "sentiment_label": None if pd.isna(r.sentiment_label) else str(r.sentiment_label),
-        }
+def _post_rows(frame: pd.DataFrame) -> tuple[PostRow, ...]:
+    return tuple(
+        PostRow(
+            platform=str(r.platform),
+            platform_post_id=str(r.platform_post_id),
+            posted_at=r.posted_at.isoformat(),
+            media_type=str(r.media_type),
+            caption=str(r.caption)[:CAPTION_EXCERPT],
+            likes=int(r.likes), comments=int(r.comments), shares=int(r.shares),
+            saves=int(r.saves), views=None if pd.isna(r.views) else int(r.views),
+            is_sponsored=bool(r.is_sponsored),
+            engagement_rate=round(float(r.rate), 4),
+            sentiment_label=None if pd.isna(r.sentiment_label) else str(r.sentiment_label),
+        )
         for r in frame.itertuples()
-    ]
+    )
 
 
-def _by_media_type(rated: pd.DataFrame) -> list[dict[str, Any]]:
+def _by_media_type(rated: pd.DataFrame) -> tuple[MediaTypeRate, ...]:
     grouped = rated.groupby(["platform", "media_type"])["rate"].agg(["median", "count"]).reset_index()
-    return [
-        {"platform": str(r.platform), "media_type": str(r.media_type),
-         "engagement_rate": metric(r.median, int(r.count), "median engagement rate")}
+    return tuple(
+        MediaTypeRate(platform=str(r.platform), media_type=str(r.media_type),
+                      engagement_rate=metric(r.median, int(r.count), "median engagement rate"))
         for r in grouped.itertuples()
-    ]
+    )
 
 
-def _sponsored(rated: pd.DataFrame) -> dict[str, dict[str, Any]]:
-    result: dict[str, dict[str, Any]] = {}
+def _sponsored(rated: pd.DataFrame) -> dict[str, SponsoredSplit]:
+    def median(part: pd.DataFrame) -> float | None:
+        return part["rate"].median() if len(part) else None
+
+    result = {}
     for platform, group in rated.groupby("platform"):
-        result[str(platform)] = {
-            kind: metric(part["rate"].median() if len(part) else None, len(part), "median engagement rate")
-            for kind, part in (("sponsored", group[group["is_sponsored"].astype(bool)]),
-                               ("organic", group[~group["is_sponsored"].astype(bool)]))
-        }
+        sponsored, organic = group[group["is_sponsored"].astype(bool)], group[~group["is_sponsored"].astype(bool)]
+        result[str(platform)] = SponsoredSplit(
+            sponsored=metric(median(sponsored), len(sponsored), "median engagement rate"),
+            organic=metric(median(organic), len(organic), "median engagement rate"),
+        )
     return result
 
 
-def _best_time(rated: pd.DataFrame) -> dict[str, Any]:
+def _best_time(rated: pd.DataFrame) -> BestTime:
     if rated.empty:
-        return {"cells": [], "best": None, "timezone": "UTC"}
+        return BestTime(cells=(), best=None, timezone="UTC")
     stamps = rated["posted_at"]
     slot = (stamps.dt.day_of_week * 24 + stamps.dt.hour).to_numpy()
     # 168 weekday×hour slots: counts and sums in two bincounts instead of a groupby.
     counts = np.bincount(slot, minlength=168)
     sums = np.bincount(slot, weights=rated["rate"].to_numpy(dtype="float64"), minlength=168)
-    cells = [
-        {"weekday": int(i // 24), "hour": int(i % 24), "engagement_rate": round(float(sums[i] / counts[i]), 4),
-         "posts": int(counts[i])}
+    cells = tuple(
+        TimeSlot(weekday=int(i // 24), hour=int(i % 24), engagement_rate=round(float(sums[i] / counts[i]), 4),
+                 posts=int(counts[i]))
         for i in np.flatnonzero(counts)
-    ]
-    eligible = [c for c in cells if c["posts"] >= BEST_SLOT_MIN_POSTS]
-    best = max(eligible, key=lambda c: c["engagement_rate"]) if eligible else None
-    return {"cells": cells, "best": best, "timezone": "UTC"}
+    )
+    eligible = [c for c in cells if c.posts >= BEST_SLOT_MIN_POSTS]
+    best = max(eligible, key=lambda c: c.engagement_rate) if eligible else None
+    return BestTime(cells=cells, best=best, timezone="UTC")

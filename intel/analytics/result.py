@@ -2,22 +2,34 @@
 
 Every figure is a `Metric`: its value, the sample it rests on (`n`) and a status. A metric
 without data is `unavailable` with value None, never 0; an estimate is `estimated`, never
-`measured`. Sections are TypedDicts so the whole value round-trips through JSON unchanged.
+`measured`. Every section is a frozen dataclass; sequences are tuples and maps are keyed by
+platform (or figure name), so the whole value round-trips through JSON unchanged (`to_dict` /
+`from_dict`, decoded generically from the type hints by `intel.analytics.decode`).
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
-from typing import Any, Literal, TypedDict
+from dataclasses import dataclass, field
+from typing import Literal
 
-SCHEMA_VERSION = 1
+from intel.analytics.decode import JsonObject, decode, encode
+
+# 2: sections became dataclasses (same JSON shape, stricter decoding); older cache entries are misses.
+SCHEMA_VERSION = 2
 
 Status = Literal["measured", "estimated", "unavailable"]
+Extreme = Literal["positive", "negative"]
 
 
-class Metric(TypedDict):
-    """One figure with its provenance."""
+@dataclass(frozen=True)
+class Metric:
+    """One figure with its provenance.
+
+    value: the figure (percent, score 0–1, count …; see the field using it), None when unavailable.
+    n: the sample it rests on (posts, comments, snapshots …). basis: how it was computed, in words.
+    status: measured, estimated, or unavailable (value None, never 0).
+    """
 
     value: float | None
     n: int
@@ -28,13 +40,16 @@ class Metric(TypedDict):
 def metric(value: float | None, n: int, basis: str, *, estimated: bool = False) -> Metric:
     """A Metric; None or a zero sample makes it unavailable."""
     if value is None or n == 0:
-        return {"value": None, "n": n, "basis": basis, "status": "unavailable"}
-    status: Status = "estimated" if estimated else "measured"
-    return {"value": float(value), "n": int(n), "basis": basis, "status": status}
+        return Metric(value=None, n=n, basis=basis, status="unavailable")
+    return Metric(value=float(value), n=int(n), basis=basis, status="estimated" if estimated else "measured")
 
 
-class Profile(TypedDict):
-    """A connected (or disconnected) account of the talent."""
+# ---------------------------------------------------------------- overview
+
+
+@dataclass(frozen=True)
+class Profile:
+    """A connected (or disconnected) account of the talent; `last_synced_at` is ISO 8601 or None."""
 
     platform: str
     handle: str
@@ -42,19 +57,27 @@ class Profile(TypedDict):
     last_synced_at: str | None
 
 
-class Growth(TypedDict):
-    """Follower change over a window."""
+@dataclass(frozen=True)
+class Growth:
+    """Follower change over the last `days` days: `absolute` in followers, `percent` of the start."""
 
     days: int
     absolute: Metric
     percent: Metric
 
 
-class PlatformOverview(TypedDict):
-    """Headline figures of one platform."""
+@dataclass(frozen=True)
+class PlatformOverview:
+    """Headline figures of one platform.
+
+    followers: latest snapshot. growth: one entry per window (7, 30, 90 days).
+    engagement_rate: median % by followers of the last posts; engagement_rate_by_views: the same by
+    views, video platforms only (None elsewhere). avg_likes / avg_comments / avg_views: means of the
+    last posts (avg_views None where no post has views). posts_per_week: over the last 90 days.
+    """
 
     followers: Metric
-    growth: list[Growth]
+    growth: tuple[Growth, ...]
     engagement_rate: Metric
     engagement_rate_by_views: Metric | None
     avg_likes: Metric
@@ -63,49 +86,316 @@ class PlatformOverview(TypedDict):
     posts_per_week: Metric
 
 
-class Overview(TypedDict):
-    """Followers, growth and engagement per platform; only followers are totalled."""
+@dataclass(frozen=True)
+class Overview:
+    """Followers, growth and engagement per platform; only followers (and their growth) are totalled."""
 
     total_followers: Metric
-    total_growth: list[Growth]
+    total_growth: tuple[Growth, ...]
     platforms: dict[str, PlatformOverview]
+
+
+# ---------------------------------------------------------------- content
+
+
+@dataclass(frozen=True)
+class PostRow:
+    """One post as the top / bottom lists show it.
+
+    posted_at: ISO 8601 (UTC). caption: at most 280 characters, plain (unescaped) text.
+    views: None where the platform reports none. engagement_rate: interactions ÷ followers at posting
+    time, in %. sentiment_label: the caption's label, None when not scored.
+    """
+
+    platform: str
+    platform_post_id: str
+    posted_at: str
+    media_type: str
+    caption: str
+    likes: int
+    comments: int
+    shares: int
+    saves: int
+    views: int | None
+    is_sponsored: bool
+    engagement_rate: float
+    sentiment_label: str | None
+
+
+@dataclass(frozen=True)
+class MediaTypeRate:
+    """Median engagement rate (%) of one media type on one platform."""
+
+    platform: str
+    media_type: str
+    engagement_rate: Metric
+
+
+@dataclass(frozen=True)
+class SponsoredSplit:
+    """One figure for sponsored (#ad) posts against the organic rest."""
+
+    sponsored: Metric
+    organic: Metric
+
+
+@dataclass(frozen=True)
+class TimeSlot:
+    """One weekday × hour cell: weekday 0 = Monday, hour 0–23 in the section's timezone, mean rate in %."""
+
+    weekday: int
+    hour: int
+    engagement_rate: float
+    posts: int
+
+
+@dataclass(frozen=True)
+class BestTime:
+    """When to post on one platform: every cell with posts, and the best cell with enough posts (or None)."""
+
+    cells: tuple[TimeSlot, ...]
+    best: TimeSlot | None
+    timezone: str
+
+
+@dataclass(frozen=True)
+class Content:
+    """Content performance.
+
+    posts_analysed: posts up to now; posts_with_rate: those with an engagement rate.
+    top_posts / bottom_posts: best and worst by rate (bottom empty unless there are more than 5).
+    by_media_type: median rate per (platform, media type). sponsored_vs_organic: median rate per
+    platform. best_time: per platform.
+    """
+
+    posts_analysed: int
+    posts_with_rate: int
+    top_posts: tuple[PostRow, ...]
+    bottom_posts: tuple[PostRow, ...]
+    by_media_type: tuple[MediaTypeRate, ...]
+    sponsored_vs_organic: dict[str, SponsoredSplit]
+    best_time: dict[str, BestTime]
+
+
+# ---------------------------------------------------------------- sentiment
+
+
+@dataclass(frozen=True)
+class Shares:
+    """Positive, neutral and negative shares (%) of scored texts."""
+
+    positive: Metric
+    neutral: Metric
+    negative: Metric
+
+
+@dataclass(frozen=True)
+class SentimentWeek:
+    """One week (Monday start, ISO date) of sentiment.
+
+    comments: scored audience comments; comment_score: their mean (0–1); *_share: % of them.
+    captions: scored captions of posts of that week; caption_score: their mean (0–1).
+    Scores and shares are None when the week has none of that kind.
+    """
+
+    week: str
+    comments: int
+    comment_score: float | None
+    positive_share: float | None
+    neutral_share: float | None
+    negative_share: float | None
+    captions: int
+    caption_score: float | None
+
+
+@dataclass(frozen=True)
+class ExtremeComment:
+    """One of the most positive / negative audience comments (text at most 500 characters, plain)."""
+
+    text: str
+    author_handle: str | None
+    created_at: str
+    sentiment_score: float
+    sentiment_label: str | None
+    platform: str
+    platform_post_id: str
+    extreme: Extreme
+
+
+@dataclass(frozen=True)
+class EarlyWarning:
+    """The negative-comment alarm: `triggered` when the recent share beats the baseline by `rule`."""
+
+    triggered: bool
+    recent_negative_share: Metric
+    baseline_negative_share: Metric
+    rule: str
+
+
+@dataclass(frozen=True)
+class Sentiment:
+    """Caption and audience-comment sentiment (scores 0–1).
+
+    overall: 30% captions + 70% comments; overall_label its label (None when unavailable).
+    captions / comments: mean scores; comment_shares / caption_shares: label shares in %.
+    weekly: weeks with data, oldest first. most_positive / most_negative: extreme comments.
+    sponsored_vs_organic: mean comment score on sponsored against organic posts.
+    """
+
+    overall: Metric
+    overall_label: str | None
+    captions: Metric
+    comments: Metric
+    comment_shares: Shares
+    caption_shares: Shares
+    weekly: tuple[SentimentWeek, ...]
+    most_positive: tuple[ExtremeComment, ...]
+    most_negative: tuple[ExtremeComment, ...]
+    sponsored_vs_organic: SponsoredSplit
+    early_warning: EarlyWarning
+
+
+# ---------------------------------------------------------------- community
+
+
+@dataclass(frozen=True)
+class PlatformCommunity:
+    """Per-post conversation (comments), amplification (shares) and applause (likes) over the last 90 days,
+    also per 1,000 followers at posting time; comment_to_like = Σcomments ÷ Σlikes."""
+
+    conversation_per_post: Metric
+    conversation_per_1000_followers: Metric
+    amplification_per_post: Metric
+    amplification_per_1000_followers: Metric
+    applause_per_post: Metric
+    applause_per_1000_followers: Metric
+    comment_to_like: Metric
+
+
+@dataclass(frozen=True)
+class HealthComponent:
+    """One component of the health score: value 0–100 (None when unavailable) and its nominal weight."""
+
+    value: float | None
+    weight: float
+    available: bool
+
+
+@dataclass(frozen=True)
+class HealthComponents:
+    """The four health components, in display order."""
+
+    sentiment: HealthComponent
+    engagement: HealthComponent
+    conversation_quality: HealthComponent
+    responsiveness: HealthComponent
+
+    def items(self) -> list[tuple[str, HealthComponent]]:
+        """(name, component) pairs in display order."""
+        return [(name, getattr(self, name)) for name in self.__dataclass_fields__]
+
+
+@dataclass(frozen=True)
+class Health:
+    """Community health: score 0–100 (n = available components) and its components."""
+
+    score: Metric
+    components: HealthComponents
+
+
+@dataclass(frozen=True)
+class Community:
+    """Community health: per platform, reply rate and comment-kind shares (% of audience comments)."""
+
+    platforms: dict[str, PlatformCommunity]
+    reply_rate: Metric
+    spam_share: Metric
+    emoji_only_share: Metric
+    generic_share: Metric
+    health: Health
+
+
+# ---------------------------------------------------------------- freshness
+
+
+@dataclass(frozen=True)
+class ProfileSync:
+    """When one connected profile was last synced (ISO 8601 or None) and whether that is too long ago."""
+
+    platform: str
+    handle: str
+    last_synced_at: str | None
+    stale: bool
+
+
+@dataclass(frozen=True)
+class StaleThresholds:
+    """Hours after which snapshots, and a profile's sync, count as stale."""
+
+    snapshot: int
+    sync: int
+
+
+@dataclass(frozen=True)
+class Freshness:
+    """How current the data is: newest post (ISO 8601) and snapshot day (ISO date), None when there is none;
+    is_stale when the snapshots or any profile's sync are older than the thresholds."""
+
+    computed_at: str
+    newest_post_at: str | None
+    newest_snapshot_on: str | None
+    profiles: tuple[ProfileSync, ...]
+    snapshot_stale: bool
+    sync_stale: bool
+    is_stale: bool
+    thresholds_hours: StaleThresholds
+
+
+# ---------------------------------------------------------------- the result
+
+TrendPoint = tuple[str, int]  # (ISO date, followers)
 
 
 @dataclass(frozen=True)
 class SocialIntelligence:
-    """Everything the talent page shows, computed for one talent at one moment."""
+    """Everything the talent page shows, computed for one talent at one moment.
+
+    follower_trend: per platform, daily followers oldest first. methodology: figure → how it is computed.
+    """
 
     schema_version: int
     talent_id: int
     talent_name: str
     is_demo: bool
     computed_at: str
-    connected: list[Profile]
+    connected: tuple[Profile, ...]
     overview: Overview
-    follower_trend: dict[str, list[tuple[str, int]]]
-    content: dict[str, Any]
-    sentiment: dict[str, Any]
-    community: dict[str, Any]
-    freshness: dict[str, Any]
+    follower_trend: dict[str, tuple[TrendPoint, ...]]
+    content: Content
+    sentiment: Sentiment
+    community: Community
+    freshness: Freshness
     methodology: dict[str, str] = field(default_factory=dict)
 
-    def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict."""
-        return asdict(self)
+    def to_dict(self) -> JsonObject:
+        """A JSON-ready dict (tuples become lists)."""
+        return encode(self)
 
     def to_json(self) -> str:
         """Compact JSON text."""
         return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False, allow_nan=False)
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> SocialIntelligence:
-        """Rebuild from `to_dict()` output; raises ValueError on another schema version."""
+    def from_dict(cls, data: JsonObject) -> SocialIntelligence:
+        """Rebuild from `to_dict()` output; ValueError on another schema version or a malformed value."""
         if data.get("schema_version") != SCHEMA_VERSION:
             raise ValueError(f"schema version {data.get('schema_version')} is not {SCHEMA_VERSION}")
-        trend = {p: [(d, int(v)) for d, v in pts] for p, pts in data["follower_trend"].items()}
-        return cls(**{**data, "follower_trend": trend})
+        return decode(cls, data)
 
     @classmethod
     def from_json(cls, text: str | bytes) -> SocialIntelligence:
         """Rebuild from `to_json()` output."""
-        return cls.from_dict(json.loads(text))
+        data = json.loads(text)
+        if not isinstance(data, dict):
+            raise ValueError("not a JSON object")
+        return cls.from_dict(data)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime
-from typing import Any
+from typing import TypedDict
 
 from sqlalchemy import and_, or_
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -22,26 +22,42 @@ from intel.db.models import TalentSummary
 log = logging.getLogger(__name__)
 
 
-def summarize(intel: SocialIntelligence) -> dict[str, Any]:
-    """The roster's figures of one intelligence value (pure)."""
+class SummaryRow(TypedDict):
+    """A TalentSummary row's values (see `intel.db.models.TalentSummary`)."""
+
+    talent_id: int
+    computed_at: datetime
+    is_demo: bool
+    total_followers: int | None
+    growth_30d_pct: float | None
+    engagement_platform: str | None
+    engagement_rate: float | None
+    sentiment: float | None
+    health: float | None
+    newest_data_at: datetime | None
+    is_stale: bool
+
+
+def summarize(intel: SocialIntelligence) -> SummaryRow:
+    """The roster's figures of one intelligence value (pure), keyed by TalentSummary column."""
     overview = intel.overview
-    platforms = overview["platforms"]
-    largest = max(platforms, key=lambda p: platforms[p]["followers"]["value"] or -1, default=None)
-    growth_30 = next((g for g in overview["total_growth"] if g["days"] == 30), None)
+    platforms = overview.platforms
+    largest = max(platforms, key=lambda p: platforms[p].followers.value or -1, default=None)
+    growth_30 = next((g for g in overview.total_growth if g.days == 30), None)
     fresh = intel.freshness
-    newest = max(filter(None, [fresh.get("newest_post_at"), fresh.get("newest_snapshot_on")]), default=None)
+    newest = max(filter(None, [fresh.newest_post_at, fresh.newest_snapshot_on]), default=None)
     return {
         "talent_id": intel.talent_id,
         "computed_at": datetime.fromisoformat(intel.computed_at),
         "is_demo": intel.is_demo,
-        "total_followers": _int(overview["total_followers"]["value"]),
-        "growth_30d_pct": None if growth_30 is None else growth_30["percent"]["value"],
+        "total_followers": _int(overview.total_followers.value),
+        "growth_30d_pct": None if growth_30 is None else growth_30.percent.value,
         "engagement_platform": largest,
-        "engagement_rate": None if largest is None else platforms[largest]["engagement_rate"]["value"],
-        "sentiment": intel.sentiment["overall"]["value"],
-        "health": intel.community["health"]["score"]["value"],
+        "engagement_rate": None if largest is None else platforms[largest].engagement_rate.value,
+        "sentiment": intel.sentiment.overall.value,
+        "health": intel.community.health.score.value,
         "newest_data_at": None if newest is None else _aware(newest),
-        "is_stale": bool(fresh.get("is_stale")),
+        "is_stale": fresh.is_stale,
     }
 
 

@@ -28,13 +28,13 @@ def smart_ttl(intel: SocialIntelligence, base_s: int, floor_s: int) -> int:
 
 
 def _posts_often(intel: SocialIntelligence) -> bool:
-    rates = [p["posts_per_week"]["value"] for p in intel.overview["platforms"].values()]
+    rates = [p.posts_per_week.value for p in intel.overview.platforms.values()]
     return any(r is not None and r >= FREQUENT_POSTS_PER_WEEK for r in rates)
 
 
 def _changed_recently(intel: SocialIntelligence) -> bool:
     computed = datetime.fromisoformat(intel.computed_at)
-    newest = intel.freshness.get("newest_post_at")
+    newest = intel.freshness.newest_post_at
     if newest is None:
         return False
     return (computed - datetime.fromisoformat(newest)).total_seconds() < RECENT_HOURS * 3600

@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterable, Mapping
-from typing import Any
 
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from intel.analytics.result import SocialIntelligence
+from intel.analytics.result import Metric, PostRow, SocialIntelligence, TimeSlot
 
 NO_DATA = "No data yet"
 HEIGHT = 360
@@ -90,12 +89,11 @@ def no_data_figure(title: str = "", message: str = NO_DATA) -> go.Figure:
     return apply_layout(fig, title)
 
 
-def metric_value(item: object) -> float | None:
-    """The value of a Metric dict, None when it is missing or unavailable."""
-    if not isinstance(item, Mapping) or item.get("status") == "unavailable":
+def metric_value(item: Metric | None) -> float | None:
+    """The value of a Metric, None when it is missing or unavailable."""
+    if item is None or item.status == "unavailable":
         return None
-    value = item.get("value")
-    return None if value is None else float(value)
+    return item.value
 
 
 def percent_axis(fig: go.Figure, title: str, axis: str = "y") -> None:
@@ -110,7 +108,7 @@ def follower_trend_figure(intel: SocialIntelligence) -> go.Figure:
     """Followers over time, one line per platform."""
     title = "Followers"
     fig = go.Figure()
-    for platform, points in sorted((intel.follower_trend or {}).items()):
+    for platform, points in sorted(intel.follower_trend.items()):
         if not points:
             continue
         fig.add_trace(go.Scatter(
@@ -127,17 +125,17 @@ def follower_trend_figure(intel: SocialIntelligence) -> go.Figure:
 def sentiment_trend_figure(intel: SocialIntelligence) -> go.Figure:
     """Weekly comment-sentiment shares (stacked bars, %) and mean comment score (line, 0–1, right axis)."""
     title = "Weekly comment sentiment"
-    weeks = [w for w in (intel.sentiment or {}).get("weekly") or [] if w.get("comments")]
+    weeks = [w for w in intel.sentiment.weekly if w.comments]
     if not weeks:
         return no_data_figure(title)
     fig = make_subplots(specs=[[{"secondary_y": True}]])
-    x = [w["week"] for w in weeks]
+    x = [w.week for w in weeks]
     for key, label, color in SENTIMENT_SHARES:
-        fig.add_trace(go.Bar(x=x, y=[w.get(f"{key}_share") for w in weeks], name=label, marker_color=color,
+        fig.add_trace(go.Bar(x=x, y=[getattr(w, f"{key}_share") for w in weeks], name=label, marker_color=color,
                              hovertemplate="%{fullData.name}: %{y:.1f}%<extra></extra>"), secondary_y=False)
     fig.add_trace(go.Scatter(
-        x=x, y=[w.get("comment_score") for w in weeks], name="Mean comment score", mode="lines+markers",
-        line={"color": SCORE_COLOR, "width": 2}, customdata=[w["comments"] for w in weeks],
+        x=x, y=[w.comment_score for w in weeks], name="Mean comment score", mode="lines+markers",
+        line={"color": SCORE_COLOR, "width": 2}, customdata=[w.comments for w in weeks],
         hovertemplate="%{fullData.name}: %{y:.2f} (%{customdata:,} comments)<extra></extra>",
     ), secondary_y=True)
     fig.update_layout(barmode="stack", bargap=0.15, legend_traceorder="normal")
@@ -146,25 +144,24 @@ def sentiment_trend_figure(intel: SocialIntelligence) -> go.Figure:
     return apply_layout(fig, title, time_series=True)
 
 
-def _post_label(rank: int, post: Mapping[str, Any]) -> str:
+def _post_label(rank: int, post: PostRow) -> str:
     """`1. Instagram · 2026-07-07` over the caption excerpt, escaped; the rank keeps labels unique."""
-    caption = excerpt(post.get("caption")) or "(no caption)"
-    day = str(post.get("posted_at") or "")[:10]
-    return f"{rank}. {platform_label(str(post.get('platform')))} · {escape_text(day)}<br>{escape_text(caption)}"
+    caption = excerpt(post.caption) or "(no caption)"
+    return f"{rank}. {platform_label(post.platform)} · {escape_text(post.posted_at[:10])}<br>{escape_text(caption)}"
 
 
 def top_posts_figure(intel: SocialIntelligence) -> go.Figure:
     """The top posts' engagement rate (%), horizontal bars labelled platform · date · caption excerpt."""
     title = "Top posts by engagement rate"
-    posts = [p for p in (intel.content or {}).get("top_posts") or [] if p.get("engagement_rate") is not None]
+    posts = intel.content.top_posts
     if not posts:
         return no_data_figure(title)
     labels = [_post_label(i, p) for i, p in enumerate(posts, start=1)]
     fig = go.Figure(go.Bar(
-        x=[float(p["engagement_rate"]) for p in posts], y=labels, orientation="h", name="Engagement rate",
-        marker_color=[platform_color(str(p.get("platform"))) for p in posts],
-        customdata=[[escape_text(p.get("media_type", "")), int(p.get("likes") or 0), int(p.get("comments") or 0),
-                     "sponsored" if p.get("is_sponsored") else "organic"] for p in posts],
+        x=[p.engagement_rate for p in posts], y=labels, orientation="h", name="Engagement rate",
+        marker_color=[platform_color(p.platform) for p in posts],
+        customdata=[[escape_text(p.media_type), p.likes, p.comments, "sponsored" if p.is_sponsored else "organic"]
+                    for p in posts],
         texttemplate="%{x:.2f}%", textposition="auto",
         hovertemplate=("%{x:.2f}% engagement<br>%{customdata[0]} · %{customdata[3]}<br>"
                        "%{customdata[1]:,} likes · %{customdata[2]:,} comments<extra></extra>"),
@@ -185,18 +182,17 @@ def _grouped_bar(x: list[str], y: list[float | None], n: list[int], name: str, c
 def media_type_figure(intel: SocialIntelligence) -> go.Figure:
     """Median engagement rate (%) by media type, grouped per platform."""
     title = "Median engagement rate by media type"
-    rows = [r for r in (intel.content or {}).get("by_media_type") or [] if metric_value(r.get("engagement_rate"))
-            is not None]
+    rows = [r for r in intel.content.by_media_type if metric_value(r.engagement_rate) is not None]
     if not rows:
         return no_data_figure(title)
-    platforms = sorted({str(r["platform"]) for r in rows})
+    platforms = sorted({r.platform for r in rows})
     fig = go.Figure()
-    for i, media in enumerate(sorted({str(r["media_type"]) for r in rows})):
-        found = {str(r["platform"]): r["engagement_rate"] for r in rows if str(r["media_type"]) == media}
+    for i, media in enumerate(sorted({r.media_type for r in rows})):
+        found = {r.platform: r.engagement_rate for r in rows if r.media_type == media}
         present = [p for p in platforms if p in found]
         fig.add_trace(_grouped_bar([platform_label(p) for p in present],
                                    [metric_value(found[p]) for p in present],
-                                   [int(found[p].get("n") or 0) for p in present],
+                                   [found[p].n for p in present],
                                    escape_text(media.replace("_", " ").capitalize()), series_color(i)))
     fig.update_layout(barmode="group")
     percent_axis(fig, "Median engagement rate")
@@ -206,46 +202,47 @@ def media_type_figure(intel: SocialIntelligence) -> go.Figure:
 def sponsored_figure(intel: SocialIntelligence) -> go.Figure:
     """Sponsored vs organic median engagement rate (%) per platform."""
     title = "Sponsored vs organic engagement"
-    section = (intel.content or {}).get("sponsored_vs_organic") or {}
-    platforms = sorted(p for p, kinds in section.items()
-                       if any(metric_value((kinds or {}).get(k)) is not None for k in KIND_COLORS))
+    section = intel.content.sponsored_vs_organic
+    platforms = sorted(p for p, split in section.items()
+                       if any(metric_value(getattr(split, k)) is not None for k in KIND_COLORS))
     if not platforms:
         return no_data_figure(title)
     fig = go.Figure()
     for kind, color in KIND_COLORS.items():
-        metrics = [(section[p] or {}).get(kind) or {} for p in platforms]
+        metrics: list[Metric] = [getattr(section[p], kind) for p in platforms]
         fig.add_trace(_grouped_bar([platform_label(p) for p in platforms], [metric_value(m) for m in metrics],
-                                   [int(m.get("n") or 0) for m in metrics], kind.capitalize(), color))
+                                   [m.n for m in metrics], kind.capitalize(), color))
     fig.update_layout(barmode="group")
     percent_axis(fig, "Median engagement rate")
     return apply_layout(fig, title)
 
 
-def _heat_grid(cells: Iterable[Mapping[str, Any]]) -> tuple[list[list[float | None]], list[list[int | None]]]:
+def _heat_grid(cells: Iterable[TimeSlot]) -> tuple[list[list[float | None]], list[list[int | None]]]:
     """Weekday × hour grids of mean engagement and post counts; cells without posts stay None."""
     rates: list[list[float | None]] = [[None] * 24 for _ in WEEKDAYS]
     counts: list[list[int | None]] = [[None] * 24 for _ in WEEKDAYS]
     for cell in cells:
-        day, hour, rate = cell.get("weekday"), cell.get("hour"), cell.get("engagement_rate")
-        if isinstance(day, int) and isinstance(hour, int) and 0 <= day < 7 and 0 <= hour < 24 and rate is not None:
-            rates[day][hour], counts[day][hour] = float(rate), int(cell.get("posts") or 0)
+        if 0 <= cell.weekday < 7 and 0 <= cell.hour < 24:
+            rates[cell.weekday][cell.hour], counts[cell.weekday][cell.hour] = cell.engagement_rate, cell.posts
     return rates, counts
 
 
-def _best_slot(best: object, timezone: str) -> str:
+def _best_slot(best: TimeSlot | None, timezone: str) -> str:
     """`best: Tue 16:00 UTC (1.70%, 3 posts)`, or an empty string."""
-    if not isinstance(best, Mapping) or best.get("engagement_rate") is None:
+    if best is None:
         return ""
-    return (f" · best: {WEEKDAYS[int(best['weekday']) % 7]} {int(best['hour']):02d}:00 {timezone} "
-            f"({float(best['engagement_rate']):.2f}%, {int(best.get('posts') or 0)} posts)")
+    return (f" · best: {WEEKDAYS[best.weekday % 7]} {best.hour:02d}:00 {timezone} "
+            f"({best.engagement_rate:.2f}%, {best.posts} posts)")
 
 
 def best_time_figure(intel: SocialIntelligence, platform: str) -> go.Figure:
     """Weekday × hour heatmap of mean engagement rate (%) for one platform; hover shows the post count."""
-    section = ((intel.content or {}).get("best_time") or {}).get(platform) or {}
-    timezone = escape_text(section.get("timezone") or "UTC")
     title = f"Best time to post · {platform_label(platform)}"
-    rates, counts = _heat_grid(section.get("cells") or [])
+    section = intel.content.best_time.get(platform)
+    if section is None:
+        return no_data_figure(title)
+    timezone = escape_text(section.timezone)
+    rates, counts = _heat_grid(section.cells)
     if all(v is None for row in rates for v in row):
         return no_data_figure(title)
     fig = go.Figure(go.Heatmap(
@@ -255,7 +252,7 @@ def best_time_figure(intel: SocialIntelligence, platform: str) -> go.Figure:
     ))
     fig.update_xaxes(title_text=f"Hour of posting ({timezone})", dtick=2, range=[-0.5, 23.5])
     fig.update_yaxes(autorange="reversed")
-    return apply_layout(fig, title + _best_slot(section.get("best"), timezone))
+    return apply_layout(fig, title + _best_slot(section.best, timezone))
 
 
 def _health_color(value: float | None) -> str:
@@ -268,18 +265,16 @@ def _health_color(value: float | None) -> str:
 def health_figure(intel: SocialIntelligence) -> go.Figure:
     """The community-health components (0–100) as bars, weights in the labels, the score in the title."""
     title = "Community health"
-    health = (intel.community or {}).get("health") or {}
-    score = metric_value(health.get("score"))
-    components = health.get("components") or {}
-    if score is None or not components:
+    health = intel.community.health
+    score = metric_value(health.score)
+    if score is None:
         return no_data_figure(title)
     labels, values = [], []
-    for key, comp in components.items():
-        value = comp.get("value") if comp.get("available", True) else None
-        name = HEALTH_LABELS.get(key) or escape_text(key)
+    for key, comp in health.components.items():
+        value = comp.value if comp.available else None
         suffix = "" if value is not None else " · no data"
-        labels.append(f"{name}<br>weight {float(comp.get('weight') or 0):.0%}{suffix}")
-        values.append(None if value is None else float(value))
+        labels.append(f"{HEALTH_LABELS.get(key) or escape_text(key)}<br>weight {comp.weight:.0%}{suffix}")
+        values.append(value)
     fig = go.Figure(go.Bar(
         x=labels, y=values, name="Component", marker_color=[_health_color(v) for v in values],
         texttemplate="%{y:.0f}", textposition="outside", hovertemplate="%{y:.1f} / 100<extra></extra>",

@@ -6,12 +6,12 @@ Talent names are user text: they are escaped and, when two talents share a name,
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import pandas as pd
 import plotly.graph_objects as go
 
-from intel.analytics.result import SocialIntelligence
+from intel.analytics.result import Metric, SocialIntelligence, TrendPoint
 from intel.views.charts import (
     apply_layout,
     escape_text,
@@ -32,10 +32,10 @@ def talent_labels(intels: Sequence[SocialIntelligence]) -> list[str]:
             for name, i in zip(names, intels, strict=True)]
 
 
-def total_followers(trend: dict[str, list[tuple[str, int]]]) -> pd.Series:
+def total_followers(trend: Mapping[str, Sequence[TrendPoint]]) -> pd.Series:
     """Daily total followers over platforms, each forward-filled, from the first day all platforms have data."""
     series = {p: pd.Series([float(v) for _, v in pts], index=pd.to_datetime([d for d, _ in pts]))
-              for p, pts in (trend or {}).items() if pts}
+              for p, pts in trend.items() if pts}
     if not series:
         return pd.Series(dtype="float64")
     frame = pd.DataFrame({p: s[~s.index.duplicated(keep="last")] for p, s in series.items()}).sort_index()
@@ -87,12 +87,12 @@ def sentiment_compare_figure(intels: Sequence[SocialIntelligence]) -> go.Figure:
     title = "Weekly comment sentiment"
     fig = go.Figure()
     for index, (label, intel) in enumerate(zip(talent_labels(intels), intels, strict=True)):
-        weeks = [w for w in (intel.sentiment or {}).get("weekly") or [] if w.get("comments")]
+        weeks = [w for w in intel.sentiment.weekly if w.comments]
         if not weeks:
             continue
         fig.add_trace(go.Scatter(
-            x=[w["week"] for w in weeks], y=[w.get("comment_score") for w in weeks], mode="lines+markers",
-            name=label, line={"color": series_color(index), "width": 2}, customdata=[w["comments"] for w in weeks],
+            x=[w.week for w in weeks], y=[w.comment_score for w in weeks], mode="lines+markers",
+            name=label, line={"color": series_color(index), "width": 2}, customdata=[w.comments for w in weeks],
             hovertemplate="%{fullData.name}: %{y:.2f} (%{customdata:,} comments)<extra></extra>",
         ))
     if not fig.data:
@@ -105,8 +105,8 @@ def engagement_compare_figure(intels: Sequence[SocialIntelligence]) -> go.Figure
     """Engagement rate (%) per talent, one grouped bar per platform: platforms are never mixed."""
     title = "Engagement rate by platform"
     labels = talent_labels(intels)
-    rates = [{p: o.get("engagement_rate") for p, o in ((i.overview or {}).get("platforms") or {}).items()}
-             for i in intels]
+    rates: list[dict[str, Metric]] = [{p: o.engagement_rate for p, o in i.overview.platforms.items()}
+                                      for i in intels]
     platforms = sorted({p for r in rates for p, m in r.items() if metric_value(m) is not None})
     if not platforms:
         return no_data_figure(title)
@@ -116,7 +116,7 @@ def engagement_compare_figure(intels: Sequence[SocialIntelligence]) -> go.Figure
                  if metric_value(r.get(platform)) is not None]
         fig.add_trace(go.Bar(
             x=[label for label, _ in pairs], y=[metric_value(m) for _, m in pairs], name=platform_label(platform),
-            marker_color=platform_color(platform), customdata=[int(m.get("n") or 0) for _, m in pairs],
+            marker_color=platform_color(platform), customdata=[m.n for _, m in pairs],
             hovertemplate="%{x} · %{fullData.name}: %{y:.2f}% (median of %{customdata} posts)<extra></extra>",
         ))
     fig.update_layout(barmode="group")

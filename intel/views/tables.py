@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import pandas as pd
 
-from intel.analytics.result import Metric, SocialIntelligence
+from intel.analytics.result import ExtremeComment, Metric, PostRow, SocialIntelligence
 from intel.analytics.roster import RosterRow
 from intel.cache.provider import Served
 
@@ -45,30 +46,30 @@ def fmt_number(value: float | None) -> str:
 
 def fmt_metric(m: Metric | None, kind: str = "number") -> str:
     """A Metric as text: number, percent (value already in %), score (0–1) or points (0–100)."""
-    if m is None or m["value"] is None:
+    if m is None or m.value is None:
         return UNAVAILABLE
-    v = m["value"]
+    v = m.value
     return {"percent": f"{v:.2f}%", "score": f"{v:.2f}", "points": f"{v:.0f}/100"}.get(kind, fmt_number(v))
 
 
 def sample(m: Metric | None) -> str:
     """The provenance line under a KPI."""
-    if m is None or m["status"] == "unavailable":
+    if m is None or m.status == "unavailable":
         return "No data yet (unavailable, not zero)."
-    return f"Based on n = {m['n']} ({m['basis']}); {m['status']}."
+    return f"Based on n = {m.n} ({m.basis}); {m.status}."
 
 
 def kpis(intel: SocialIntelligence) -> list[Kpi]:
     """The KPI row of the talent page."""
     o, s, c = intel.overview, intel.sentiment, intel.community
-    g30 = next(g for g in o["total_growth"] if g["days"] == 30)
-    growth_delta = None if g30["percent"]["value"] is None else f"{g30['percent']['value']:+.2f}% (30 d)"
+    g30 = next(g for g in o.total_growth if g.days == 30)
+    growth_delta = None if g30.percent.value is None else f"{g30.percent.value:+.2f}% (30 d)"
     cards = [
-        Kpi("Total followers", fmt_metric(o["total_followers"]), growth_delta, sample(o["total_followers"])),
-        Kpi("30-day growth", fmt_metric(g30["absolute"]), None, sample(g30["absolute"])),
-        Kpi("Sentiment 0–1" + (f" · {s['overall_label']}" if s.get("overall_label") else ""),
-            fmt_metric(s["overall"], "score"), None, sample(s["overall"])),
-        Kpi("Community health", fmt_metric(c["health"]["score"], "points"), None, sample(c["health"]["score"])),
+        Kpi("Total followers", fmt_metric(o.total_followers), growth_delta, sample(o.total_followers)),
+        Kpi("30-day growth", fmt_metric(g30.absolute), None, sample(g30.absolute)),
+        Kpi("Sentiment 0–1" + (f" · {s.overall_label}" if s.overall_label else ""),
+            fmt_metric(s.overall, "score"), None, sample(s.overall)),
+        Kpi("Community health", fmt_metric(c.health.score, "points"), None, sample(c.health.score)),
     ]
     return cards
 
@@ -76,12 +77,12 @@ def kpis(intel: SocialIntelligence) -> list[Kpi]:
 def engagement_kpis(intel: SocialIntelligence) -> list[Kpi]:
     """Engagement per platform (never one number across platforms), by followers and, for video, by views."""
     cards = []
-    for platform, p in intel.overview["platforms"].items():
-        cards.append(Kpi(f"{platform.title()} engagement", fmt_metric(p["engagement_rate"], "percent"), None,
-                         sample(p["engagement_rate"])))
-        if p["engagement_rate_by_views"] is not None:
-            cards.append(Kpi(f"{platform.title()} by views", fmt_metric(p["engagement_rate_by_views"], "percent"),
-                             None, sample(p["engagement_rate_by_views"])))
+    for platform, p in intel.overview.platforms.items():
+        cards.append(Kpi(f"{platform.title()} engagement", fmt_metric(p.engagement_rate, "percent"), None,
+                         sample(p.engagement_rate)))
+        if p.engagement_rate_by_views is not None:
+            cards.append(Kpi(f"{platform.title()} by views", fmt_metric(p.engagement_rate_by_views, "percent"),
+                             None, sample(p.engagement_rate_by_views)))
     return cards
 
 
@@ -89,7 +90,7 @@ def freshness_text(served: Served, now: datetime | None = None) -> str:
     """'Data as of …, computed … ago, served from cache / freshly computed'."""
     now = now or datetime.now(UTC)
     fresh = served.intel.freshness
-    as_of = fresh.get("newest_snapshot_on") or (fresh.get("newest_post_at") or "")[:10] or "no data yet"
+    as_of = fresh.newest_snapshot_on or (fresh.newest_post_at or "")[:10] or "no data yet"
     at = datetime.fromisoformat(served.intel.computed_at)
     computed = f"{at:%Y-%m-%d %H:%M:%S} UTC ({ago(at, now)})"
     how = {"cache": f"served from cache ({served.store})", "computed": "freshly computed",
@@ -138,28 +139,28 @@ def filter_roster(frame: pd.DataFrame, query: str = "", platforms: list[str] | N
     return frame[mask]
 
 
-def comments_frame(items: list[dict[str, object]]) -> pd.DataFrame:
+def comments_frame(items: Sequence[ExtremeComment]) -> pd.DataFrame:
     """The most positive / negative comments as a table (text stays plain text)."""
     return pd.DataFrame({
-        "Comment": [str(i["text"]) for i in items],
-        "Score": [float(i["sentiment_score"]) for i in items],  # type: ignore[arg-type]
-        "Platform": [str(i["platform"]) for i in items],
-        "Post": [str(i["platform_post_id"]) for i in items],
-        "Date": [str(i["created_at"])[:10] for i in items],
+        "Comment": [i.text for i in items],
+        "Score": [i.sentiment_score for i in items],
+        "Platform": [i.platform for i in items],
+        "Post": [i.platform_post_id for i in items],
+        "Date": [i.created_at[:10] for i in items],
     })
 
 
-def posts_frame(items: list[dict[str, object]]) -> pd.DataFrame:
+def posts_frame(items: Sequence[PostRow]) -> pd.DataFrame:
     """Top or bottom posts as a table."""
     return pd.DataFrame({
-        "Platform": [i["platform"] for i in items],
-        "Posted": [str(i["posted_at"])[:16].replace("T", " ") for i in items],
-        "Type": [i["media_type"] for i in items],
-        "Caption": [i["caption"] for i in items],
-        "Engagement %": [i["engagement_rate"] for i in items],
-        "Likes": [i["likes"] for i in items],
-        "Comments": [i["comments"] for i in items],
-        "Sponsored": [bool(i["is_sponsored"]) for i in items],
+        "Platform": [i.platform for i in items],
+        "Posted": [i.posted_at[:16].replace("T", " ") for i in items],
+        "Type": [i.media_type for i in items],
+        "Caption": [i.caption for i in items],
+        "Engagement %": [i.engagement_rate for i in items],
+        "Likes": [i.likes for i in items],
+        "Comments": [i.comments for i in items],
+        "Sponsored": [i.is_sponsored for i in items],
     })
 
 

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from intel.analytics.compute import compute_for_talent
+from intel.analytics.result import Metric
 from intel.db.models import Comment, FollowerSnapshot, SocialPost, SocialProfile, Talent
 from intel.errors import TalentNotFound
 from intel.text.sentiment import score_texts
@@ -41,13 +42,13 @@ def test_a_talent_with_no_posts_has_unavailable_engagement_and_sentiment(session
     talent, (ig,) = talent_with(session, "instagram")
     snapshot(session, ig, date(2026, 3, 1), 500)
     r = compute_for_talent(session, talent.id, NOW)
-    platform = r.overview["platforms"]["instagram"]
-    assert platform["followers"]["value"] == 500
-    assert platform["engagement_rate"] == {"value": None, "n": 0, "basis": platform["engagement_rate"]["basis"],
-                                           "status": "unavailable"}
-    assert r.sentiment["overall"]["status"] == "unavailable"
-    assert r.community["health"]["score"]["status"] == "unavailable"
-    assert r.content["top_posts"] == [] and r.is_demo is False
+    platform = r.overview.platforms["instagram"]
+    assert platform.followers.value == 500
+    assert platform.engagement_rate == Metric(value=None, n=0, basis=platform.engagement_rate.basis,
+                                               status="unavailable")
+    assert r.sentiment.overall.status == "unavailable"
+    assert r.community.health.score.status == "unavailable"
+    assert r.content.top_posts == () and r.is_demo is False
 
 
 def test_one_platform_only_reports_only_that_platform(session):
@@ -55,7 +56,7 @@ def test_one_platform_only_reports_only_that_platform(session):
     snapshot(session, yt, date(2026, 3, 1), 1000)
     post(session, yt, "v1", NOW - timedelta(hours=3))
     r = compute_for_talent(session, talent.id, NOW)
-    assert list(r.overview["platforms"]) == ["youtube"]
+    assert list(r.overview.platforms) == ["youtube"]
     assert list(r.follower_trend) == ["youtube"]
 
 
@@ -65,10 +66,10 @@ def test_zero_followers_make_rates_unavailable_not_infinite(session):
     snapshot(session, ig, date(2026, 3, 1), 0)
     post(session, ig, "z1", datetime(2026, 3, 1, 8, tzinfo=UTC))
     r = compute_for_talent(session, talent.id, NOW)
-    platform = r.overview["platforms"]["instagram"]
-    assert platform["engagement_rate"]["status"] == "unavailable"
-    assert platform["growth"][1]["percent"]["status"] == "unavailable"
-    assert platform["growth"][1]["absolute"]["value"] == 0
+    platform = r.overview.platforms["instagram"]
+    assert platform.engagement_rate.status == "unavailable"
+    assert platform.growth[1].percent.status == "unavailable"
+    assert platform.growth[1].absolute.value == 0
     r.to_json()  # no NaN or infinity sneaks into the JSON
 
 
@@ -77,8 +78,8 @@ def test_a_post_with_no_snapshot_near_its_date_has_no_rate(session):
     snapshot(session, ig, date(2026, 3, 1), 1000)
     post(session, ig, "old", datetime(2026, 1, 1, tzinfo=UTC))
     r = compute_for_talent(session, talent.id, NOW)
-    assert r.content["posts_analysed"] == 1 and r.content["posts_with_rate"] == 0
-    assert r.overview["platforms"]["instagram"]["engagement_rate"]["status"] == "unavailable"
+    assert r.content.posts_analysed == 1 and r.content.posts_with_rate == 0
+    assert r.overview.platforms["instagram"].engagement_rate.status == "unavailable"
 
 
 @pytest.mark.parametrize("text", ["", "😍🔥💯", "x" * 100_000, "¡Qué maravilla de video! Me encanta",
@@ -92,9 +93,9 @@ def test_odd_texts_are_stored_scored_and_returned_as_data(session, text):
                         sentiment_score=score.score, sentiment_label=score.label, sentiment_engine="t"))
     session.flush()
     r = compute_for_talent(session, talent.id, NOW)
-    assert r.content["top_posts"][0]["caption"] == text[:280]
-    assert r.sentiment["most_positive"][0]["text"] == text[:500]
-    assert 0 <= r.sentiment["comments"]["value"] <= 1
+    assert r.content.top_posts[0].caption == text[:280]
+    assert r.sentiment.most_positive[0].text == text[:500]
+    assert 0 <= r.sentiment.comments.value <= 1
 
 
 def test_deleting_a_profile_removes_its_data_from_the_result(session):
@@ -105,8 +106,8 @@ def test_deleting_a_profile_removes_its_data_from_the_result(session):
     session.delete(tt)
     session.flush()
     r = compute_for_talent(session, talent.id, NOW)
-    assert list(r.overview["platforms"]) == ["instagram"]
-    assert r.overview["total_followers"]["value"] == 100
+    assert list(r.overview.platforms) == ["instagram"]
+    assert r.overview.total_followers.value == 100
 
 
 def test_a_talent_without_connected_accounts_gets_flagged_deterministic_demo_intelligence(session):
@@ -115,7 +116,7 @@ def test_a_talent_without_connected_accounts_gets_flagged_deterministic_demo_int
     second = compute_for_talent(session, talent.id, NOW)
     assert first == second
     assert first.is_demo is True
-    assert first.overview["total_followers"]["status"] == "measured"
+    assert first.overview.total_followers.status == "measured"
     other, _ = talent_with(session, "tiktok", connected=False)
     assert compute_for_talent(session, other.id, NOW).overview != first.overview
 

@@ -65,7 +65,9 @@ def test_an_entry_of_another_schema_version_is_a_miss(backend_runtime, engine):
     talent = make_talent(engine)
     backend_runtime.provider.get(talent)
     key = cache_key(talent, backend_runtime.settings.cache_prefix)
-    raw = backend_runtime.store.get(key).replace(b'"schema_version":1', b'"schema_version":0')
+    current = f'"schema_version":{SCHEMA_VERSION}'.encode()
+    raw = backend_runtime.store.get(key).replace(current, b'"schema_version":1')
+    assert raw.count(b'"schema_version":1') == 2  # meta and payload both say 1 now
     backend_runtime.store.set(key, raw, 60)
     assert backend_runtime.provider.get(talent).source == "computed"
 

@@ -117,7 +117,7 @@ def assert_live_and_fast(results: list[tuple[Served, float]], talent: int, basel
     for served, seconds in results:
         assert served.intel.talent_id == talent
         assert served.intel.is_demo is False
-        assert served.intel.overview["total_followers"]["value"] == FOLLOWERS
+        assert served.intel.overview.total_followers.value == FOLLOWERS
         assert seconds < baseline_s + SLACK_S, f"one call took {seconds:.3f}s (baseline {baseline_s:.3f}s)"
     total = sum(seconds for _, seconds in results)
     assert total < len(results) * BATCH_PER_CALL_S, f"{len(results)} calls took {total:.3f}s"

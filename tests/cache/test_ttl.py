@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
@@ -30,21 +29,22 @@ def built() -> SocialIntelligence:
 
 def posting(intel: SocialIntelligence, platform: str, per_week: float | None) -> SocialIntelligence:
     """The same value with one platform's posts-per-week figure changed."""
-    overview = copy.deepcopy(intel.overview)
-    overview["platforms"][platform]["posts_per_week"]["value"] = per_week
-    return replace(intel, overview=overview)
+    platforms = dict(intel.overview.platforms)
+    rate = replace(platforms[platform].posts_per_week, value=per_week)
+    platforms[platform] = replace(platforms[platform], posts_per_week=rate)
+    return replace(intel, overview=replace(intel.overview, platforms=platforms))
 
 
 def newest_post(intel: SocialIntelligence, hours_before: float | None) -> SocialIntelligence:
     """The same value with its newest post `hours_before` its computation (None: no post at all)."""
     when = None if hours_before is None else (NOW - timedelta(hours=hours_before)).isoformat()
-    return replace(intel, freshness={**intel.freshness, "newest_post_at": when})
+    return replace(intel, freshness=replace(intel.freshness, newest_post_at=when))
 
 
 def test_the_built_value_is_quiet_so_it_keeps_the_full_ttl(built):
-    rates = [p["posts_per_week"]["value"] for p in built.overview["platforms"].values()]
+    rates = [p.posts_per_week.value for p in built.overview.platforms.values()]
     assert max(rates) < FREQUENT_POSTS_PER_WEEK
-    assert NOW - datetime.fromisoformat(built.freshness["newest_post_at"]) > timedelta(hours=24)
+    assert NOW - datetime.fromisoformat(built.freshness.newest_post_at) > timedelta(hours=24)
     assert smart_ttl(built, BASE, FLOOR) == BASE
 
 
@@ -102,7 +102,7 @@ def test_the_smart_ttl_is_written_on_the_real_redis_key(engine, database_url, re
         smart = make_runtime(database_url, redis_url, cache_prefix=key_prefix + "smart:", smart_ttl_floor=FLOOR,
                              cache_ttl_demo=5_000)
         assert BASE // 2 - 60 <= ttl_of(smart, recent) <= BASE // 2
-        rates = [p["posts_per_week"]["value"] for p in smart.provider.get(busy).intel.overview["platforms"].values()]
+        rates = [p.posts_per_week.value for p in smart.provider.get(busy).intel.overview.platforms.values()]
         assert max(rates) >= FREQUENT_POSTS_PER_WEEK
         assert BASE // 4 - 60 <= ttl_of(smart, busy) <= BASE // 4
         assert 5_000 - 60 <= ttl_of(smart, quiet) <= 5_000

@@ -13,7 +13,7 @@ import pytest
 
 from intel.analytics.assemble import compute_intelligence
 from intel.analytics.demo_facts import demo_facts
-from intel.analytics.result import SocialIntelligence
+from intel.analytics.result import HealthComponent, SocialIntelligence
 from intel.views import charts
 from intel.views import compare_charts as charts_compare
 
@@ -125,7 +125,7 @@ def test_follower_trend_has_one_line_per_platform_ending_at_latest_followers(dem
     by_name = {t.name: t for t in fig.data}
     for platform, label in (("instagram", "Instagram"), ("tiktok", "TikTok")):
         trace = by_name[label]
-        assert trace.y[-1] == demo.overview["platforms"][platform]["followers"]["value"]
+        assert trace.y[-1] == demo.overview.platforms[platform].followers.value
         assert len(trace.x) == len(demo.follower_trend[platform])
         assert trace.x[0] == demo.follower_trend[platform][0][0]
         assert trace.line.color == charts.PLATFORM_COLORS[platform]
@@ -135,10 +135,10 @@ def test_sentiment_trend_stacks_shares_under_the_weekly_score(demo):
     fig = charts.sentiment_trend_figure(demo)
     assert [t.name for t in fig.data] == ["Positive", "Neutral", "Negative", "Mean comment score"]
     assert fig.layout.barmode == "stack"
-    weeks = [w for w in demo.sentiment["weekly"] if w["comments"]]
+    weeks = [w for w in demo.sentiment.weekly if w.comments]
     line = fig.data[3]
-    assert line.yaxis == "y2" and list(line.y) == [w["comment_score"] for w in weeks]
-    assert list(fig.data[0].y) == [w["positive_share"] for w in weeks]
+    assert line.yaxis == "y2" and list(line.y) == [w.comment_score for w in weeks]
+    assert list(fig.data[0].y) == [w.positive_share for w in weeks]
     assert [t.marker.color for t in fig.data[:3]] == [c for _, _, c in charts.SENTIMENT_SHARES]
     assert sum(t.y[-1] for t in fig.data[:3]) == pytest.approx(100, abs=0.05)
     assert list(fig.layout.yaxis2.range) == [0, 1]
@@ -147,18 +147,18 @@ def test_sentiment_trend_stacks_shares_under_the_weekly_score(demo):
 def test_top_posts_are_bars_of_engagement_with_short_labels(demo):
     fig = charts.top_posts_figure(demo)
     (bars,) = fig.data
-    top = demo.content["top_posts"]
+    top = demo.content.top_posts
     assert bars.orientation == "h"
-    assert list(bars.x) == [p["engagement_rate"] for p in top]
-    assert bars.y[0] == f"1. Instagram · {top[0]['posted_at'][:10]}<br>{top[0]['caption']}"
+    assert list(bars.x) == [p.engagement_rate for p in top]
+    assert bars.y[0] == f"1. Instagram · {top[0].posted_at[:10]}<br>{top[0].caption}"
     for label in bars.y:
         assert len(html.unescape(label.split("<br>", 1)[1])) <= 40
     assert fig.layout.xaxis.ticksuffix == "%"
 
 
 def test_top_posts_truncate_long_captions(demo):
-    post = {**demo.content["top_posts"][0], "caption": "A very long caption " * 10}
-    intel = dataclasses.replace(demo, content={**demo.content, "top_posts": [post]})
+    post = dataclasses.replace(demo.content.top_posts[0], caption="A very long caption " * 10)
+    intel = dataclasses.replace(demo, content=dataclasses.replace(demo.content, top_posts=(post,)))
     label = charts.top_posts_figure(intel).data[0].y[0]
     assert label.endswith("…") and len(label.split("<br>", 1)[1]) <= 40
 
@@ -167,34 +167,34 @@ def test_media_type_bars_are_grouped_per_platform(demo):
     fig = charts.media_type_figure(demo)
     assert [t.name for t in fig.data] == ["Image", "Video"]
     assert fig.layout.barmode == "group"
-    image = next(r for r in demo.content["by_media_type"] if r["media_type"] == "image")
+    image = next(r for r in demo.content.by_media_type if r.media_type == "image")
     assert list(fig.data[0].x) == ["Instagram"]
-    assert fig.data[0].y[0] == image["engagement_rate"]["value"]
-    assert fig.data[0].customdata[0] == image["engagement_rate"]["n"]
+    assert fig.data[0].y[0] == image.engagement_rate.value
+    assert fig.data[0].customdata[0] == image.engagement_rate.n
 
 
 def test_sponsored_vs_organic_per_platform(demo):
     fig = charts.sponsored_figure(demo)
     assert [t.name for t in fig.data] == ["Sponsored", "Organic"]
-    section = demo.content["sponsored_vs_organic"]
+    section = demo.content.sponsored_vs_organic
     assert list(fig.data[0].x) == ["Instagram", "TikTok"]
-    assert list(fig.data[1].y) == [section["instagram"]["organic"]["value"], section["tiktok"]["organic"]["value"]]
+    assert list(fig.data[1].y) == [section["instagram"].organic.value, section["tiktok"].organic.value]
 
 
 def test_best_time_is_a_weekday_by_hour_heatmap_with_blank_empty_cells(demo):
     fig = charts.best_time_figure(demo, "instagram")
     (heat,) = fig.data
     assert heat.type == "heatmap" and list(heat.y) == list(charts.WEEKDAYS) and list(heat.x) == list(range(24))
-    cells = demo.content["best_time"]["instagram"]["cells"]
+    cells = demo.content.best_time["instagram"].cells
     cell = cells[0]
-    assert heat.z[cell["weekday"]][cell["hour"]] == cell["engagement_rate"]
-    assert heat.customdata[cell["weekday"]][cell["hour"]] == cell["posts"]
-    filled = {(c["weekday"], c["hour"]) for c in cells}
+    assert heat.z[cell.weekday][cell.hour] == cell.engagement_rate
+    assert heat.customdata[cell.weekday][cell.hour] == cell.posts
+    filled = {(c.weekday, c.hour) for c in cells}
     blank = next((d, h) for d in range(7) for h in range(24) if (d, h) not in filled)
     assert heat.z[blank[0]][blank[1]] is None and heat.hoverongaps is False
     assert "Posts: %{customdata}" in heat.hovertemplate
-    best = demo.content["best_time"]["instagram"]["best"]
-    assert f"best: {charts.WEEKDAYS[best['weekday']]} {best['hour']:02d}:00 UTC" in fig.layout.title.text
+    best = demo.content.best_time["instagram"].best
+    assert f"best: {charts.WEEKDAYS[best.weekday]} {best.hour:02d}:00 UTC" in fig.layout.title.text
 
 
 def test_best_time_for_a_platform_without_posts_says_no_data(demo):
@@ -204,16 +204,17 @@ def test_best_time_for_a_platform_without_posts_says_no_data(demo):
 def test_health_shows_components_with_weights_and_the_score(demo):
     fig = charts.health_figure(demo)
     (bars,) = fig.data
-    health = demo.community["health"]
-    assert list(bars.y) == [c["value"] for c in health["components"].values()]
+    health = demo.community.health
+    assert list(bars.y) == [c.value for _, c in health.components.items()]
     assert bars.x[0] == "Sentiment<br>weight 35%"
-    assert f"{health['score']['value']:.1f} / 100" in fig.layout.title.text
+    assert f"{health.score.value:.1f} / 100" in fig.layout.title.text
 
 
 def test_health_marks_unavailable_components(demo):
-    health = demo.community["health"]
-    components = {**health["components"], "responsiveness": {"value": None, "weight": 0.15, "available": False}}
-    intel = dataclasses.replace(demo, community={**demo.community, "health": {**health, "components": components}})
+    health = demo.community.health
+    components = dataclasses.replace(health.components, responsiveness=HealthComponent(None, 0.15, False))
+    intel = dataclasses.replace(demo, community=dataclasses.replace(
+        demo.community, health=dataclasses.replace(health, components=components)))
     bars = charts.health_figure(intel).data[0]
     assert bars.x[-1] == "Responsiveness<br>weight 15% · no data" and bars.y[-1] is None
 
@@ -227,7 +228,7 @@ def test_growth_index_starts_at_100_with_one_line_per_talent(roster):
     for trace, intel in zip(fig.data, roster, strict=True):
         assert trace.y[0] == 100
         first = sum(points[0][1] for points in intel.follower_trend.values())
-        assert trace.y[-1] == pytest.approx(intel.overview["total_followers"]["value"] / first * 100, abs=0.01)
+        assert trace.y[-1] == pytest.approx(intel.overview.total_followers.value / first * 100, abs=0.01)
     assert fig.layout.hovermode == "x unified"
 
 
@@ -248,9 +249,9 @@ def test_growth_index_uses_the_first_common_day_and_forward_fills(demo):
 def test_sentiment_compare_has_one_weekly_line_per_talent(roster):
     fig = charts_compare.sentiment_compare_figure(roster)
     assert [t.name for t in fig.data] == ["Talent 1", "Talent 2", "Talent 3"]
-    weeks = [w for w in roster[1].sentiment["weekly"] if w["comments"]]
-    assert list(fig.data[1].y) == [w["comment_score"] for w in weeks]
-    assert list(fig.data[1].x) == [w["week"] for w in weeks]
+    weeks = [w for w in roster[1].sentiment.weekly if w.comments]
+    assert list(fig.data[1].y) == [w.comment_score for w in weeks]
+    assert list(fig.data[1].x) == [w.week for w in weeks]
 
 
 def test_engagement_compare_groups_platforms_without_mixing_them(roster):
@@ -259,7 +260,7 @@ def test_engagement_compare_groups_platforms_without_mixing_them(roster):
     assert fig.layout.barmode == "group"
     for trace, platform in zip(fig.data, ("instagram", "tiktok"), strict=True):
         assert list(trace.x) == ["Talent 1", "Talent 2", "Talent 3"]
-        assert list(trace.y) == [i.overview["platforms"][platform]["engagement_rate"]["value"] for i in roster]
+        assert list(trace.y) == [i.overview.platforms[platform].engagement_rate.value for i in roster]
         assert trace.marker.color == charts.PLATFORM_COLORS[platform]
 
 

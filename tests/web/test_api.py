@@ -17,6 +17,7 @@ from sqlalchemy import select, text
 
 from intel import runtime
 from intel.accounts.auth import SYSTEM
+from intel.analytics.result import SCHEMA_VERSION
 from intel.config import get_settings
 from intel.db.engine import make_engine
 from intel.db.migrate import upgrade
@@ -117,7 +118,7 @@ def test_no_or_bad_credentials_get_401(api):
 def test_a_manager_reads_any_talent_as_json(api):
     status, _, body = call(api, "GET", intel_path(api.talents["theirs"]), api.tokens["manager"])
     assert status == 200 and body["success"] is True
-    assert body["data"]["talent_id"] == api.talents["theirs"] and body["data"]["schema_version"] == 1
+    assert body["data"]["talent_id"] == api.talents["theirs"] and body["data"]["schema_version"] == SCHEMA_VERSION
     assert body["data"]["cache"]["source"] in {"cache", "computed"}
 
 
