@@ -294,21 +294,30 @@ def _import(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from tqdm import tqdm
+    from tqdm.contrib.logging import logging_redirect_tqdm
 
     from intel.ingest.importer import Progress, source_size
     from intel.service.imports import import_file
 
     out = sys.stdout
-    with tqdm(total=source_size(args.file) if Path(args.file).is_file() else None, unit="B", unit_scale=True,
-              unit_divisor=1024, desc=f"importing {args.kind}", file=sys.stderr) as bar:
+    root = logging.getLogger()
+    level = root.level
+    # Log lines below WARNING only with --verbose, printed through the bar so it stays whole.
+    root.setLevel(min(level, logging.INFO) if args.verbose else max(level, logging.WARNING))
+    try:
+        with logging_redirect_tqdm(), tqdm(total=source_size(args.file) if Path(args.file).is_file() else None,
+                                           unit="B", unit_scale=True, unit_divisor=1024,
+                                           desc=f"importing {args.kind}", file=sys.stderr) as bar:
 
-        def progress(p: Progress) -> None:
-            bar.update(p.bytes_read - bar.n)
-            bar.set_postfix(rows=p.rows, refused=p.refused, refresh=False)
+            def progress(p: Progress) -> None:
+                bar.update(p.bytes_read - bar.n)
+                bar.set_postfix(rows=p.rows, refused=p.refused, refresh=False)
 
-        report = import_file(SYSTEM, args.kind, args.file, mapping=",".join(args.map), talent=args.talent,
-                             dry_run=args.dry_run, errors_to=args.errors, progress=progress, fmt=args.format,
-                             batch_size=args.batch_size)
+            report = import_file(SYSTEM, args.kind, args.file, mapping=",".join(args.map), talent=args.talent,
+                                 dry_run=args.dry_run, errors_to=args.errors, progress=progress, fmt=args.format,
+                                 batch_size=args.batch_size, encoding=args.encoding)
+    finally:
+        root.setLevel(level)
     out.write(("dry run — nothing written: " if report.dry_run else "") + report.summary() + "\n")
     for error in report.errors[:20]:
         out.write(f"  refused {error}\n")

@@ -16,6 +16,9 @@ kind = st.selectbox("What the file holds", list(ingest.KINDS), key="import_kind"
 upload = st.file_uploader("File (CSV or JSON Lines)", type=["csv", "jsonl", "json", "txt"], key="import_file")
 mapping = st.text_input("Column mapping (optional)", placeholder="platform_post_id=id,posted_at=timestamp",
                         key="import_map")
+ENCODINGS = {"UTF-8": None, "cp1252 (Windows-1252 / Latin-1)": "cp1252"}
+encoding = st.selectbox("Text encoding", list(ENCODINGS), key="import_encoding",
+                        help="UTF-8 unless the import says the file looks like Latin-1 / Windows-1252")
 dry_run = st.checkbox("Dry run: check the file without writing", key="import_dry_run")
 
 if upload is not None and st.button("Import", type="primary", key="import_go"):
@@ -28,7 +31,7 @@ if upload is not None and st.button("Import", type="primary", key="import_go"):
 
     with shown_errors():
         report = imports.import_file(identity, kind, upload, mapping=mapping or None, dry_run=dry_run,
-                                     progress=progress)
+                                     progress=progress, encoding=ENCODINGS[encoding])
     bar.progress(1.0, text="Done")
     (st.info if dry_run else st.success)(report.summary())
     if report.refused:

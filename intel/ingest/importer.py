@@ -1,20 +1,22 @@
 """Import real data — talents, profiles, snapshots, posts, comments — from CSV or JSON Lines.
 
-`python -m intel import KIND FILE [--talent HANDLE] [--dry-run] [--map COL=FILE_COL,…] [--errors FILE]`, or
-`intel.service.imports.import_file(identity, kind, path_or_binary_stream, …) -> ImportReport` from a page
-(that façade checks the "import" capability; `import_file` here takes the engine and checks nothing).
+`python -m intel import KIND FILE [--talent HANDLE] [--dry-run] [--map COL=FILE_COL,…] [--errors FILE]
+[--encoding NAME] [--verbose]`, or `intel.service.imports.import_file(identity, kind, path_or_binary_stream, …)
+-> ImportReport` from a page (that façade checks the "import" capability; `import_file` here takes the
+engine and checks nothing).
 
 - Streamed in batches of 5,000 rows; each batch is one transaction (never half-written).
 - Idempotent: rows are upserted on their natural key (talent: primary_handle, ignoring case and a
   leading @; profile: platform + account_id; snapshot: profile + captured_on; post: platform +
   platform_post_id; comment: post + platform_comment_id). Re-importing a file creates no duplicates
-  and updates changed values; within one file the last row with a key wins.
+  and updates changed values; within one file the last row with a key wins, and each further row with a
+  key is counted as a duplicate however far apart.
 - Valid rows are imported; each refused row is reported (line, column, value, reason) and written to
   an error file that can be fixed and re-imported. A file that is not what it claims is refused
   whole (ImportRefused) before anything is written.
 - Captions and comments are scored (intel.annotate) as they are written; the cache of every talent
   touched is invalidated; one AdminActivity row (action "import") records the run. A dry run reads
-  and validates only: no writes, no scoring, no audit row.
+  and validates only: no writes, no scoring, no audit row; its counts (and exit code) are the import's.
 Columns and rules: docs/import.md.
 """
 
@@ -79,7 +81,7 @@ class ImportReport:
     inserted: int
     updated: int
     unchanged: int
-    duplicates: int  # rows superseded by a later row with the same key in the same batch
+    duplicates: int  # rows with the key of an earlier row of the file (near or far; the last one wins)
     refused: int
     errors: tuple[RowError, ...]  # the first MAX_REPORTED_ERRORS refusals
     errors_path: str | None  # the error file (all refused rows), when there were any and it is a file
@@ -95,11 +97,12 @@ class ImportReport:
 
     def summary(self) -> str:
         """One line for people: what was (or would be) written and refused."""
-        verb = "would insert" if self.dry_run else "inserted"
-        text = (f"{self.kind} from {self.file}: {self.rows:,} rows — {verb} {self.inserted:,}, updated "
-                f"{self.updated:,}, unchanged {self.unchanged:,}, refused {self.refused:,}")
+        would = "would " if self.dry_run else ""
+        inserted, updated = ("insert", "update") if self.dry_run else ("inserted", "updated")
+        text = (f"{self.kind} from {self.file}: {self.rows:,} rows — {would}{inserted} {self.inserted:,}, "
+                f"{would}{updated} {self.updated:,}, unchanged {self.unchanged:,}, refused {self.refused:,}")
         if self.duplicates:
-            text += f", {self.duplicates:,} superseded by a later duplicate"
+            text += f", duplicates {self.duplicates:,} — the last row of a key wins"
         return text + f" ({self.elapsed_s:.1f} s, {self.rows_per_s:,.0f} rows/s)"
 
     @property
@@ -117,7 +120,7 @@ def import_file(kind: str, source: str | Path | bytes | IO[bytes], *, engine: En
                 actor: str | None = None, errors_to: str | Path | IO[bytes] | None = None,
                 progress: Callable[[Progress], None] | None = None, fmt: str | None = None,
                 invalidate: Callable[..., None] | None = None, batch_size: int = BATCH_SIZE,
-                parallel: bool = True) -> ImportReport:
+                parallel: bool = True, encoding: str | None = None) -> ImportReport:
     """Import one file of `kind` (talents, profiles, snapshots, posts, comments); see the module docstring.
 
     `source`: a path, bytes, or a binary stream (e.g. Streamlit's UploadedFile). `mapping`: {column:
@@ -128,7 +131,8 @@ def import_file(kind: str, source: str | Path | bytes | IO[bytes], *, engine: En
     data generations are still bumped, so every cache drops them at its next generation resync); `actor`
     is the audit label. Raises ImportRefused when the file as a
     whole cannot be imported, ImportAborted when reading or the database stops it part-way.
-    `parallel=False` keeps sentiment scoring in this process (see intel.ingest_score).
+    `parallel=False` keeps sentiment scoring in this process (see intel.ingest_score). `encoding`: the
+    file's text encoding when it is not UTF-8 (e.g. "cp1252").
     """
     spec = KINDS.get(kind)
     if spec is None:
@@ -141,7 +145,7 @@ def import_file(kind: str, source: str | Path | bytes | IO[bytes], *, engine: En
             raise ImportRefused(f"--map: {exc}") from None
     batch_size = max(1, min(batch_size, MAX_BATCH_SIZE))
     run = _Run(kind, dry_run, batch_size, progress, source_size(source) if progress else None)
-    with FileReader(source, spec, mapping=mapping, fmt=fmt, talent=talent) as reader:
+    with FileReader(source, spec, mapping=mapping, fmt=fmt, talent=talent, encoding=encoding) as reader:
         writer = BatchWriter(engine, spec, dry_run=dry_run, talent=talent, parallel=parallel)
         writer.start()
         errors = ErrorFile(errors_to, reader)
@@ -280,7 +284,7 @@ def add_parser(groups: argparse._SubParsersAction, handler: Callable[[argparse.N
     parser = groups.add_parser("import", help="import talents, profiles, snapshots, posts or comments (CSV/JSONL)",
                                description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("kind", choices=tuple(KINDS), help="what the file holds")
-    parser.add_argument("file", help="a .csv or .jsonl file (UTF-8)")
+    parser.add_argument("file", help="a .csv or .jsonl file (UTF-8, or see --encoding)")
     parser.add_argument("--talent", metavar="HANDLE", default=None,
                         help="the one talent the file is about: other talents' rows are refused")
     parser.add_argument("--dry-run", action="store_true", help="validate and report; write nothing")
@@ -289,5 +293,8 @@ def add_parser(groups: argparse._SubParsersAction, handler: Callable[[argparse.N
     parser.add_argument("--errors", metavar="FILE", default=None,
                         help="write refused rows here (default: a temporary file, named at the end)")
     parser.add_argument("--format", choices=("csv", "jsonl"), default=None, help="default: from the file name")
+    parser.add_argument("--encoding", metavar="NAME", default=None,
+                        help="the file's text encoding when it is not UTF-8, e.g. cp1252 (Windows-1252) or latin-1")
+    parser.add_argument("--verbose", action="store_true", help="also print log messages (INFO and up)")
     parser.add_argument("--batch-size", type=int, default=BATCH_SIZE, help=argparse.SUPPRESS)
     parser.set_defaults(handler=handler)

@@ -60,9 +60,10 @@ class RowError:
     reason: str
 
     def __str__(self) -> str:
+        """'line 12, likes '-3': negative count'; 'line 3: not valid JSON (…)' (a whole line is not quoted)."""
         where = f"line {self.line}" + (f", {self.column}" if self.column else "")
-        shown = f" {self.value!r}" if self.value else ""
-        return f"{where}:{shown} {self.reason}"
+        shown = f" {self.value!r}" if self.value and self.column else ""
+        return f"{where}{shown}: {self.reason}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,14 +1,16 @@
 """Import files as a stream of records: sniffing, CSV and JSON Lines, column mapping, the error file.
 
 Nothing is loaded whole: bytes are read through a buffered, counting stream and decoded as UTF-8
-(a BOM is dropped; undecodable bytes are kept as surrogates so that the row can be refused for
-its encoding and written back unchanged to the error file). A file that is not what it claims
+(a BOM is dropped), or as the encoding the caller names; undecodable bytes are kept as surrogates so
+that the row can be refused for its encoding — naming the byte and the likely encoding — and written
+back unchanged to the error file. A file that is not what it claims
 (binary, empty, no header, the wrong delimiter, required columns missing, not JSON Lines) raises
 ImportRefused before any row is imported.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
@@ -27,11 +29,55 @@ FIELD_LIMIT = 32 * 1024 * 1024  # one CSV field: far above MAX_TEXT, bounds a ru
 ERROR_COLUMNS = ("error_line", "error_column", "error_reason")
 FORMATS = ("csv", "jsonl")
 _SURROGATE = re.compile("[\ud800-\udfff\x00]")  # undecodable bytes (kept as surrogates), NUL
+_ESCAPED_RUN = re.compile("[\udc80-\udcff]+")  # consecutive undecodable bytes
 _MAGIC = {b"PK\x03\x04": "a ZIP archive (an Excel .xlsx workbook?)", b"%PDF": "a PDF document",
           b"\x1f\x8b": "gzip-compressed", b"\xd0\xcf\x11\xe0": "an old Excel .xls workbook",
           b"\xff\xfe": "UTF-16 text", b"\xfe\xff": "UTF-16 text", b"SQLite format": "an SQLite database"}
-BAD_ENCODING = "not valid UTF-8 (save the file as UTF-8)"
+LATIN_HINT = "it looks like Latin-1 / Windows-1252"
 NUL = "contains a NUL character (U+0000), which the database cannot store"
+
+
+def undecodable_bytes(text: str) -> bytes:
+    """The bytes that could not be decoded, kept in `text` as surrogates U+DC80..U+DCFF, in order."""
+    return bytes(ord(ch) - 0xDC00 for run in _ESCAPED_RUN.findall(text) for ch in run)
+
+
+def looks_latin(text: str) -> bool:
+    """Whether the undecodable bytes of UTF-8-decoded `text` read as Latin-1 / Windows-1252: Windows-1252
+    defines them all and they come one or two at a time (an accented letter, a curly quote) — multi-byte
+    encodings such as Shift-JIS or GBK leave longer runs."""
+    runs = _ESCAPED_RUN.findall(text)
+    if not runs or sum(map(len, runs)) > 1.5 * len(runs):
+        return False
+    try:
+        undecodable_bytes(text).decode("cp1252")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def encoding_advice(text: str, encoding: str, *, where: str = "", subject: str = "it") -> str:
+    """What is wrong with undecodable `text` read as `encoding` and what to do: 'byte 0xE9 on line 4 — it
+    looks like Latin-1 / Windows-1252; re-save it as UTF-8, or import it with encoding cp1252 (…)'."""
+    raw = undecodable_bytes(text)
+    first = (f"byte 0x{raw[0]:02X}" if raw else "a lone surrogate escape") + (f" {where}" if where else "")
+    if encoding == "utf-8" and looks_latin(text):
+        return (f"{first} — {LATIN_HINT}; re-save {subject} as UTF-8, or import {subject} with encoding cp1252 "
+                "(--encoding cp1252)")
+    return f"{first}; re-save {subject} as UTF-8, or name its encoding (--encoding, e.g. cp1252, latin-1)"
+
+
+def encoding_label(encoding: str) -> str:
+    """How an encoding is named in messages: UTF-8, or the codec's name."""
+    return "UTF-8" if encoding == "utf-8" else encoding
+
+
+def codec_name(encoding: str | None) -> str:
+    """The normalised codec name of `encoding` (default UTF-8); ImportRefused for an unknown one."""
+    try:
+        return codecs.lookup(encoding or "utf-8").name
+    except LookupError:
+        raise ImportRefused(f"unknown encoding {encoding!r} (e.g. utf-8, cp1252, latin-1)") from None
 
 
 @dataclass(slots=True)
@@ -95,8 +141,9 @@ class FileReader:
     """Open a source, sniff it, and iterate its records (use as a context manager)."""
 
     def __init__(self, source: Any, spec: KindSpec, *, mapping: Mapping[str, str] | None = None,
-                 fmt: str | None = None, talent: str | None = None) -> None:
+                 fmt: str | None = None, talent: str | None = None, encoding: str | None = None) -> None:
         self.spec, self.name, self.talent = spec, source_name(source), talent
+        self.encoding = codec_name(encoding)
         self.mapping = {normalize_name(k): v for k, v in (mapping or {}).items()}
         unknown = [k for k in self.mapping if k not in spec.by_name]
         if unknown:
@@ -124,12 +171,13 @@ class FileReader:
         if isinstance(head, str):
             raise TypeError("open the file in binary mode ('rb'), or pass its path or bytes")
         self._sniff(head)
-        self.format = fmt or _format_of(self.name, head)
+        self.format = fmt or _format_of(self.name, head, self.encoding)
         if self.format not in FORMATS:
             raise ImportRefused(f"unknown format {self.format!r} (expected csv or jsonl)")
         self._counter = _Counting(head, raw)
         buffered = io.BufferedReader(self._counter, buffer_size=256 * 1024)
-        self._text = io.TextIOWrapper(buffered, encoding="utf-8-sig", errors="surrogateescape", newline="")
+        self._text = io.TextIOWrapper(buffered, encoding="utf-8-sig" if self.encoding == "utf-8" else self.encoding,
+                                      errors="surrogateescape", newline="")
         self.header: list[str] = []  # CSV: the original header, for the error file
         self._records = self._csv() if self.format == "csv" else self._jsonl()
         self._first = next(self._records, None)  # reads the header / first object: refusals happen now
@@ -160,19 +208,24 @@ class FileReader:
     # --- sniffing -------------------------------------------------------------------------------------------
 
     def _sniff(self, head: bytes) -> None:
+        wide = self.encoding.startswith(("utf-16", "utf-32"))  # named by the caller: NUL bytes are expected
         what = next((label for magic, label in _MAGIC.items() if head.startswith(magic)), None)
-        if what:
+        if what and not (wide and what == "UTF-16 text"):
             raise ImportRefused(f"{self.name} is {what}, not a CSV or JSON Lines text file; export it as "
                                 "CSV (UTF-8) or JSON Lines")
         if not head.removeprefix(b"\xef\xbb\xbf").strip():
             raise ImportRefused(f"{self.name} is empty")
-        if b"\x00" in head:
+        if b"\x00" in head and not wide:
             raise ImportRefused(f"{self.name} is a binary file (it contains NUL bytes), not CSV or JSON Lines "
                                 "text")
-        decoded = (head[:-3] if len(head) >= HEAD_BYTES else head).decode("utf-8", "replace")  # a cut last char
-        if decoded.count("\ufffd") > max(8, len(decoded) // 20):
-            raise ImportRefused(f"{self.name} is not UTF-8 text (binary, or another encoding); export it as "
-                                "CSV (UTF-8) or JSON Lines")
+        if self.encoding != "utf-8":
+            return
+        decoded = (head[:-3] if len(head) >= HEAD_BYTES else head).decode("utf-8", "surrogateescape")  # a cut char
+        bad = _ESCAPED_RUN.search(decoded)
+        if bad and len(undecodable_bytes(decoded)) > max(8, len(decoded) // 20):
+            line = decoded.count("\n", 0, bad.start()) + 1
+            raise ImportRefused(f"{self.name} is not UTF-8: " + encoding_advice(decoded, "utf-8",
+                                                                                where=f"on line {line}"))
 
     def _columns(self, names: list[str], *, what: str) -> dict[str, str]:
         """Map the kind's columns to the file's (normalised) names, applying --map; refuse when required
@@ -197,16 +250,21 @@ class FileReader:
         return columns
 
     def _missing_message(self, names: list[str], missing: list[str], what: str) -> str:
-        need = ", ".join(self.spec.required(talent=self.talent))
-        base = f"{self.name} is not a {self.spec.name} file: the {what} lacks {', '.join(missing)} (needs {need})"
+        """The cause first: another separator, no header row, or which required columns are missing."""
+        required = self.spec.required(talent=self.talent)
         if self.format == "csv" and len(names) == 1:
             sep = next((s for s in (";", "\t", "|") if s in names[0]), None)
             if sep:
                 shown_sep = "tab" if sep == "\t" else repr(sep)
-                return f"{base}; it seems separated by {shown_sep} — export it comma-separated"
+                return (f"{self.name} seems to use {shown_sep} as separator, not a comma: export it comma-separated "
+                        f"(its {what} reads as one column, {_listing(names)})")
         if self.format == "csv" and any(_looks_like_data(n) for n in names):
-            return f"{base}; the first line looks like data ({_listing(names)}) — the file needs a header row"
-        return f"{base}; found: {_listing(names)}"
+            return (f"{self.name} has no header row: its first line looks like data ({_listing(names)}); the file "
+                    f"needs a header row naming its columns (required: {', '.join(required)})")
+        lacks = f"{self.name} is not a {self.spec.name} file: the {what} lacks {', '.join(missing)}"
+        if set(missing) != set(required):
+            lacks += f" (required: {', '.join(required)})"
+        return f"{lacks}; found: {_listing(names)}"
 
     # --- CSV ------------------------------------------------------------------------------------------------
 
@@ -223,7 +281,9 @@ class FileReader:
                     continue
                 if header is None:
                     if _SURROGATE.search("".join(row)):
-                        raise ImportRefused(f"{self.name}: the header is {BAD_ENCODING}")
+                        raise ImportRefused(f"{self.name}: the header (line {start}) is not "
+                                            f"{encoding_label(self.encoding)}: "
+                                            + encoding_advice("".join(row), self.encoding, subject="the file"))
                     header = self.header = row
                     columns = self._columns(row, what="header")
                     positions = {c: [normalize_name(n) for n in row].index(src) for c, src in columns.items()}
@@ -235,7 +295,7 @@ class FileReader:
                     problem = RowError(start, "", "", f"{len(row)} fields where the header has {width} (an "
                                                       "unquoted comma or quote?)")
                 elif _SURROGATE.search("".join(row)):
-                    problem = _encoding_problem(start, fields)
+                    problem = _encoding_problem(start, fields, self.encoding)
                 yield Record(start, fields, row, problem)
         except csv.Error as exc:
             raise ImportAborted(f"{self.name} line {end + 1}: unreadable CSV ({exc})") from None
@@ -252,16 +312,19 @@ class FileReader:
             try:
                 obj = json.loads(text)
             except ValueError as exc:
+                reason = f"not valid JSON ({_json_problem(exc)})"
                 if columns is None:
-                    raise ImportRefused(f"{self.name} is not JSON Lines: line {number} is not JSON ({exc})") from None
-                yield Record(number, {}, text.rstrip("\r\n"), RowError(number, "", shown(text.strip()),
-                                                                       f"not valid JSON ({exc})"))
+                    raise ImportRefused(f"{self.name} line {number}: {reason} — the file is not JSON Lines "
+                                        "(one JSON object per line)") from None
+                yield Record(number, {}, text.rstrip("\r\n"), RowError(number, "", shown(text.strip()), reason))
                 continue
             if not isinstance(obj, dict):
+                reason = f"a JSON {_json_type(obj)}, not a JSON object"
                 if columns is None:
-                    raise ImportRefused(f"{self.name} is not JSON Lines: line {number} is not a JSON object")
-                yield Record(number, {}, text.rstrip("\r\n"), RowError(number, "", shown(text.strip()),
-                                                                       "not a JSON object"))
+                    hint = "; a JSON array of objects must be converted" if isinstance(obj, list) else ""
+                    raise ImportRefused(f"{self.name} line {number}: {reason} — the file is not JSON Lines (one "
+                                        f"JSON object per line{hint})")
+                yield Record(number, {}, text.rstrip("\r\n"), RowError(number, "", shown(text.strip()), reason))
                 continue
             keys = {normalize_name(str(k)): k for k in obj}
             if columns is None:
@@ -269,28 +332,58 @@ class FileReader:
             fields = {c: obj[keys[src]] for c, src in columns.items() if src in keys}
             # Later objects may name columns the first did not.
             fields.update({c: obj[keys[c]] for c in self.spec.by_name if c not in columns and c in keys})
-            problem = _encoding_problem(number, fields)  # JSON escapes can also produce surrogates and NUL
+            # JSON escapes can also produce surrogates and NUL
+            problem = _encoding_problem(number, fields, self.encoding)
             yield Record(number, fields, obj, problem)
         if columns is None:
             raise ImportRefused(f"{self.name} is empty")
 
 
-def _encoding_problem(line: int, fields: dict[str, Any]) -> RowError | None:
+def _encoding_problem(line: int, fields: dict[str, Any], encoding: str) -> RowError | None:
     """Undecodable bytes or a NUL in one of the kind's columns (others are ignored, as unknown columns are)."""
     for column, value in fields.items():
         found = _SURROGATE.search(value) if isinstance(value, str) else None
-        if found:
-            return RowError(line, column, shown(value), NUL if found.group() == "\x00" else BAD_ENCODING)
+        if found is None:
+            continue
+        if found.group() == "\x00":
+            return RowError(line, column, shown(value), NUL)
+        reason = f"not {encoding_label(encoding)}: " + encoding_advice(value, encoding, subject="the file")
+        return RowError(line, column, shown(_as_written(value, encoding)), reason)
     return None
 
 
-def _format_of(name: str, head: bytes) -> str:
+def _as_written(value: str, encoding: str) -> str:
+    """A value with undecodable bytes as its writer saw it — Café, not Caf? — when it looks like Windows-1252."""
+    if encoding != "utf-8" or not looks_latin(value):
+        return value
+    try:
+        return value.encode("utf-8", "surrogateescape").decode("cp1252", "replace")
+    except UnicodeEncodeError:  # a lone surrogate from a JSON escape, not a byte
+        return value
+
+
+def _json_problem(exc: ValueError) -> str:
+    """json's complaint about one record without its "line 1": records are one line, the file's line is ours."""
+    if isinstance(exc, json.JSONDecodeError):
+        return f"{exc.msg[:1].lower()}{exc.msg[1:]} at column {exc.colno}"
+    return str(exc)
+
+
+def _json_type(value: Any) -> str:
+    if isinstance(value, list):
+        return "array"
+    if isinstance(value, str):
+        return "string"
+    return "null" if value is None else "boolean" if isinstance(value, bool) else "number"
+
+
+def _format_of(name: str, head: bytes, encoding: str) -> str:
     suffix = Path(name).suffix.lower()
     if suffix == ".csv":
         return "csv"
     if suffix in {".jsonl", ".ndjson", ".json"}:
         return "jsonl"
-    return "jsonl" if head.removeprefix(b"\xef\xbb\xbf").lstrip()[:1] == b"{" else "csv"
+    return "jsonl" if head.decode(encoding, "ignore").lstrip("\ufeff").lstrip()[:1] == "{" else "csv"
 
 
 def _looks_like_data(name: str) -> bool:

@@ -31,7 +31,7 @@ SHARE_START, SHARE_MIN, SHARE_STEP = 0.8, 0.3, 0.04
 WAIT_TOLERANCE_S = 0.02
 _COLUMNS = {"posts": ("caption", False), "comments": ("text", True)}
 _FIELDS = ("sentiment_score", "sentiment_label", "sentiment_engine")
-_ROOT = Path(__file__).resolve().parent.parent  # the folder holding the intel package
+_ROOT = Path(__file__).resolve().parents[2]  # the folder holding the intel package (intel/ingest/score.py)
 
 
 def score_texts_of(kind: str, texts: Sequence[str]) -> Scores:

@@ -101,8 +101,8 @@ def test_rows_in_another_encoding_are_refused_and_kept_byte_for_byte(profiles, t
         f"{ACCOUNT},b,2024-05-01,1,café\n".encode()
     report = import_file("posts", data, engine=profiles, errors_to=tmp_path / "errors.csv")
     assert (report.inserted, report.refused) == (1, 1)
-    assert (report.errors[0].column, report.errors[0].reason) == ("caption",
-                                                                  "not valid UTF-8 (save the file as UTF-8)")
+    assert report.errors[0].column == "caption"
+    assert report.errors[0].reason.startswith("not UTF-8: byte 0xE9 — it looks like Latin-1 / Windows-1252")
     assert (tmp_path / "errors.csv").read_bytes().endswith(b",caf\xe9\r\n")
 
 
@@ -111,7 +111,7 @@ def test_rows_in_another_encoding_are_refused_and_kept_byte_for_byte(profiles, t
     (b"\xef\xbb\xbf\r\n\r\n", "is empty"),
     (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4, "binary file"),
     (b"PK\x03\x04" + bytes(200), "ZIP archive"),
-    (b"platform;account_id;platform_post_id;posted_at\ninstagram;1;2;2024-05-01\n", "separated by ';'"),
+    (b"platform;account_id;platform_post_id;posted_at\ninstagram;1;2;2024-05-01\n", "seems to use ';' as separator"),
     (b"instagram,17841400000000001,p1,2024-05-01\n", "needs a header row"),
     (b"id,when,what\n1,2,3\n", "lacks platform, account_id, platform_post_id, posted_at"),
     (b"platform,platform,account_id\n", "appears twice"),
@@ -160,7 +160,7 @@ def test_the_cli_reports_counts_and_refusals_and_exits_1_when_rows_were_refused(
     assert args.handler(args) == 1
     out = capsys.readouterr().out
     assert "comments from comments-export.csv: 1 rows — inserted 0" in out
-    assert "refused line 2, platform_post_id: 'nope' unknown post on instagram" in out
+    assert "refused line 2, platform_post_id 'nope': unknown post on instagram" in out
     assert f"refused rows written to {tmp_path / 'errors.csv'}" in out
     dry = parser.parse_args(["import", "talents", str(EXAMPLES / "talents.csv"), "--dry-run"])
     assert dry.handler(dry) == 0
