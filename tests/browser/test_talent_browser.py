@@ -25,7 +25,7 @@ from tests.browser.conftest import (
     wait_for_charts,
 )
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]  # a real server and Chromium per module
 
 DEMO_BANNER = "Demo Data — Not Real Analytics"
 REFRESHED = "Analytics refreshed and recalculated"
