@@ -1,10 +1,12 @@
 """`python -m bench`: measure compute, cache hits, stampede, refresh race, Redis faults, the 1,000-talent
-roster, the warm talent page, import throughput and a simulated day's hit rate, for real.
+roster, the warm talent page, the first drawn chart in Chromium, import throughput and a simulated day's hit
+rate, for real.
 
 Runs against a dedicated PostgreSQL database (`intel_bench`, created and migrated when missing) and the
 real Redis, under a key prefix unique to the run that is deleted at the end. Prints a Markdown table;
 `--json FILE` writes every figure. A service that cannot be reached is named in one line and its
-rows are reported as "not measured" (as is the import when `intel.ingest` cannot run it).
+rows are reported as "not measured" (as are the import when `intel.ingest` cannot run it and the browser
+row without Playwright or Chromium).
 `--only KEY,…` measures some rows only (keys: the ROWS below).
 """
 
@@ -28,8 +30,8 @@ from sqlalchemy import Engine, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from bench import browser, sim
 from bench import seed as env
-from bench import sim
 from intel.analytics.compute import compute_for_talent
 from intel.cache.stats import percentile
 from intel.config import Settings, get_settings
@@ -60,6 +62,8 @@ ROWS: dict[str, tuple[str, str, float | None]] = {
     "redis_hung": ("Redis hung: added ms per call", "p95 ≤ 100", 100.0),
     "roster_1000": ("roster with 1,000 talents (service.roster, manager)", "p95 ≤ 1000", 1000.0),
     "talent_page": ("warm talent page (AppTest run of app.py, ?talent=)", "p95 ≤ 300", 300.0),
+    "browser_first_chart": (f"first drawn chart in Chromium, talent page (median of {browser.RUNS} fresh contexts)",
+                            "—", None),
     "import": ("import comments: rows/s and peak RSS (n = rows)", "≥ 5,000 rows/s, RSS < 500 MB", None),
     "day_no_worker": (f"simulated day, {sim.DAY_TALENTS} talents, no worker: hit rate (n = views)", "—", None),
     "day_worker": (f"simulated day, {sim.DAY_TALENTS} talents, with worker: hit rate (n = views)", "> 99 % hits", None),
@@ -178,6 +182,10 @@ def _measure_all(report: dict[str, Any], engine: Engine, db_url: str, redis_url:
         measure("roster_1000", lambda: _row("roster_1000", *sim.roster_samples(db_url, ROSTER_N)))
         measure("talent_page", lambda: _row("talent_page", *sim.page_samples(db_url, redis_url, prefix, talent,
                                                                              PAGE_N)))
+    if want("browser_first_chart"):
+        log.info("bench: the first drawn chart in Chromium, talent page and hello app")
+        measure("browser_first_chart", lambda: _first_chart(db_url, redis_url, prefix, talent),
+                errors=(browser.Unavailable,), result=NOT_MEASURED)
     log.info("bench: import, then a simulated day on %d talents without and with the worker", sim.DAY_TALENTS)
     measure("import", lambda: _import(engine, scale), errors=(Exception,), result=NOT_MEASURED)
     if want("day_no_worker", "day_worker"):
@@ -331,7 +339,17 @@ def _refresh_race(report: dict[str, Any], settings: Settings, talent_id: int) ->
                 refreshed=outcomes.get("refreshed", 0))
 
 
-# --- roster, page, import and the simulated day (intel.bench_sim) ----------------------------------------------
+# --- roster, page, browser, import and the simulated day (bench.sim, bench.browser) --------------------------
+
+def _first_chart(db_url: str, redis_url: str | None, prefix: str, talent_id: int) -> dict[str, Any]:
+    """The talent page's first drawn chart against the one-chart hello app's, medians of fresh contexts."""
+    figures = browser.first_chart_figures(db_url, redis_url, prefix, talent_id)
+    talent, hello = statistics.median(figures["talent_ms"]), statistics.median(figures["hello_ms"])
+    return _row("browser_first_chart", figures["talent_ms"], result=(
+        f"info: talent page {talent:,.0f} ms, hello app {hello:,.0f} ms, difference {talent - hello:,.0f} ms"),
+        median_ms=_r(talent), hello_median_ms=_r(hello), difference_ms=_r(talent - hello),
+        figures={k: [_r(v) for v in figures[k]] for k in ("talent_ms", "hello_ms")})
+
 
 def _import(engine: Engine, scale: str) -> dict[str, Any]:
     figures = sim.import_figures(engine, scale)

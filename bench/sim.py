@@ -1,4 +1,4 @@
-"""Bench measurements beyond one talent's compute and cache path (driven by `intel.bench`).
+"""Bench measurements beyond one talent's compute and cache path (driven by `bench.runner`).
 
 - Cross-process runs: spawned processes released together at one barrier (stampede, refresh race).
 - The roster of 1,000 small talents through `intel.service.roster`, and the warm talent page as a

@@ -6,6 +6,7 @@ import logging
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
 import streamlit as st
@@ -21,7 +22,8 @@ from intel.web.routes import COOKIE, login_url
 
 log = logging.getLogger("intel.ui")
 DEMO_BANNER = "Demo Data — Not Real Analytics"
-TALENT_PAGE = "pages/talent.py"
+PAGES = Path(__file__).resolve().parent  # absolute: the entrypoint is not next to pages/ (entry/app.py)
+TALENT_PAGE = str(PAGES / "talent.py")
 IDENTITY_GRACE_S = 15 * 60
 TOAST_ICONS = {"refreshed": "✅", "rate_limited": "⏳", "failed": "❌"}
 
@@ -142,19 +144,19 @@ def talent_picker(identity: Identity) -> int:
 def navigation(identity: Identity | None) -> list[st.Page]:
     """The pages this identity may open (each page checks again: hidden is not protected)."""
     if identity is None:
-        return [st.Page("pages/sign_in.py", title="Sign in", icon="🔑", url_path="sign-in", default=True)]
+        return [st.Page(str(PAGES / "sign_in.py"), title="Sign in", icon="🔑", url_path="sign-in", default=True)]
     pages = [
-        st.Page("pages/roster.py", title="Roster", icon="👥", url_path="roster", default=True),
-        st.Page("pages/talent.py", title="Talent", icon="🎯", url_path="talent"),
+        st.Page(str(PAGES / "roster.py"), title="Roster", icon="👥", url_path="roster", default=True),
+        st.Page(str(PAGES / "talent.py"), title="Talent", icon="🎯", url_path="talent"),
     ]
-    optional = [("compare", "pages/compare.py", "Compare", "⚖️", "compare"),
-                ("import", "pages/import_data.py", "Import", "📥", "import"),
-                ("ops", "pages/ops.py", "Ops", "🛠️", "ops"),
-                ("users", "pages/users.py", "Users", "🛡️", "users")]
+    optional = [("compare", str(PAGES / "compare.py"), "Compare", "⚖️", "compare"),
+                ("import", str(PAGES / "import_data.py"), "Import", "📥", "import"),
+                ("ops", str(PAGES / "ops.py"), "Ops", "🛠️", "ops"),
+                ("users", str(PAGES / "users.py"), "Users", "🛡️", "users")]
     pages += [st.Page(path, title=title, icon=icon, url_path=slug)
               for cap, path, title, icon, slug in optional if can(identity, cap)]
     if not identity.is_demo_viewer:
-        pages.append(st.Page("pages/account.py", title="Account", icon="👤", url_path="account"))
+        pages.append(st.Page(str(PAGES / "account.py"), title="Account", icon="👤", url_path="account"))
     return pages
 
 

@@ -12,7 +12,7 @@ Helpers for tests: `StreamlitServer` (start another server with other settings),
 `wait_for_app`, `wait_for_charts`, `toast`, `full_page_screenshot`, `dataframe_column`,
 `dataframe_rows`, `dataframe_header`, `dataframe_row_count`, `click_row_checkbox`,
 `assert_no_exception`, `screenshot_path`; `SEEDED_TALENTS` lists the seeded names; `DemoDatabase`
-is what `pg_demo_database` gives. tests/browser/perf.py times the first drawn chart (benchmark).
+is what `pg_demo_database` gives. "Drawn" charts are judged by bench/browser.py's CHART_DRAWN_JS.
 """
 
 from __future__ import annotations
@@ -40,10 +40,10 @@ from sqlalchemy import Engine, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
+from bench.browser import CHART_DRAWN_JS
 from intel.db.engine import make_engine, transaction
 from intel.db.migrate import upgrade
 from intel.db.models import FollowerSnapshot, SocialProfile, Talent
-from tests.browser.perf import CHART_DRAWN_JS
 from tests.services import CHROMIUM, POSTGRES_ADMIN_URL, chromium_available, free_port, port_open, require
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -436,11 +436,8 @@ def pg_demo_server(
     would, so the roster shows its figures and talent pages start from the shared cache. The prefix's
     keys are deleted at teardown.
 
-    Before it is handed out, one browser visit opens the app's root: until some session has run
-    app.py (and so `st.navigation`), Streamlit treats the `pages/` folder as a legacy multipage app
-    and serves a deep link straight from `pages/<name>.py`, without app.py. That bug has its own test
-    (test_a_deep_link_as_the_first_visit_after_a_start_uses_the_apps_navigation); the other tests
-    must not depend on which of them runs first.
+    Before it is handed out, one browser visit opens the app's root, so that the first test to run does
+    not pay for the server's first script run (imports of pandas, plotly and the intel package).
     """
     import redis
 
@@ -540,7 +537,7 @@ def wait_for_charts(page: Page, minimum: int, timeout_ms: float = DEFAULT_TIMEOU
     """Wait until at least `minimum` `stPlotlyChart`s hold a drawn figure; assert every chart is drawn.
 
     Plotly is loaded lazily by the frontend, so charts appear a moment after the script run ends.
-    "Drawn" is perf.CHART_DRAWN_JS: plotted, an `svg.main-svg` of real size, and drawn marks.
+    "Drawn" is bench.browser.CHART_DRAWN_JS: plotted, an `svg.main-svg` of real size, and drawn marks.
     Returns the locator of all charts.
     """
     page.wait_for_function(

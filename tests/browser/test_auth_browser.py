@@ -17,7 +17,7 @@ from intel.service import accounts
 from tests.browser.conftest import StreamlitServer, assert_no_exception, screenshot_path, wait_for_app
 from tests.factories import make_talent
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]  # a real server and Chromium per module
 PASSWORD = "correct horse battery staple"
 
 

@@ -19,7 +19,7 @@ from tests.browser.conftest import (
     wait_for_charts,
 )
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]  # a real server and Chromium per module
 
 PICKED = ("Diego Alvarez", "Priya Nair")
 

@@ -19,7 +19,7 @@ from tests.browser.conftest import (
     wait_for_app,
 )
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]  # a real server and Chromium per module
 
 
 def test_the_roster_lists_the_14_demo_talents_and_selecting_a_row_opens_that_talent(

@@ -15,7 +15,7 @@ from tests.browser.conftest import (
     screenshot_path,
 )
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]  # a real server and Chromium per module
 
 
 def test_roster_shows_every_talent_of_the_database(page: Page, app_server: str) -> None:

@@ -6,7 +6,6 @@ import re
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Dialog, Locator, Page, expect
@@ -26,7 +25,7 @@ from tests.browser.conftest import (
     wait_for_charts,
 )
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]  # a real server and Chromium per module
 
 DEMO_BANNER = "Demo Data — Not Real Analytics"
 REFRESHED = "Analytics refreshed and recalculated"
@@ -221,21 +220,3 @@ def test_captions_and_comments_with_html_and_scripts_render_as_plain_text(
         "(scripts) => scripts.filter((s) => /__xss|alert\\(/.test(s.textContent)).length") == 0
     assert dialogs == []
     assert_no_exception(page)
-
-
-# ----------------------------------------------------------------------------------------------
-# Known bug: a deep link as the first visit after a start
-# ----------------------------------------------------------------------------------------------
-
-
-# server.py switches off Streamlit's legacy pages/-folder scan before the first session; without that,
-# a deep link as the very first visit ran pages/talent.py alone with a sidebar listing every file.
-def test_a_deep_link_as_the_first_visit_after_a_start_uses_the_apps_navigation(
-    page: Page, seeded_sqlite_url: str, tmp_path: Path
-) -> None:
-    env: dict[str, str | None] = {"INTEL_DEMO": "1", "INTEL_DEMO_DATABASE_URL": seeded_sqlite_url, "REDIS_URL": None}
-    with StreamlitServer(tmp_path / "server.log", env=env) as server:
-        open_app(page, server.url, "talent?talent=1")  # the server's very first script run
-        links = page.get_by_test_id("stSidebarNav").get_by_role("link")
-        expect(links.first).to_be_visible()
-        assert [re.sub(r"\W", "", text) for text in links.all_inner_texts()] == ["Roster", "Talent", "Compare"]

@@ -42,6 +42,7 @@ def pg_engine(postgres_url):
     engine.dispose()
 
 
+@pytest.mark.slow  # four fresh interpreters
 def test_twenty_cold_requests_from_four_processes_compute_exactly_once(pg_engine, shared_env, redis_url,
                                                                         key_prefix):
     talent = make_talent(pg_engine, posts=60, comments_per_post=30)
@@ -52,6 +53,7 @@ def test_twenty_cold_requests_from_four_processes_compute_exactly_once(pg_engine
     assert sources.count("computed") == 1
 
 
+@pytest.mark.slow  # four fresh interpreters
 def test_fifty_concurrent_refreshes_from_four_processes_refresh_exactly_once(pg_engine, shared_env, postgres_url):
     talent = make_talent(pg_engine)
     outcomes = run_everywhere(workers.refreshes, *shared_env, talent, 10, processes=5)

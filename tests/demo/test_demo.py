@@ -106,6 +106,7 @@ def demo(session_engine: Engine) -> Iterator[Loaded]:
 # ---------------------------------------------------------------- determinism and idempotence
 
 
+@pytest.mark.slow  # loads the whole demo roster, twice or more
 def test_the_same_seed_and_day_give_identical_rows_in_every_table(engine: Engine) -> None:
     load_demo(engine, seed=DEFAULT_SEED, today=TODAY)
     first = _dump(engine)
@@ -114,6 +115,7 @@ def test_the_same_seed_and_day_give_identical_rows_in_every_table(engine: Engine
     assert all(first[name] for name in TABLES)
 
 
+@pytest.mark.slow  # loads the whole demo roster, twice or more
 def test_a_different_seed_gives_different_data(engine: Engine) -> None:
     load_demo(engine, seed=DEFAULT_SEED, today=TODAY)
     first = _dump(engine)
@@ -123,6 +125,7 @@ def test_a_different_seed_gives_different_data(engine: Engine) -> None:
         assert second[name] != first[name], name
 
 
+@pytest.mark.slow  # loads the whole demo roster, twice or more
 def test_loading_twice_keeps_one_demo_roster_and_the_real_talent_inserted_before(engine: Engine) -> None:
     now = datetime(2025, 6, 1, 12, tzinfo=UTC)
     with engine.begin() as conn:
@@ -150,6 +153,7 @@ def test_loading_twice_keeps_one_demo_roster_and_the_real_talent_inserted_before
     assert tuple(demo_ids) == tuple(sorted(second.talent_ids))
 
 
+@pytest.mark.slow  # loads the whole demo roster, twice or more
 def test_a_load_that_fails_midway_leaves_the_previous_roster_untouched(
     engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -1,6 +1,6 @@
 """The smallest Streamlit page with one Plotly chart: the baseline for the first-chart timing.
 
-Served with `StreamlitServer(log_path, app="tests/browser/hello_app.py")`; no database, no cache.
+Served by bench/browser.py (`streamlit run bench/hello_app.py`); no database, no cache.
 """
 
 import plotly.graph_objects as go
