@@ -40,10 +40,12 @@ serve: install
 ## The whole suite against real PostgreSQL, Redis and Chromium (CI=true turns missing ones into failures).
 test: install-dev
 	$(PY) -m ruff check .
+	$(PY) -m mypy
 	$(PY) -m pytest
 
 lint: install-dev
 	$(PY) -m ruff check .
+	$(PY) -m mypy
 
 bench: install-dev
 	$(PY) -m bench

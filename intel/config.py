@@ -73,7 +73,7 @@ class Settings:
         """Return a copy with some fields changed (for tests and the CLI)."""
         values = {f.name: getattr(self, f.name) for f in fields(self)}
         values.update(changes)
-        return Settings(**values)  # type: ignore[arg-type]
+        return Settings(**values)
 
 
 def get_settings(env: Mapping[str, str] | None = None) -> Settings:

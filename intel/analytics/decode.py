@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import types
 import typing
-from collections.abc import Callable
+from collections.abc import Callable, Sized
 from functools import cache
 from typing import Literal, TypeVar, Union, get_args, get_origin, get_type_hints
 
@@ -43,7 +43,8 @@ def _encode(value: object) -> object:
 def decode(cls: type[T], value: object) -> T:
     """Rebuild a `cls` from `encode` output; TypeError / ValueError when the value does not fit."""
     try:
-        return typing.cast(T, decoder_for(cls)(value))
+        hint: object = cls  # functools.cache wants a Hashable; a class is one
+        return typing.cast(T, decoder_for(hint)(value))
     except KeyError as exc:  # a generated dataclass decoder met an object with another field in place of this one
         raise ValueError(f"missing field {exc}") from None
 
@@ -177,7 +178,9 @@ def _homogeneous_decoder(tp: object) -> Decoder:
     allowed = [_allowed(a) for a in args] if scalar_points else []
 
     def bulk(values: list[object] | tuple[object, ...]) -> bool:
-        if not set(map(type, values)) <= {list, tuple} or not set(map(len, values)) <= {len(allowed)}:
+        if not set(map(type, values)) <= {list, tuple}:
+            return False
+        if not set(map(len, typing.cast("list[Sized]", values))) <= {len(allowed)}:
             return False
         columns = zip(*values, strict=True)
         return all(set(map(type, column)) <= kinds for column, kinds in zip(columns, allowed, strict=False))
@@ -185,7 +188,7 @@ def _homogeneous_decoder(tp: object) -> Decoder:
     def run(value: object) -> object:
         values = _sequence(value, "tuple")
         if scalar_points and bulk(values):
-            return tuple(map(tuple, values))
+            return tuple(map(tuple, typing.cast("list[list[object]]", values)))
         return tuple([item(v) for v in values])
 
     return run
@@ -205,7 +208,7 @@ def _scalar_decoder(kind: type) -> Decoder:
         if type(value) is kind:
             return value
         if kind is float and type(value) is int:
-            return float(value)  # type: ignore[arg-type]
+            return float(value)
         raise TypeError(f"expected {kind.__name__}, got {type(value).__name__}")
 
     return run

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
+from typing import Any
 
 import pandas as pd
-from sqlalchemy import DateTime, Select, func, or_, select, text, type_coerce
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, DateTime, Executable, func, or_, select, text, type_coerce
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from intel.db.models import Comment, FollowerSnapshot, SocialPost, SocialProfile, Talent
 from intel.errors import TalentNotFound
@@ -61,13 +62,13 @@ def load_facts(session: Session, talent_id: int, now: datetime) -> TalentFacts:
     )
 
 
-def _frame(session: Session, query: Select[tuple[object, ...]]) -> pd.DataFrame:
+def _frame(session: Session, query: Executable) -> pd.DataFrame:
     result = session.execute(query)
     # Plain tuples: pandas probes Row objects attribute by attribute, which costs more than the query.
     return pd.DataFrame.from_records([tuple(r) for r in result], columns=list(result.keys()))
 
 
-def _utc(column: object) -> object:
+def _utc(column: ColumnElement[Any] | InstrumentedAttribute[Any]) -> ColumnElement[Any]:
     """The column without the aware-datetime decorator (pandas localises in bulk, much faster)."""
     return type_coerce(column, DateTime(timezone=True))
 
@@ -179,7 +180,7 @@ def _extremes(session: Session, groups: pd.DataFrame, now: datetime) -> list[dic
     return result
 
 
-def _in_group(post_id: int, day: object) -> object:
+def _in_group(post_id: int, day: object) -> ColumnElement[bool]:
     """Comments of one post on one UTC day, as a range the (post_id, created_at) index serves."""
     start = datetime.combine(pd.Timestamp(day).date(), time.min, tzinfo=UTC)
     end = start + timedelta(days=1)

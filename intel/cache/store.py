@@ -11,7 +11,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
-from typing import Protocol
+from typing import Protocol, cast
 
 import redis
 from redis.backoff import NoBackoff
@@ -188,11 +188,11 @@ class RedisStore:
 
     def get(self, key: str) -> bytes | None:
         """GET."""
-        return self.client.get(key)  # type: ignore[return-value]
+        return cast("bytes | None", self.client.get(key))
 
     def get_many(self, *keys: str) -> list[bytes | None]:
         """MGET: one round trip."""
-        return list(self.client.mget(keys))  # type: ignore[arg-type]
+        return list(cast("list[bytes | None]", self.client.mget(keys)))
 
     def set(self, key: str, value: bytes, ttl_s: int) -> None:
         """SET EX."""
@@ -200,7 +200,7 @@ class RedisStore:
 
     def set_max(self, key: str, value: int, ttl_s: int) -> int:
         """Raise-to-max in one Lua script, so concurrent writers never lower the value."""
-        return int(self._set_max(keys=[key], args=[value, ttl_s]))  # type: ignore[arg-type]
+        return _int(self._set_max(keys=[key], args=[value, ttl_s]))
 
     def set_if_absent(self, key: str, value: bytes, ttl_ms: int) -> bool:
         """SET NX PX: one atomic command."""
@@ -208,7 +208,7 @@ class RedisStore:
 
     def delete(self, *keys: str) -> int:
         """DEL."""
-        return int(self.client.delete(*keys)) if keys else 0  # type: ignore[arg-type]
+        return _int(self.client.delete(*keys)) if keys else 0
 
     def delete_if_equals(self, key: str, value: bytes) -> bool:
         """Compare-and-delete in one Lua script."""
@@ -216,12 +216,12 @@ class RedisStore:
 
     def ttl(self, key: str) -> float | None:
         """PTTL in seconds, or None when absent or without expiry."""
-        millis = int(self.client.pttl(key))  # type: ignore[arg-type]
+        millis = _int(self.client.pttl(key))
         return millis / 1000 if millis >= 0 else None
 
     def incr(self, key: str, amount: int = 1) -> int:
         """INCRBY."""
-        return int(self.client.incrby(key, amount))  # type: ignore[arg-type]
+        return _int(self.client.incrby(key, amount))
 
     def incr_window(self, key: str, ttl_s: int) -> int:
         """INCR + EXPIRE NX in one transaction: the first increment starts the window."""
@@ -239,7 +239,7 @@ class RedisStore:
 
     def samples(self, key: str) -> list[float]:
         """LRANGE as floats."""
-        return [float(v) for v in self.client.lrange(key, 0, -1)]  # type: ignore[union-attr]
+        return [float(v) for v in cast("list[bytes]", self.client.lrange(key, 0, -1))]
 
     def ping(self) -> bool:
         """PING."""
@@ -251,12 +251,17 @@ class RedisStore:
         for key in self.client.scan_iter(match=_glob_escape(prefix) + "*", count=1000):
             batch.append(key)
             if len(batch) >= 500:
-                deleted += int(self.client.delete(*batch))  # type: ignore[arg-type]
+                deleted += _int(self.client.delete(*batch))
                 batch = []
         if batch:
-            deleted += int(self.client.delete(*batch))  # type: ignore[arg-type]
+            deleted += _int(self.client.delete(*batch))
         return deleted
 
 
 def _glob_escape(text: str) -> str:
     return "".join("\\" + ch if ch in "*?[]\\" else ch for ch in text)
+
+
+def _int(reply: object) -> int:
+    """An integer reply: redis-py types replies of its sync client as `Awaitable | Any` (shared with asyncio)."""
+    return int(cast("int", reply))

@@ -8,15 +8,16 @@ from an older generation is void. A talent without a row is at generation 0.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import cast
 
-from sqlalchemy import and_, bindparam, select, update
+from sqlalchemy import Table, and_, bindparam, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, sessionmaker
 
 from intel.db.models import TalentGeneration
 
-_table = TalentGeneration.__table__
+_table = cast(Table, TalentGeneration.__table__)  # declarative types __table__ as a FromClause
 CHUNK = 1000
 
 

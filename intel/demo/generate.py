@@ -126,7 +126,8 @@ def load_demo(engine: Engine, *, seed: int = DEFAULT_SEED, today: date | None = 
         _delete_demo(conn)
         talent_ids = _write(conn, roster)
     tables = (roster.talents, roster.profiles, roster.snapshots, roster.posts, roster.comments)
-    summary = DemoSummary(*(len(rows) for rows in tables), talent_ids=talent_ids)
+    talents, profiles, snapshots, posts, comments = (len(rows) for rows in tables)
+    summary = DemoSummary(talents, profiles, snapshots, posts, comments, talent_ids=talent_ids)
     log.info(
         "demo roster loaded (seed %d, today %s): %s; generated in %.2fs, written in %.2fs",
         seed, today, summary, generated - started, timer.perf_counter() - generated,

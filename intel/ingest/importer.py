@@ -278,8 +278,8 @@ def _audit(sessions: Any, actor: str | None, report: ImportReport, failure: Impo
 
 # --- command line -----------------------------------------------------------------------------------------------
 
-def add_parser(groups: argparse._SubParsersAction, handler: Callable[[argparse.Namespace], int]  # type: ignore[type-arg]
-               ) -> None:
+def add_parser(groups: argparse._SubParsersAction[argparse.ArgumentParser],
+               handler: Callable[[argparse.Namespace], int]) -> None:
     """Register the `import` subcommand, run by `handler` (the CLI's, which acts as the system identity)."""
     parser = groups.add_parser("import", help="import talents, profiles, snapshots, posts or comments (CSV/JSONL)",
                                description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)

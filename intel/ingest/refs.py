@@ -47,7 +47,7 @@ class BatchResult:
     talent_ids: set[int] = field(default_factory=set)
 
 
-class _LRU(OrderedDict):  # type: ignore[type-arg]
+class _LRU(OrderedDict[Any, Any]):
     def __init__(self, size: int) -> None:
         super().__init__()
         self.size = size
@@ -143,7 +143,7 @@ class References:
 
     def _only_profile(self, platform: str) -> tuple[int, int, bool] | None:
         ids = self._talent_profiles.get(platform, [])
-        return (ids[0], self.talent_id, False) if len(ids) == 1 and self.talent_id else None  # type: ignore[return-value]
+        return (ids[0], self.talent_id, False) if len(ids) == 1 and self.talent_id else None
 
     def _lookup(self, conn: Connection, what: str, keys: set[Any]) -> dict[Any, Any]:
         """Parents by natural key: cached ones, the rest with one SELECT … IN (misses are not cached)."""

@@ -29,7 +29,7 @@ import time
 from collections import defaultdict
 from collections.abc import Callable
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Connection, Engine, Select, Table, and_, bindparam, func, insert, select, text, tuple_, update
 from sqlalchemy.dialects.postgresql import ARRAY
@@ -51,8 +51,9 @@ KEYS_PER_QUERY = 5_000  # keys per keyed SELECT (SQLite allows 32,766 bound para
 ANALYZE_AFTER = 10_000  # rows inserted before the table's statistics are refreshed (PostgreSQL)
 _LOCK_KEY = 0x1A7E_0017  # pg_advisory_xact_lock key of talent imports
 
-_T, _P, _S, _C = Talent.__table__, SocialProfile.__table__, FollowerSnapshot.__table__, Comment.__table__
-_POSTS = SocialPost.__table__
+# Declarative models type __table__ as a FromClause; these are plain Tables.
+_T, _P, _S, _C = (cast(Table, m.__table__) for m in (Talent, SocialProfile, FollowerSnapshot, Comment))
+_POSTS = cast(Table, SocialPost.__table__)
 
 # kind -> (table, natural key columns in the table, {file column: table columns it updates}, always updated)
 # The first table column of each entry is compared with the stored value; the others derive from it.

@@ -61,9 +61,14 @@ def refresh_activity(identity: Identity | None, days: int = 7) -> tuple[pd.DataF
             select(AdminActivity.target, AdminActivity.actor, AdminActivity.details)
             .where(AdminActivity.action == "refresh", AdminActivity.at >= since)
         ).all()
-    frame = pd.DataFrame([(t, a, (d or {}).get("outcome", "unknown")) for t, a, d in rows],
+    frame = pd.DataFrame([(t, a, _outcome(d)) for t, a, d in rows],
                          columns=["talent", "actor", "outcome"])
     return _pivot(frame, "talent"), _pivot(frame, "actor")
+
+
+def _outcome(details: object) -> str:
+    """The refresh outcome an audit row's details record ("unknown" for rows written without one)."""
+    return str(details.get("outcome", "unknown")) if isinstance(details, dict) else "unknown"
 
 
 def _pivot(frame: pd.DataFrame, by: str) -> pd.DataFrame:

@@ -6,7 +6,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, or_, select, update
+from sqlalchemy import Engine, ScalarSelect, or_, select, update
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from intel.db.models import Comment, SocialPost, SocialProfile
@@ -36,17 +36,17 @@ def rescore(engine: Engine, *, everything: bool = False,
     return RescoreReport(posts, comments, tuple(sorted(talents)))
 
 
-def _rescore_table(engine: Engine, model: type, text_col: InstrumentedAttribute[str], version: str,
-                   everything: bool, talents: set[int], progress: Callable[[int], None]) -> int:
-    stale = or_(model.sentiment_engine.is_(None), model.sentiment_engine != version)  # type: ignore[attr-defined]
+def _rescore_table(engine: Engine, model: type[SocialPost] | type[Comment], text_col: InstrumentedAttribute[str],
+                   version: str, everything: bool, talents: set[int], progress: Callable[[int], None]) -> int:
+    stale = or_(model.sentiment_engine.is_(None), model.sentiment_engine != version)
     done, last_id = 0, 0
     while True:
         # Keyset pagination by id: each batch is its own transaction, so a stop loses at most one batch.
         with engine.begin() as conn:
-            query = select(model.id, text_col, _talent_of(model)).where(model.id > last_id)  # type: ignore[attr-defined]
+            query = select(model.id, text_col, _talent_of(model)).where(model.id > last_id)
             if not everything:
                 query = query.where(stale)
-            rows = conn.execute(query.order_by(model.id).limit(BATCH)).all()  # type: ignore[attr-defined]
+            rows = conn.execute(query.order_by(model.id).limit(BATCH)).all()
             if not rows:
                 return done
             scores = score_texts(r[1] for r in rows)
@@ -60,7 +60,7 @@ def _rescore_table(engine: Engine, model: type, text_col: InstrumentedAttribute[
         progress(len(rows))
 
 
-def _talent_of(model: type) -> object:
+def _talent_of(model: type[SocialPost] | type[Comment]) -> ScalarSelect[int]:
     """A scalar subquery giving the talent id of a post or comment row."""
     if model is SocialPost:
         return select(SocialProfile.talent_id).where(SocialProfile.id == SocialPost.profile_id).scalar_subquery()
