@@ -16,6 +16,7 @@ import pytest
 import redis
 from sqlalchemy import select, update
 
+from intel.accounts.auth import SYSTEM
 from intel.analytics.compute import compute_for_talent
 from intel.analytics.result import SocialIntelligence
 from intel.cache.entries import cache_key, encode, generation_key
@@ -25,6 +26,7 @@ from intel.db.engine import session_factory, transaction
 from intel.db.generations import bump_generations, current_generation
 from intel.db.models import Talent, TalentGeneration, TalentSummary
 from intel.ingest.importer import import_file
+from intel.service import imports
 from tests.factories import make_talent
 from tests.redis_procs import RedisServer, processes_on_port, redis_server_available
 from tests.services import require
@@ -118,7 +120,7 @@ def test_an_import_that_lands_during_a_computation_wins_over_it(engine, database
     thread, box = in_thread(lambda: second_process(rt, compute=held).get(talent))
     assert held.read_facts.wait(30)
     renamed = f"primary_handle,name\n{handle_of(engine, talent)},New Name\n".encode()
-    assert import_file("talents", renamed).updated == 1  # the process runtime's provider invalidates
+    assert imports.import_file(SYSTEM, "talents", renamed).updated == 1  # the process runtime's provider invalidates
     held.release.set()
     thread.join(30)
     assert box["served"].store == "none"
@@ -290,11 +292,11 @@ def test_clearing_the_cache_counts_entries_only_and_clearing_one_talent_bumps_it
     talents = [make_talent(engine) for _ in range(2)]
     for talent in talents:
         rt.provider.get(talent)
-    cache_clear(talents[0])
+    cache_clear(SYSTEM, talents[0])
     with rt.sessions() as s:
         assert current_generation(s, talents[0]) == 1
     rt.provider.get(talents[0])
-    assert cache_clear() == 2  # two entries; their mirrored generations go too, uncounted
+    assert cache_clear(SYSTEM) == 2  # two entries; their mirrored generations go too, uncounted
     assert list(client.scan_iter(f"{key_prefix}social_intel:v*")) == []  # stats stay
 
 

@@ -3,13 +3,12 @@ duplicates however far apart (batches kept small with batch_size so that files o
 
 from __future__ import annotations
 
-import argparse
-
 import pytest
 from sqlalchemy import select
 
+from intel.cli import build_parser
 from intel.db.models import Comment, Talent
-from intel.ingest.importer import add_parser, import_file
+from intel.ingest.importer import import_file
 from tests.ingest.test_ingest import COMMENT_HEADER, EXAMPLES, count, csv_bytes, load_examples
 
 POST = ["instagram", "C6xAbCdEfGh"]
@@ -104,8 +103,7 @@ def test_the_cli_dry_run_reports_the_counts_and_exit_code_of_the_real_import(
     installed_runtime(make_runtime(database_url))
     path = tmp_path / "comments.csv"
     path.write_bytes(comments_over_four_batches())
-    parser = argparse.ArgumentParser()
-    add_parser(parser.add_subparsers())
+    parser = build_parser()
     codes, lines = [], []
     for extra in (["--dry-run"], []):
         args = parser.parse_args(["import", "comments", str(path), "--batch-size", "100", *extra])
