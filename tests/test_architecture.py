@@ -217,3 +217,20 @@ def test_the_pages_and_app_py_never_import_sqlalchemy() -> None:
 def test_server_py_uses_only_streamlits_public_api() -> None:
     streamlit_imports = {i.target for i in imports_of(ROOT / "server.py") if within(i.target, "streamlit")}
     assert streamlit_imports == {"streamlit"}
+
+
+# The composition root is resolved by the entry layers only; everything below takes its dependencies as arguments.
+ENTRY_LAYERS = ("intel.service", "intel.web", "intel.cli", "intel.runtime")
+
+
+def test_only_the_entry_layers_resolve_the_runtime() -> None:
+    offending = [i for i in ALL_IMPORTS if within(i.target, "intel.runtime")
+                 and not any(within(i.source, layer) for layer in ENTRY_LAYERS)]
+    assert offending == []
+
+
+def test_no_module_below_the_entry_layers_calls_get_runtime() -> None:
+    callers = sorted(name for name, path in INTEL_MODULES.items()
+                     if "get_runtime" in path.read_text(encoding="utf-8")
+                     and not any(within(name, layer) for layer in ENTRY_LAYERS))
+    assert callers == []
