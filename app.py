@@ -7,13 +7,15 @@ Serve it with `streamlit run server.py` (adds sign-in routes and the API) or, wi
 import streamlit as st
 
 from intel.errors import ConfigError, DatabaseUnavailable
-from pages._wiring import account_menu, navigation, resolve_identity
+from pages._wiring import account_menu, hand_identity_to_page, navigation, resolve_identity
 
 st.set_page_config(page_title="Talent Social Intelligence", page_icon="📈", layout="wide")
 try:
     identity = resolve_identity()
 except (ConfigError, DatabaseUnavailable):
-    identity = None  # the page shows the configuration or database error in plain words
+    identity = None  # the page resolves again and shows the configuration or database error in plain words
+else:
+    hand_identity_to_page(identity)  # resolved once per run: the page uses this one
 if identity is not None:
     account_menu(identity)
 st.navigation(navigation(identity)).run()

@@ -42,6 +42,21 @@ def session_token() -> str | None:
     return value if isinstance(value, str) and value else None
 
 
+_RUN_IDENTITY = "_identity_of_this_run"
+
+
+def hand_identity_to_page(identity: Identity | None) -> None:
+    """app.py resolved the identity for this run: the page it runs next uses it instead of asking again."""
+    st.session_state[_RUN_IDENTITY] = identity
+
+
+def identity_for_this_run() -> Identity | None:
+    """The identity app.py resolved in this run (taken once), else resolved now (a page run on its own)."""
+    if _RUN_IDENTITY in st.session_state:
+        return st.session_state.pop(_RUN_IDENTITY)  # type: ignore[no-any-return]
+    return resolve_identity()
+
+
 def resolve_identity() -> Identity | None:
     """The identity, checked against the database on every run (so sign-out and deactivation bite at once).
 
@@ -64,7 +79,7 @@ def page_start(capability: str = "view") -> Identity:
     """First call of every page: configuration, access check, demo banner, queued toast."""
     try:
         settings = get_settings()
-        identity = resolve_identity()
+        identity = identity_for_this_run()
     except ConfigError as exc:
         st.error(f"Configuration error: {exc}")
         st.stop()

@@ -68,3 +68,18 @@ def test_an_agents_roster_lists_only_their_talents(app_db, monkeypatch):
     accounts.assign_talents(SYSTEM, "agent@agency.test", [talent_id(app_db, "Sofia Marques")])
     at = run_page("pages/roster.py")
     assert list(at.dataframe[0].value["Talent"]) == ["Sofia Marques"]
+
+
+def test_the_identity_is_looked_up_once_per_script_run(app_db, monkeypatch):
+    import pages._wiring as wiring
+
+    sign_in_as(monkeypatch, "manager")
+    lookups = []
+    real = wiring.accounts.identity_for_session
+    monkeypatch.setattr(wiring.accounts, "identity_for_session", lambda token: lookups.append(token) or real(token))
+    at = AppTest.from_file("../../app.py", default_timeout=60)
+    at.run()
+    assert not at.exception and at.title  # the roster page ran, signed in
+    assert len(lookups) == 1
+    at.run()
+    assert len(lookups) == 2  # and again on the next run: sign-out and deactivation still bite at once
