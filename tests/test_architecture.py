@@ -43,7 +43,6 @@ CALLERS_OF_SERVICE_AND_WEB = ("intel.service", "intel.web", "intel.cli", "intel.
 # and the marker has to go.
 KNOWN_VIOLATIONS = {
     "intel.accounts": "accounts.auth and accounts.users call intel.runtime.get_runtime (accounts is being reworked)",
-    "intel.analytics": "analytics.compare imports intel.views.tables.safe_csv (result types are being converted)",
     "intel.cache": "cache.worker resolves the process runtime (intel.runtime) to run its loop",
     "intel.ingest": "ingest.importer falls back to intel.runtime.get_runtime when no engine is given",
     "intel.web": "web.routes reads intel.db.models.Talent inside a route (routes are being reworked)",
