@@ -10,11 +10,12 @@ from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
 from intel.accounts.access import can
 from intel.accounts.auth import DEMO_VIEWER, Identity
 from intel.config import get_settings
-from intel.errors import ConfigError, DatabaseUnavailable, IntelError, TalentNotFound
+from intel.errors import ConfigError, DatabaseUnavailable, IntelError, PermissionDenied, TalentNotFound
 from intel.service import accounts
 from intel.service import talents as service
 from intel.service.talents import RefreshOutcome
@@ -24,6 +25,7 @@ log = logging.getLogger("intel.ui")
 DEMO_BANNER = "Demo Data — Not Real Analytics"
 PAGES = Path(__file__).resolve().parent  # absolute: the entrypoint is not next to pages/ (entry/app.py)
 TALENT_PAGE = str(PAGES / "talent.py")
+ROSTER_PAGE = str(PAGES / "roster.py")
 IDENTITY_GRACE_S = 15 * 60
 TOAST_ICONS = {"refreshed": "✅", "rate_limited": "⏳", "failed": "❌"}
 
@@ -90,8 +92,7 @@ def page_start(capability: str = "view") -> Identity:
         sign_in_prompt()
         st.stop()
     if not can(identity, capability):
-        st.error("Your role does not allow this page. Ask an administrator if you need access.")
-        st.stop()
+        refuse("Your role does not allow this page. Ask an administrator if you need access.")
     if settings.demo_mode:
         st.warning("Demo mode: every figure in this app comes from generated data — not real analytics.",
                    icon="🎭")
@@ -129,8 +130,27 @@ def shown_errors() -> Iterator[None]:
     try:
         yield
     except IntelError as exc:
+        # A refusal, a talent not found or a bad link is no dead end; other failures (database, import) are not
+        # about where the user is, so they get no way out but the navigation.
+        if isinstance(exc, TalentNotFound | PermissionDenied) or type(exc) is IntelError:
+            refuse(str(exc))
         st.error(str(exc))
         st.stop()
+
+
+def refuse(message: str) -> None:
+    """Show a refusal or not-found message with a "Back to the roster" link (same tab), then stop the page."""
+    st.error(message)
+    back_to_roster()
+    st.stop()
+
+
+def back_to_roster() -> None:
+    """A same-tab link to the roster page (nothing when the app runs without its navigation, e.g. one page alone)."""
+    try:
+        st.page_link(ROSTER_PAGE, label="Back to the roster", icon=":material/arrow_back:")
+    except StreamlitAPIException:
+        log.debug("no roster page registered: no back link")
 
 
 def talent_picker(identity: Identity) -> int:

@@ -3,10 +3,10 @@
 import streamlit as st
 
 from intel.analytics.compare import MAX_TALENTS
-from intel.analytics.compare import compare_csv as to_csv
 from intel.service import talents as service
 from intel.views import compare_charts as charts
-from pages._wiring import DEMO_BANNER, page_start, shown_errors
+from intel.views import tables as views
+from pages._wiring import DEMO_BANNER, md_escape, page_start, shown_errors
 
 identity = page_start("compare")
 st.title("Compare talents", anchor=False)
@@ -22,18 +22,14 @@ with shown_errors():
     table, intels = service.compare_talents(identity, picked)
 if any(i.is_demo for i in intels):
     st.warning(f"{DEMO_BANNER}: at least one talent here shows generated data.", icon="⚠️")
+empty = [i.talent_name for i in intels if not i.has_data]
+if empty:
+    st.info(f"{views.NO_DATA_TITLE}: {md_escape(', '.join(empty))}. They have no figures and no percentiles, "
+            "and are left out of the roster population the percentiles rank against.")
 
-percent = st.column_config.NumberColumn(format="%.2f%%")
-st.dataframe(table, hide_index=True, width="stretch", key="compare_table", column_config={
-    "Followers": st.column_config.NumberColumn(format="compact"),
-    "30-day growth %": percent,
-    "Sentiment": st.column_config.NumberColumn(format="%.2f"),
-    "Health": st.column_config.NumberColumn(format="%.0f"),
-    **{c: percent for c in table.columns if c.startswith("Engagement")},
-    **{c: st.column_config.NumberColumn(format="%.0f", help="Percentile within the roster")
-       for c in table.columns if c.endswith("percentile")},
-})
-st.download_button("Download comparison (CSV)", to_csv(table), file_name="talent-comparison.csv",
+st.dataframe(table, hide_index=True, width="stretch", key="compare_table", column_config=views.compare_columns(table),
+             placeholder=views.PLACEHOLDER)
+st.download_button("Download comparison (CSV)", views.safe_csv(table), file_name="talent-comparison.csv",
                    mime="text/csv", key="compare_csv", on_click="ignore")
 growth, sentiment = st.columns(2)
 growth.plotly_chart(charts.growth_indexed_figure(intels), key="chart_compare_growth")

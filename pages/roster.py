@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from intel.analytics.result import platform_label
 from intel.db.models import PLATFORMS, TIERS
 from intel.service import talents as service
 from intel.views import tables as views
@@ -18,7 +19,7 @@ if not rows:
 
 search, platform_filter, tier_filter = st.columns([2, 1, 1])
 query = search.text_input("Search", placeholder="Name or handle", key="roster_search")
-platforms = platform_filter.multiselect("Platform", PLATFORMS, key="roster_platforms")
+platforms = platform_filter.multiselect("Platform", PLATFORMS, format_func=platform_label, key="roster_platforms")
 tiers = tier_filter.multiselect("Tier", TIERS, key="roster_tiers")
 
 frame = views.filter_roster(views.roster_frame(rows), query, platforms, tiers)
@@ -26,14 +27,8 @@ st.caption(f"{len(frame)} of {len(rows)} talents · figures as of each talent's 
            "select a row to open the talent")
 event = st.dataframe(
     frame, hide_index=True, width="stretch", key="roster_table", on_select="rerun", selection_mode="single-row",
-    column_order=[c for c in frame.columns if c != "id"],
-    column_config={
-        "Followers": st.column_config.NumberColumn(format="compact"),
-        "30-day growth %": st.column_config.NumberColumn(format="%.2f%%"),
-        "Engagement %": st.column_config.NumberColumn(format="%.2f%%"),
-        "Sentiment": st.column_config.ProgressColumn(min_value=0.0, max_value=1.0, format="%.2f"),
-        "Health": st.column_config.ProgressColumn(min_value=0.0, max_value=100.0, format="%.0f"),
-    },
+    column_order=[c for c in frame.columns if c != "id"], column_config=dict(views.ROSTER_COLUMNS),
+    placeholder=views.PLACEHOLDER,
 )
 selected = event.selection.rows if event is not None else []
 if selected:

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from intel.analytics.result import platform_label
 from intel.service import talents as service
 from intel.views import charts
 from intel.views import tables as views
@@ -29,6 +30,9 @@ left, right = st.columns([5, 1], vertical_alignment="center")
 left.caption(views.freshness_text(served))
 with right:
     refresh_button(talent_id, identity)
+if not intel.has_data:
+    st.info(f"**{views.NO_DATA_TITLE}.** {views.NO_DATA_NEXT}", icon="📭")
+    st.stop()  # no figures, no charts: nothing here is measured, and nothing is made up
 
 warning = intel.sentiment.early_warning
 if warning.triggered:
@@ -52,18 +56,22 @@ sponsored.plotly_chart(charts.sponsored_figure(intel), key="chart_sponsored")
 
 heat, health = st.columns(2)
 platforms = list(intel.content.best_time) or ["—"]
-platform = heat.selectbox("Best time to post: platform", platforms, key="best_time_platform")
+platform = heat.selectbox("Best time to post: platform", platforms, format_func=platform_label,
+                          key="best_time_platform")
 heat.plotly_chart(charts.best_time_figure(intel, platform), key="chart_best_time")
 health.plotly_chart(charts.health_figure(intel), key="chart_health")
 
 pos, neg = st.columns(2)
 pos.subheader("Most positive comments", anchor=False)
-pos.dataframe(views.comments_frame(intel.sentiment.most_positive), hide_index=True, key="most_positive")
+pos.dataframe(views.comments_frame(intel.sentiment.most_positive), hide_index=True, key="most_positive",
+              column_config=dict(views.COMMENT_COLUMNS), placeholder=views.PLACEHOLDER)
 neg.subheader("Most negative comments", anchor=False)
-neg.dataframe(views.comments_frame(intel.sentiment.most_negative), hide_index=True, key="most_negative")
+neg.dataframe(views.comments_frame(intel.sentiment.most_negative), hide_index=True, key="most_negative",
+              column_config=dict(views.COMMENT_COLUMNS), placeholder=views.PLACEHOLDER)
 
 st.subheader("Top posts", anchor=False)
-st.dataframe(views.posts_frame(intel.content.top_posts), hide_index=True, key="top_posts")
+st.dataframe(views.posts_frame(intel.content.top_posts), hide_index=True, key="top_posts",
+             column_config=dict(views.POST_COLUMNS), placeholder=views.PLACEHOLDER)
 with st.expander("How these figures are computed"):
     st.dataframe({"Figure": list(intel.methodology), "Method": list(intel.methodology.values())},
                  hide_index=True, key="methodology")

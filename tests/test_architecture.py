@@ -39,13 +39,6 @@ LAYERS: dict[str, set[str]] = {
 # Only these may import intel.service or intel.web (the UI and the HTTP side live above them).
 CALLERS_OF_SERVICE_AND_WEB = ("intel.service", "intel.web", "intel.cli", "intel.__main__")
 
-# Rules broken today, each owned by a change in progress elsewhere: strict xfail, so a fix turns it green
-# and the marker has to go.
-KNOWN_VIOLATIONS = {
-    "intel.analytics": "analytics.compare imports intel.views.tables.safe_csv (result types are being converted)",
-}
-
-
 @dataclass(frozen=True)
 class Import:
     """One import statement's target module, as seen from `source`."""
@@ -183,11 +176,7 @@ def _violations(layer: str) -> list[Import]:
             and not within(i.target, layer) and not any(within(i.target, a) for a in allowed)]
 
 
-@pytest.mark.parametrize("layer", [
-    pytest.param(layer, marks=pytest.mark.xfail(strict=True, reason=KNOWN_VIOLATIONS[layer]))
-    if layer in KNOWN_VIOLATIONS else layer
-    for layer in LAYERS
-])
+@pytest.mark.parametrize("layer", list(LAYERS))
 def test_each_package_imports_only_what_its_docstring_allows(layer: str) -> None:
     assert _violations(layer) == []
 

@@ -1,4 +1,8 @@
-"""Compute a SocialIntelligence value from a talent's facts (pure: no database, no clock)."""
+"""Compute a SocialIntelligence value from a talent's facts (pure: no database, no clock).
+
+Demo facts (generated rows of the demo roster, or `demo_facts`) describe no real account: every figure
+computed from them is `estimated`, never `measured`, and the result is flagged `is_demo`.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,7 @@ from datetime import datetime
 from intel.analytics import community, content, freshness, overview, sentiment_section
 from intel.analytics.engagement import with_rates
 from intel.analytics.facts import TalentFacts
-from intel.analytics.result import SCHEMA_VERSION, SocialIntelligence
+from intel.analytics.result import SCHEMA_VERSION, SocialIntelligence, as_estimates
 
 # Figure → how it is computed, in the order the methodology table lists them.
 METHODOLOGY = {**overview.METHOD, **freshness.METHOD, **content.METHOD, **sentiment_section.METHOD,
@@ -18,7 +22,7 @@ def compute_intelligence(facts: TalentFacts, now: datetime) -> SocialIntelligenc
     """The full intelligence of one talent as of `now`."""
     posts = with_rates(facts.posts, facts.snapshots)
     days = overview.platform_days(facts.snapshots)
-    return SocialIntelligence(
+    result = SocialIntelligence(
         schema_version=SCHEMA_VERSION,
         talent_id=facts.talent_id,
         talent_name=facts.talent_name,
@@ -33,3 +37,4 @@ def compute_intelligence(facts: TalentFacts, now: datetime) -> SocialIntelligenc
         freshness=freshness.freshness_section(facts, now),
         methodology=dict(METHODOLOGY),
     )
+    return as_estimates(result) if facts.is_demo else result

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pandas as pd
 
-from intel.analytics.result import SocialIntelligence
+from intel.analytics.result import SocialIntelligence, platform_label
 from intel.analytics.roster import RosterRow
 from intel.analytics.summary import summarize
 from intel.db.models import PLATFORMS
-from intel.views.tables import safe_csv
 
 MIN_TALENTS, MAX_TALENTS = 2, 6
-# Roster figure → comparison column; percentiles are computed against every talent in the roster.
+# Roster figure → comparison column; percentiles are computed against every talent of the roster that has
+# data (a talent without connected accounts or imported data is no member of the population).
 RANKED = {"total_followers": "Followers", "growth_30d_pct": "30-day growth %", "sentiment": "Sentiment",
           "health": "Health"}
 
@@ -23,24 +23,27 @@ def percentile_rank(value: float | None, population: list[float]) -> float | Non
     return round(sum(v <= value for v in population) / len(population) * 100, 1)
 
 
+def engagement_column(platform: str) -> str:
+    """The comparison column of one platform's engagement rate ("Engagement % · TikTok")."""
+    return f"Engagement % · {platform_label(platform)}"
+
+
 def compare_frame(intels: list[SocialIntelligence], roster: list[RosterRow]) -> pd.DataFrame:
     """One row per talent: KPIs, engagement per platform (never mixed) and roster percentiles."""
-    populations = {k: [getattr(r, k) for r in roster if getattr(r, k) is not None] for k in RANKED}
+    members = [r for r in roster if r.has_data]
+    populations = {k: [getattr(r, k) for r in members if getattr(r, k) is not None] for k in RANKED}
     rows = []
     for intel in intels:
         summary = summarize(intel)
         row: dict[str, object] = {"Talent": intel.talent_name, "Data": "Demo" if intel.is_demo else "Real"}
         for key, column in RANKED.items():
-            row[column] = summary[key]
-            row[f"{column} percentile"] = percentile_rank(summary[key], populations[key])
+            value = summary[key] if intel.has_data else None
+            row[column] = value
+            row[f"{column} percentile"] = percentile_rank(value, populations[key])
         for platform in PLATFORMS:
             overview = intel.overview.platforms.get(platform)
-            row[f"Engagement % · {platform}"] = None if overview is None else overview.engagement_rate.value
+            row[engagement_column(platform)] = None if overview is None else overview.engagement_rate.value
         row["Computed at"] = intel.computed_at
         rows.append(row)
     return pd.DataFrame(rows)
 
-
-def compare_csv(frame: pd.DataFrame) -> bytes:
-    """The comparison as spreadsheet-safe UTF-8 CSV."""
-    return safe_csv(frame)

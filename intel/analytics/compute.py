@@ -1,4 +1,10 @@
-"""Compute one talent's intelligence from the database (or demo intelligence when it has no data)."""
+"""Compute one talent's intelligence from the database.
+
+Demo and real data never mix: only a demo talent (`Talent.is_demo`, the demo roster) without connected
+accounts gets deterministic demo intelligence (`demo_facts`, flagged and estimated). A real talent
+without connected accounts or data gets an intelligence in which every figure is unavailable
+(`SocialIntelligence.has_data` is False), never fabricated figures.
+"""
 
 from __future__ import annotations
 
@@ -13,9 +19,10 @@ from intel.analytics.result import SocialIntelligence
 
 
 def compute_for_talent(session: Session, talent_id: int, now: datetime) -> SocialIntelligence:
-    """Intelligence of `talent_id` as of `now`; a talent with no connected profile gets demo data."""
+    """Intelligence of `talent_id` as of `now`; demo intelligence only for a demo talent with no connected profile."""
     facts = load_facts(session, talent_id, now)
-    if not facts.profiles["connected"].astype(bool).any():
-        # Never mix: the demo facts replace the (empty) real ones entirely and are flagged.
+    if not facts.profiles["connected"].astype(bool).any() and facts.is_demo:
+        # Never mix: the demo facts replace the (empty) demo talent's facts entirely and are flagged.
         facts = demo_facts(facts.talent_id, facts.talent_name, now)
     return compute_intelligence(facts, now)
+

@@ -1,7 +1,8 @@
-"""Deterministic synthetic facts for a talent with no connected accounts (flagged is_demo).
+"""Deterministic synthetic facts for a demo-roster talent (Talent.is_demo) with no connected accounts.
 
-Sales walkthroughs need every talent to show a full page; a talent without data gets these
-instead of blanks, always labelled "Demo Data — Not Real Analytics" by the UI.
+Sales walkthroughs on the demo database need every demo talent to show a full page; such a talent
+gets these instead of blanks, flagged is_demo (every figure computed from them is `estimated`) and
+labelled "Demo Data — Not Real Analytics" by the UI. A real talent never gets them.
 """
 
 from __future__ import annotations

@@ -10,8 +10,9 @@ platform (or figure name), so the whole value round-trips through JSON unchanged
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
-from typing import Literal
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, is_dataclass, replace
+from typing import Any, Literal
 
 from intel.analytics.decode import JsonObject, decode, encode
 
@@ -20,6 +21,14 @@ SCHEMA_VERSION = 2
 
 Status = Literal["measured", "estimated", "unavailable"]
 Extreme = Literal["positive", "negative"]
+
+# The one casing of each platform's name, for every label, chart, table, picker and comparison.
+PLATFORM_LABELS: Mapping[str, str] = {"instagram": "Instagram", "tiktok": "TikTok", "youtube": "YouTube"}
+
+
+def platform_label(platform: str) -> str:
+    """The platform's display name ("TikTok"); an unknown value is shown as it is (not escaped)."""
+    return PLATFORM_LABELS.get(str(platform).lower(), str(platform))
 
 
 @dataclass(frozen=True)
@@ -42,6 +51,20 @@ def metric(value: float | None, n: int, basis: str, *, estimated: bool = False) 
     if value is None or n == 0:
         return Metric(value=None, n=n, basis=basis, status="unavailable")
     return Metric(value=float(value), n=int(n), basis=basis, status="estimated" if estimated else "measured")
+
+
+def as_estimates(value: Any) -> Any:
+    """`value` with every measured Metric inside it (sections, tuples, dicts) marked estimated."""
+    if isinstance(value, Metric):
+        return replace(value, status="estimated") if value.status == "measured" else value
+    if is_dataclass(value) and not isinstance(value, type):
+        changed = {f.name: as_estimates(getattr(value, f.name)) for f in fields(value)}
+        return replace(value, **changed)
+    if isinstance(value, tuple):
+        return tuple(as_estimates(v) for v in value)
+    if isinstance(value, dict):
+        return {k: as_estimates(v) for k, v in value.items()}
+    return value
 
 
 # ---------------------------------------------------------------- overview
@@ -376,6 +399,11 @@ class SocialIntelligence:
     community: Community
     freshness: Freshness
     methodology: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def has_data(self) -> bool:
+        """True when a connected profile has at least one snapshot or post (else every figure is unavailable)."""
+        return self.freshness.newest_post_at is not None or self.freshness.newest_snapshot_on is not None
 
     def to_dict(self) -> JsonObject:
         """A JSON-ready dict (tuples become lists)."""

@@ -14,7 +14,8 @@ from intel.db.models import SocialProfile, Talent, TalentSummary
 
 @dataclass(frozen=True)
 class RosterRow:
-    """One talent as the roster shows it; figures are None until its intelligence was computed."""
+    """One talent as the roster shows it; figures are None until its intelligence was computed, and stay
+    None for a talent without data (it takes no part in rankings and percentiles)."""
 
     talent_id: int
     name: str
@@ -32,6 +33,20 @@ class RosterRow:
     computed_at: datetime | None = None
     newest_data_at: datetime | None = None
     is_stale: bool | None = None
+
+    @property
+    def has_data(self) -> bool:
+        """True when its figures were computed from at least one snapshot or post (a ranked population member)."""
+        return self.computed_at is not None and self.newest_data_at is not None
+
+    @property
+    def state(self) -> str:
+        """"not computed yet", "no data yet", "stale" or "fresh": what the row's figures are."""
+        if self.computed_at is None:
+            return "not computed yet"
+        if self.newest_data_at is None:
+            return "no data yet"
+        return "stale" if self.is_stale else "fresh"
 
 
 def load_roster(session: Session, talent_ids: Collection[int] | None = None) -> list[RosterRow]:

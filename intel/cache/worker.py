@@ -1,5 +1,6 @@
-"""Cache warming worker (`python -m intel worker`): refresh-ahead before expiry, and recompute talents
-whose entry is missing (new, or invalidated by an import, demo load or rescore).
+"""Cache warming worker (`python -m intel worker`): compute talents without roster figures (no summary row:
+new, or imported beyond what the import computed itself) first, then refresh-ahead before expiry and
+recompute talents whose entry is missing (invalidated by an import, demo load or rescore).
 
 It runs beside Streamlit as a second service against the same Redis. Each recomputation takes the
 talent's single-flight lock, so replicas, pages and other workers never compute one talent at once.
@@ -24,7 +25,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from intel.cache.entries import cache_key
 from intel.cache.provider import IntelligenceProvider
 from intel.cache.store import Store, StoreUnavailable
-from intel.db.models import Talent
+from intel.db.models import Talent, TalentSummary
 from intel.errors import IntelError
 
 if TYPE_CHECKING:
@@ -58,15 +59,17 @@ def pieces(rt: Runtime) -> dict[str, Any]:
 
 def run_pass(*, sessions: sessionmaker[Session], store: Store, provider: IntelligenceProvider, prefix: str = "",
              ahead_s: float, rng: random.Random | None = None) -> PassReport:
-    """Check every talent once; recompute those whose entry is missing or expires within `ahead_s`."""
+    """Check every talent once; recompute those without a summary (first), and those whose entry is missing or
+    expires within `ahead_s`."""
     rng = rng or random.Random()
     with sessions() as session:
-        ids = list(session.scalars(select(Talent.id).order_by(Talent.id)))
+        unsummarised = talents_without_summary(session)
+        pending = set(unsummarised)
+        ids = unsummarised + [t for t in session.scalars(select(Talent.id).order_by(Talent.id)) if t not in pending]
     recomputed = busy = failed = 0
     for talent_id in ids:
         try:
-            left = store.ttl(cache_key(talent_id, prefix))
-            if not due(left, ahead_s, rng):
+            if talent_id not in pending and not due(store.ttl(cache_key(talent_id, prefix)), ahead_s, rng):
                 continue
             if provider.recompute_if_free(talent_id):
                 recomputed += 1
@@ -78,6 +81,13 @@ def run_pass(*, sessions: sessionmaker[Session], store: Store, provider: Intelli
     report = PassReport(len(ids), recomputed, busy, failed)
     log.info("worker pass: %s", report)
     return report
+
+
+def talents_without_summary(session: Session) -> list[int]:
+    """Ids of the talents whose roster figures were never computed (no TalentSummary row), in id order."""
+    query = (select(Talent.id).outerjoin(TalentSummary, TalentSummary.talent_id == Talent.id)
+             .where(TalentSummary.talent_id.is_(None)).order_by(Talent.id))
+    return list(session.scalars(query))
 
 
 def run_forever(stop: threading.Event, *, interval_s: float, clock: Callable[[], float] = time.monotonic,

@@ -16,6 +16,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from intel.analytics.result import Metric, PostRow, SocialIntelligence, TimeSlot
+from intel.analytics.result import platform_label as display_name
 
 NO_DATA = "No data yet"
 HEIGHT = 360
@@ -23,7 +24,6 @@ TEMPLATE = "plotly_white"
 EXCERPT_CHARS = 40
 FALLBACK_COLOR = "#7F7F7F"
 PLATFORM_COLORS: Mapping[str, str] = {"instagram": "#C13584", "tiktok": "#111111", "youtube": "#FF0000"}
-PLATFORM_LABELS: Mapping[str, str] = {"instagram": "Instagram", "tiktok": "TikTok", "youtube": "YouTube"}
 SENTIMENT_SHARES = (("positive", "Positive", "#2CA02C"), ("neutral", "Neutral", "#A6A6A6"),
                     ("negative", "Negative", "#D62728"))
 SCORE_COLOR = "#1F3A93"
@@ -55,8 +55,8 @@ def platform_color(platform: str) -> str:
 
 
 def platform_label(platform: str) -> str:
-    """The platform's display name, escaped."""
-    return PLATFORM_LABELS.get(platform) or escape_text(platform)
+    """The platform's display name (`intel.analytics.result.platform_label`), escaped for Plotly."""
+    return escape_text(display_name(platform))
 
 
 def series_color(index: int) -> str:

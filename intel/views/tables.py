@@ -1,18 +1,40 @@
-"""Pure helpers that turn intel values into what pages display: tables, KPI cards, freshness text."""
+"""Pure helpers that turn intel values into what pages display: tables, KPI cards, freshness text.
+
+One format per kind of number, the same in KPI cards and in every table: counts with thousands separators
+("12,345", exact), percentages with two decimals ("45.61%"), scores 0–1 with two, health as "72/100".
+Tables keep their numbers numeric and format them in the grid through `column_config` (the printf
+strings in FORMATS), so sorting a column sorts numbers, not text ("9.5%" would sort after "45.61%" as a
+string); a missing figure is shown as PLACEHOLDER, never None or 0. Platforms are named by
+`platform_label` everywhere.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any, Literal
 
 import pandas as pd
 
-from intel.analytics.result import ExtremeComment, Metric, PostRow, SocialIntelligence
+from intel.analytics.compare import RANKED
+from intel.analytics.result import ExtremeComment, Metric, PostRow, SocialIntelligence, platform_label
 from intel.analytics.roster import RosterRow
 from intel.cache.provider import Served
 
 UNAVAILABLE = "unavailable"
+PLACEHOLDER = "—"  # a table cell without a figure (st.dataframe's `placeholder`)
+NO_DATA_TITLE = "No connected accounts or imported data yet"
+NO_DATA_NEXT = (
+    "Nothing is estimated for a real talent: its figures appear once data exists. An administrator imports "
+    "an export of its accounts on the Import page, or with python -m intel import KIND FILE (formats in "
+    "docs/import.md); connecting accounts directly becomes possible once connectors exist."
+)
+
+Kind = Literal["count", "percent", "score", "points", "percentile"]
+# printf formats of Streamlit's NumberColumn (sprintf-js; "," = thousands separator), per kind of number.
+FORMATS: Mapping[Kind, str] = {"count": "%,d", "percent": "%.2f%%", "score": "%.2f", "points": "%.0f/100",
+                               "percentile": "%.0f"}
 
 
 @dataclass(frozen=True)
@@ -34,22 +56,25 @@ def ago(then: datetime, now: datetime) -> str:
     return "just now"
 
 
-def fmt_number(value: float | None) -> str:
-    """1234567 → '1.23M'; None → 'unavailable'."""
-    if value is None:
+def fmt_value(value: float | None, kind: Kind = "count") -> str:
+    """A number as the tables show it (FORMATS): 1234567 → '1,234,567', 45.6068 → '45.61%'; None → 'unavailable'."""
+    if value is None or pd.isna(value):
         return UNAVAILABLE
-    for suffix, size in (("B", 1e9), ("M", 1e6), ("K", 1e3)):
-        if abs(value) >= size:
-            return f"{value / size:.2f}{suffix}"
-    return f"{value:,.0f}"
+    if kind == "count":
+        return f"{int(value):,d}"  # %d truncates, as the grid's sprintf does
+    return FORMATS[kind] % value
 
 
-def fmt_metric(m: Metric | None, kind: str = "number") -> str:
-    """A Metric as text: number, percent (value already in %), score (0–1) or points (0–100)."""
+def fmt_number(value: float | None) -> str:
+    """A count: 1234567 → '1,234,567'; None → 'unavailable'."""
+    return fmt_value(value, "count")
+
+
+def fmt_metric(m: Metric | None, kind: Kind = "count") -> str:
+    """A Metric as text: count, percent (value already in %), score (0–1) or points (0–100)."""
     if m is None or m.value is None:
         return UNAVAILABLE
-    v = m.value
-    return {"percent": f"{v:.2f}%", "score": f"{v:.2f}", "points": f"{v:.0f}/100"}.get(kind, fmt_number(v))
+    return fmt_value(m.value, kind)
 
 
 def sample(m: Metric | None) -> str:
@@ -78,10 +103,10 @@ def engagement_kpis(intel: SocialIntelligence) -> list[Kpi]:
     """Engagement per platform (never one number across platforms), by followers and, for video, by views."""
     cards = []
     for platform, p in intel.overview.platforms.items():
-        cards.append(Kpi(f"{platform.title()} engagement", fmt_metric(p.engagement_rate, "percent"), None,
+        cards.append(Kpi(f"{platform_label(platform)} engagement", fmt_metric(p.engagement_rate, "percent"), None,
                          sample(p.engagement_rate)))
         if p.engagement_rate_by_views is not None:
-            cards.append(Kpi(f"{platform.title()} by views", fmt_metric(p.engagement_rate_by_views, "percent"),
+            cards.append(Kpi(f"{platform_label(platform)} by views", fmt_metric(p.engagement_rate_by_views, "percent"),
                              None, sample(p.engagement_rate_by_views)))
     return cards
 
@@ -99,41 +124,47 @@ def freshness_text(served: Served, now: datetime | None = None) -> str:
 
 
 def roster_frame(rows: list[RosterRow]) -> pd.DataFrame:
-    """The roster table (one row per talent; figures None until computed)."""
+    """The roster table: one row per talent, its state next to the name; figures NA (shown as PLACEHOLDER)
+    until computed, and for a talent without data."""
+    def figure(row: RosterRow, value: float | None) -> float | None:
+        return value if row.has_data else None
+
     return pd.DataFrame({
         "id": [r.talent_id for r in rows],
         "Talent": [r.name for r in rows],
+        "Status": [r.state for r in rows],
         "Handle": [r.handle for r in rows],
         "Tier": [r.tier for r in rows],
         "Category": [r.category for r in rows],
-        "Platforms": [", ".join(r.platforms) or "not connected" for r in rows],
-        "Followers": pd.array([r.total_followers for r in rows], dtype="Int64"),
-        "30-day growth %": pd.array([r.growth_30d_pct for r in rows], dtype="Float64"),
-        "Engagement %": pd.array([r.engagement_rate for r in rows], dtype="Float64"),
-        "Engagement on": [r.engagement_platform or "" for r in rows],
-        "Sentiment": pd.array([r.sentiment for r in rows], dtype="Float64"),
-        "Health": pd.array([r.health for r in rows], dtype="Float64"),
-        "Freshness": [_freshness_badge(r) for r in rows],
+        "Platforms": [platforms_text(r.platforms) for r in rows],
+        "Followers": pd.array([figure(r, r.total_followers) for r in rows], dtype="Int64"),
+        "30-day growth %": pd.array([figure(r, r.growth_30d_pct) for r in rows], dtype="Float64"),
+        "Engagement %": pd.array([figure(r, r.engagement_rate) for r in rows], dtype="Float64"),
+        "Engagement on": [platform_label(r.engagement_platform) if r.engagement_platform and r.has_data
+                          else PLACEHOLDER for r in rows],
+        "Sentiment": pd.array([figure(r, r.sentiment) for r in rows], dtype="Float64"),
+        "Health": pd.array([figure(r, r.health) for r in rows], dtype="Float64"),
         "Data": ["Demo" if r.is_demo else "Real" for r in rows],
     })
 
 
-def _freshness_badge(row: RosterRow) -> str:
-    if row.computed_at is None:
-        return "not computed yet"
-    return "stale" if row.is_stale else "fresh"
+def platforms_text(platforms: Sequence[str]) -> str:
+    """Connected platforms as the roster lists them ("Instagram, TikTok"), or "not connected"."""
+    return ", ".join(platform_label(p) for p in platforms) or "not connected"
 
 
 def filter_roster(frame: pd.DataFrame, query: str = "", platforms: list[str] | None = None,
                   tiers: list[str] | None = None) -> pd.DataFrame:
-    """Rows whose name or handle contains `query` (case-insensitive) and that match the filters."""
+    """Rows whose name or handle contains `query` (case-insensitive) and that match the filters
+    (`platforms` as stored, e.g. "tiktok")."""
     mask = pd.Series(True, index=frame.index)
     if query.strip():
         q = query.strip().lower()
         mask &= frame["Talent"].str.lower().str.contains(q, regex=False) | frame["Handle"].str.lower().str.contains(
             q, regex=False)
     if platforms:
-        mask &= frame["Platforms"].apply(lambda text: any(p in text.split(", ") for p in platforms))
+        wanted = {platform_label(p) for p in platforms}
+        mask &= frame["Platforms"].apply(lambda text: bool(wanted & set(text.split(", "))))
     if tiers:
         mask &= frame["Tier"].isin(tiers)
     return frame[mask]
@@ -144,7 +175,7 @@ def comments_frame(items: Sequence[ExtremeComment]) -> pd.DataFrame:
     return pd.DataFrame({
         "Comment": [i.text for i in items],
         "Score": [i.sentiment_score for i in items],
-        "Platform": [i.platform for i in items],
+        "Platform": [platform_label(i.platform) for i in items],
         "Post": [i.platform_post_id for i in items],
         "Date": [i.created_at[:10] for i in items],
     })
@@ -153,7 +184,7 @@ def comments_frame(items: Sequence[ExtremeComment]) -> pd.DataFrame:
 def posts_frame(items: Sequence[PostRow]) -> pd.DataFrame:
     """Top or bottom posts as a table."""
     return pd.DataFrame({
-        "Platform": [i.platform for i in items],
+        "Platform": [platform_label(i.platform) for i in items],
         "Posted": [i.posted_at[:16].replace("T", " ") for i in items],
         "Type": [i.media_type for i in items],
         "Caption": [i.caption for i in items],
@@ -162,6 +193,42 @@ def posts_frame(items: Sequence[PostRow]) -> pd.DataFrame:
         "Comments": [i.comments for i in items],
         "Sponsored": [i.is_sponsored for i in items],
     })
+
+
+def number_column(kind: Kind, *, help: str | None = None) -> dict[str, Any]:
+    """A Streamlit NumberColumn config (the dict `st.column_config.NumberColumn` builds) in the kind's format."""
+    return {"help": help, "type_config": {"type": "number", "format": FORMATS[kind]}}
+
+
+def progress_column(kind: Kind, max_value: float) -> dict[str, Any]:
+    """A Streamlit ProgressColumn config from 0 to `max_value`, labelled in the kind's format."""
+    return {"type_config": {"type": "progress", "format": FORMATS[kind], "min_value": 0.0, "max_value": max_value}}
+
+
+ROSTER_COLUMNS: Mapping[str, dict[str, Any]] = {
+    "Followers": number_column("count"),
+    "30-day growth %": number_column("percent"),
+    "Engagement %": number_column("percent", help="Engagement rate of the talent's largest platform (named)"),
+    "Sentiment": progress_column("score", 1.0),
+    "Health": progress_column("points", 100.0),
+}
+POST_COLUMNS: Mapping[str, dict[str, Any]] = {
+    "Engagement %": number_column("percent"), "Likes": number_column("count"), "Comments": number_column("count"),
+}
+COMMENT_COLUMNS: Mapping[str, dict[str, Any]] = {"Score": number_column("score")}
+_COMPARE_KINDS: Mapping[str, Kind] = {"total_followers": "count", "growth_30d_pct": "percent", "sentiment": "score",
+                                      "health": "points"}
+
+
+def compare_columns(frame: pd.DataFrame) -> dict[str, dict[str, Any]]:
+    """Column configs of the comparison table: each figure in its kind's format, percentiles, engagement in %."""
+    configs: dict[str, dict[str, Any]] = {}
+    for key, column in RANKED.items():
+        configs[column] = number_column(_COMPARE_KINDS[key])
+        configs[f"{column} percentile"] = number_column("percentile", help="Percentile within the roster's talents "
+                                                                          "with data")
+    configs |= {c: number_column("percent") for c in frame.columns if str(c).startswith("Engagement %")}
+    return configs
 
 
 def safe_csv(frame: pd.DataFrame) -> bytes:

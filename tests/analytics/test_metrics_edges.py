@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import fields, is_dataclass
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -110,23 +111,63 @@ def test_deleting_a_profile_removes_its_data_from_the_result(session):
     assert r.overview.total_followers.value == 100
 
 
-def test_a_talent_without_connected_accounts_gets_flagged_deterministic_demo_intelligence(session):
+def statuses(value) -> set[str]:
+    """The status of every Metric anywhere inside a result value."""
+    if isinstance(value, Metric):
+        return {value.status}
+    if is_dataclass(value):
+        return set().union(*(statuses(getattr(value, f.name)) for f in fields(value)))
+    if isinstance(value, tuple | list):
+        return set().union(set(), *(statuses(v) for v in value))
+    if isinstance(value, dict):
+        return set().union(set(), *(statuses(v) for v in value.values()))
+    return set()
+
+
+def test_a_real_talent_without_connected_accounts_gets_no_figures_and_nothing_made_up(session):
     talent, _ = talent_with(session, "instagram", connected=False)
-    first = compute_for_talent(session, talent.id, NOW)
-    second = compute_for_talent(session, talent.id, NOW)
-    assert first == second
-    assert first.is_demo is True
-    assert first.overview.total_followers.status == "measured"
+    r = compute_for_talent(session, talent.id, NOW)
+    assert r.is_demo is False and r.has_data is False
+    assert statuses(r) == {"unavailable"}
+    assert r.follower_trend == {} and r.content.top_posts == () and r.sentiment.most_positive == ()
+
+
+def test_a_real_talent_with_a_connected_profile_but_no_rows_has_no_data_either(session):
+    talent, _ = talent_with(session, "instagram")
+    r = compute_for_talent(session, talent.id, NOW)
+    assert r.has_data is False and statuses(r) == {"unavailable"}
+
+
+def test_a_demo_talent_without_connected_accounts_gets_flagged_deterministic_estimates(session):
+    talent, _ = talent_with(session, "instagram", connected=False)
+    talent.is_demo = True
     other, _ = talent_with(session, "tiktok", connected=False)
+    other.is_demo = True
+    session.flush()
+    first = compute_for_talent(session, talent.id, NOW)
+    assert first == compute_for_talent(session, talent.id, NOW)
+    assert first.is_demo is True and first.has_data is True
+    assert statuses(first) == {"estimated"}  # generated, so never "measured"
+    assert first.overview.total_followers.status == "estimated"
     assert compute_for_talent(session, other.id, NOW).overview != first.overview
 
 
-def test_rows_from_the_demo_generator_are_flagged_demo(session):
+def test_rows_from_the_demo_generator_are_flagged_demo_and_read_as_estimates(session):
     talent, (ig,) = talent_with(session, "instagram")
     talent.is_demo = True
     snapshot(session, ig, date(2026, 3, 1), 100)
     session.flush()
-    assert compute_for_talent(session, talent.id, NOW).is_demo is True
+    r = compute_for_talent(session, talent.id, NOW)
+    assert r.is_demo is True
+    assert r.overview.total_followers.value == 100 and r.overview.total_followers.status == "estimated"
+    assert "measured" not in statuses(r)
+
+
+def test_a_real_talents_figures_are_measured(session):
+    talent, (ig,) = talent_with(session, "instagram")
+    snapshot(session, ig, date(2026, 3, 1), 100)
+    r = compute_for_talent(session, talent.id, NOW)
+    assert r.is_demo is False and r.overview.total_followers.status == "measured"
 
 
 def test_an_unknown_talent_is_a_typed_error(session):

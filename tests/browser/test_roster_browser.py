@@ -28,12 +28,12 @@ def test_roster_shows_every_talent_of_the_database(page: Page, app_server: str) 
     # ...and its cell text is read from the grid's accessibility table (see conftest, dataframe_*).
     expect(dataframe_column(roster, "Talent")).to_have_text(list(SEEDED_TALENTS))
     header = dataframe_header(roster)
-    assert header[:6] == ["Talent", "Handle", "Tier", "Category", "Platforms", "Followers"]
+    assert header[:7] == ["Talent", "Status", "Handle", "Tier", "Category", "Platforms", "Followers"]
     # Columns scrolled out of view are not in the accessibility table; AppTest checks those.
     rows = [dict(zip(header, row, strict=False)) for row in dataframe_rows(roster)]
-    assert (rows[1]["Talent"], rows[1]["Platforms"], rows[1]["Followers"]) == ("Grace Hopper", "youtube", "1250000")
+    assert (rows[1]["Talent"], rows[1]["Platforms"], rows[1]["Followers"]) == ("Grace Hopper", "YouTube", "1250000")
     # Katherine's disconnected tiktok is neither listed nor counted.
-    assert (rows[2]["Platforms"], rows[2]["Followers"]) == ("instagram", "18200")
+    assert (rows[2]["Platforms"], rows[2]["Followers"]) == ("Instagram", "18200")
     expect(page.get_by_test_id("stMain").get_by_test_id("stCaptionContainer").first).to_contain_text("3 of 3 talents")
     assert_no_exception(page)
 

@@ -98,7 +98,7 @@ def test_the_smart_ttl_is_written_on_the_real_redis_key(engine, database_url, re
     try:
         recent = make_talent(engine, posts=6)  # newest post 1 h old, < 1 post a week: recent only
         busy = make_talent(engine, posts=100)  # one post a day: 7 a week over 90 days, and recent
-        quiet = make_talent(engine, connected=False)  # no connected account: demo data
+        quiet = make_talent(engine, connected=False, is_demo=True)  # a demo talent without accounts: demo data
         smart = make_runtime(database_url, redis_url, cache_prefix=key_prefix + "smart:", smart_ttl_floor=FLOOR,
                              cache_ttl_demo=5_000)
         assert BASE // 2 - 60 <= ttl_of(smart, recent) <= BASE // 2

@@ -16,11 +16,13 @@ from pathlib import Path
 
 import pytest
 import redis
+from sqlalchemy import delete
 
 from intel.cache import provider as provider_module
 from intel.cache.entries import cache_key
-from intel.cache.worker import PassReport, pieces, run_forever
+from intel.cache.worker import PassReport, pieces, run_forever, talents_without_summary
 from intel.cache.worker import run_pass as worker_pass
+from intel.db.models import TalentSummary
 from tests.factories import empty_tables, make_talent
 from tests.redis_procs import RedisServer, processes_on_port, redis_server_available
 from tests.services import free_port, require
@@ -114,6 +116,25 @@ def test_a_new_talent_is_computed_by_the_next_pass(engine, database_url, redis_u
     talent = make_talent(engine)
     assert run_pass(rt).recomputed == 1
     assert client.exists(cache_key(talent, key_prefix)) == 1
+
+
+def test_a_talent_without_roster_figures_is_computed_first_even_with_a_cache_entry(engine, database_url, redis_url,
+                                                                                  key_prefix, make_runtime):
+    rt = make_runtime(database_url, redis_url, cache_prefix=key_prefix)
+    cached, unsummarised = make_talent(engine), make_talent(engine)
+    rt.provider.get(cached)
+    rt.provider.get(unsummarised)
+    with engine.begin() as conn:  # e.g. a summary write that failed: the entry is fresh, the roster row empty
+        conn.execute(delete(TalentSummary).where(TalentSummary.talent_id == unsummarised))
+    with rt.sessions() as session:
+        assert talents_without_summary(session) == [unsummarised]
+
+    report = run_pass(rt, random.Random(0))
+
+    assert (report.checked, report.recomputed, report.failed) == (2, 1, 0)
+    with rt.sessions() as session:
+        assert talents_without_summary(session) == []
+        assert session.get(TalentSummary, unsummarised).total_followers == 10_000
 
 
 class ComputeRecorder:

@@ -169,13 +169,13 @@ def test_one_audit_row_records_the_kind_file_counts_and_actor(engine):
     assert row.details["outcome"] == "completed"
 
 
-def test_importing_posts_for_a_talent_drops_its_cached_intelligence_from_redis(
+def test_importing_posts_for_a_talent_replaces_its_cached_intelligence_in_redis_with_a_fresh_one(
         engine, database_url, redis_url, key_prefix, make_runtime, installed_runtime):
     import redis
 
     rt = installed_runtime(make_runtime(database_url, redis_url, cache_prefix=key_prefix))
     talent = make_talent(engine)
-    rt.provider.get(talent)
+    before = rt.provider.get(talent).intel
     client = redis.Redis.from_url(redis_url)
     key = cache_key(talent, key_prefix)
     assert client.exists(key)
@@ -185,7 +185,10 @@ def test_importing_posts_for_a_talent_drops_its_cached_intelligence_from_redis(
                      ["instagram", account, "new-post", "2024-05-01T10:00:00Z"])
     report = imports.import_file(SYSTEM, "posts", data)  # the façade: the process runtime's engine and provider
     assert report.talent_ids == (talent,)
-    assert not client.exists(key)
+    # The stale entry was dropped and the façade computed the talent again: the new post is in the entry.
+    entry = rt.provider.primary.read(talent)
+    assert entry is not None and entry.intel.content.posts_analysed == before.content.posts_analysed + 1
+    assert rt.provider.get(talent).source == "cache"
     client.close()
 
 

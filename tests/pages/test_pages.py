@@ -112,7 +112,7 @@ def test_compare_two_talents_shows_a_table_and_offers_the_csv(app_db):
     assert not at.exception
     table = at.dataframe[0].value
     assert list(table["Talent"]) == ["Sofia Marques", "Tyler Brooks"]
-    assert {"Followers percentile", "Engagement % · instagram"} <= set(table.columns)
+    assert {"Followers percentile", "Engagement % · Instagram"} <= set(table.columns)
 
 
 def test_compare_needs_two_talents(app_db):
