@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
@@ -14,6 +15,7 @@ from sqlalchemy.exc import ArgumentError
 from intel.errors import ConfigError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("INTEL_CACHE_PREFIX", "", "Prefix of every cache and limiter key (several apps on one Redis)."),
     Setting("INTEL_SESSION_HOURS", "12", "Lifetime of a sign-in session in hours."),
     Setting("INTEL_LOG_LEVEL", "INFO", "Logging level of the `intel` package."),
+    Setting("INTEL_PUBLIC_URL", "", "The URL browsers use (`https://intel.agency.example`); sign-in forms accept only "
+            "POSTs from this origin. Unset = the request's own scheme and Host."),
+    Setting("INTEL_TRUSTED_PROXIES", "", "Addresses or CIDRs of reverse proxies whose `X-Forwarded-For` is believed."),
 )
 
 _DEFAULTS = {s.env: s.default for s in SETTINGS}
@@ -68,6 +73,8 @@ class Settings:
     cache_prefix: str
     session_hours: int
     log_level: str
+    public_url: str | None = None
+    trusted_proxies: tuple[IPNetwork, ...] = ()
 
     def replace(self, **changes: object) -> Settings:
         """Return a copy with some fields changed (for tests and the CLI)."""
@@ -103,6 +110,8 @@ def get_settings(env: Mapping[str, str] | None = None) -> Settings:
         cache_prefix=source.get("INTEL_CACHE_PREFIX", "").strip() + ("demo:" if demo_mode else ""),
         session_hours=_positive_int(value("INTEL_SESSION_HOURS"), "INTEL_SESSION_HOURS"),
         log_level=value("INTEL_LOG_LEVEL").upper(),
+        public_url=_public_url(source.get("INTEL_PUBLIC_URL", "").strip()),
+        trusted_proxies=_networks(source.get("INTEL_TRUSTED_PROXIES", ""), "INTEL_TRUSTED_PROXIES"),
     )
 
 
@@ -129,6 +138,24 @@ def _redis_url(raw: str) -> str | None:
     if parsed.scheme not in {"redis", "rediss", "unix"} or not (parsed.hostname or parsed.path):
         raise ConfigError(f"REDIS_URL must look like redis://host:6379/0, got {raw!r}")
     return raw
+
+
+def _public_url(raw: str) -> str | None:
+    """The origin (`scheme://host[:port]`) of the configured public URL, or None when unset."""
+    if not raw:
+        return None
+    parsed = urlparse(raw)
+    if parsed.scheme not in {"http", "https"} or not parsed.hostname or parsed.path not in {"", "/"} \
+            or parsed.query or parsed.fragment or parsed.username:
+        raise ConfigError(f"INTEL_PUBLIC_URL must look like https://intel.agency.example, got {raw!r}")
+    return f"{parsed.scheme}://{parsed.netloc.lower()}"
+
+
+def _networks(raw: str, name: str) -> tuple[IPNetwork, ...]:
+    try:
+        return tuple(ipaddress.ip_network(part.strip(), strict=False) for part in raw.split(",") if part.strip())
+    except ValueError:
+        raise ConfigError(f"{name} must list addresses or CIDRs like 10.0.0.5,10.1.0.0/16, got {raw!r}") from None
 
 
 def _role_intervals(raw: str) -> dict[str, int]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import logging
 import time
 from collections.abc import Iterator
@@ -28,6 +29,8 @@ TALENT_PAGE = str(PAGES / "talent.py")
 ROSTER_PAGE = str(PAGES / "roster.py")
 IDENTITY_GRACE_S = 15 * 60
 TOAST_ICONS = {"refreshed": "✅", "rate_limited": "⏳", "failed": "❌"}
+SIGN_IN_STYLE = ("display:inline-block;padding:.4rem .9rem;border-radius:.5rem;background:#5B3CC4;"
+                 "color:#fff;text-decoration:none;font-weight:600")
 
 
 def current_identity() -> Identity | None:
@@ -107,7 +110,9 @@ def sign_in_prompt() -> None:
     here = path + (f"?{query}" if query else "")
     st.title("Talent Social Intelligence", anchor=False)
     st.info("Please sign in to see your talents.")
-    st.link_button("Sign in", login_url(here), type="primary")
+    # Not st.link_button: it always opens a new tab. An explicit target=_self keeps the one tab.
+    st.markdown(f"<a href='{html.escape(login_url(here), quote=True)}' target='_self' style='{SIGN_IN_STYLE}'>"
+                "Sign in</a>", unsafe_allow_html=True)
 
 
 def account_menu(identity: Identity) -> None:

@@ -11,8 +11,10 @@ the identity-checking entry points are `intel.service.accounts`.
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import logging
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -23,13 +25,17 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from intel.accounts import audit
 from intel.cache.store import MemoryStore, Store, StoreUnavailable
+from intel.config import IPNetwork
 from intel.db.models import ROLES, ApiToken, User, UserSession, utcnow
 from intel.errors import AccountLocked, AuthError, IntelError, PermissionDenied
 
 log = logging.getLogger(__name__)
 
 MIN_PASSWORD = 12
-MAX_FAILURES, WINDOW_S, LOCK_S = 5, 15 * 60, 15 * 60
+WINDOW_S, LOCK_S = 15 * 60, 15 * 60
+# Per account: five typos lock that one account. Per client address: much higher, because behind the
+# agency's proxy or NAT every colleague shares one address and must not be locked out by another's typos.
+MAX_FAILURES, MAX_CLIENT_FAILURES = 5, 50
 _hasher = PasswordHasher()
 # Verifying against this keeps the time of "no such user" equal to "wrong password".
 _DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
@@ -122,18 +128,41 @@ def create_first_admin(email: str, display_name: str, password: str, *, sessions
     return create_user(email, display_name, "admin", password, sessions=sessions, actor=normalise_email(email))
 
 
+def client_address(peer: str | None, forwarded_for: Sequence[str], trusted: Sequence[IPNetwork]) -> str:
+    """The address a request came from: its TCP peer, or the forwarded client when the peer is a trusted proxy."""
+    # Each proxy appends the address it saw, so the rightmost hop that is not one of ours is the first
+    # address nobody could forge; hops further left came from the client and prove nothing.
+    if not peer:
+        return "unknown"
+    if not _is_trusted(peer, trusted):
+        return peer
+    hops = [hop.strip() for value in forwarded_for for hop in value.split(",") if hop.strip()]
+    for hop in reversed(hops):
+        if not _is_trusted(hop, trusted):
+            return hop
+    return hops[0] if hops else peer  # every hop is a proxy of ours: the request started inside
+
+
+def _is_trusted(address: str, trusted: Sequence[IPNetwork]) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in network for network in trusted)
+
+
 def authenticate(email: str, password: str, *, client: str, sessions: Sessions, store: Store, local: MemoryStore,
                  prefix: str = "") -> Identity:
-    """Check credentials with lockout per account and per client (counters in `store`, else `local`); audited."""
+    """Check credentials with lockout per account (5 failures) and per client address (50); audited."""
     email = email.strip().lower()
     stores = (store, local)
-    keys = (f"{prefix}auth:acct:{email}", f"{prefix}auth:client:{client}")
+    keys = ((f"{prefix}auth:acct:{email}", MAX_FAILURES), (f"{prefix}auth:client:{client}", MAX_CLIENT_FAILURES))
     _raise_if_locked(stores, keys)
     with sessions() as session:
         user = session.scalar(select(User).where(User.email == email))
         ok = verify_password(user.password_hash if user else None, password)
         if ok and user is not None and user.is_active:
-            _store_call(stores, lambda s: s.delete(f"{keys[0]}:fails"))
+            _store_call(stores, lambda s: s.delete(f"{keys[0][0]}:fails"))
             audit.record(sessions, email, "sign_in", f"user:{email}", client=client)
             return _identity(user)
     _count_failure(stores, keys)
@@ -150,15 +179,15 @@ def _store_call(stores: tuple[Store, MemoryStore], op: object) -> object:
         return op(stores[1])  # type: ignore[operator]
 
 
-def _count_failure(stores: tuple[Store, MemoryStore], keys: tuple[str, ...]) -> None:
-    for key in keys:
+def _count_failure(stores: tuple[Store, MemoryStore], keys: tuple[tuple[str, int], ...]) -> None:
+    for key, limit in keys:
         count = int(_store_call(stores, lambda s, k=key: s.incr_window(f"{k}:fails", WINDOW_S)))  # type: ignore[misc]
-        if count >= MAX_FAILURES:
+        if count >= limit:
             _store_call(stores, lambda s, k=key: s.set(f"{k}:locked", b"1", LOCK_S))
 
 
-def _raise_if_locked(stores: tuple[Store, MemoryStore], keys: tuple[str, ...]) -> None:
-    for key in keys:
+def _raise_if_locked(stores: tuple[Store, MemoryStore], keys: tuple[tuple[str, int], ...]) -> None:
+    for key, _ in keys:
         left = _store_call(stores, lambda s, k=key: s.ttl(f"{k}:locked"))
         if left is not None:
             raise AccountLocked(max(1, round(float(left) / 60)))  # type: ignore[arg-type]

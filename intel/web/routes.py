@@ -1,41 +1,43 @@
 """HTTP routes mounted next to Streamlit (server.py): sign-in forms that set an HttpOnly cookie,
-sign-out, and the JSON API of the original design. Starlette only; no streamlit import.
+sign-out, and the JSON API (`intel.web.api`). Starlette only; no streamlit import.
+
+Every form POST (sign-in, first-admin setup, sign-out) must pass `intel.web.csrf`: same origin and
+the double-submit token, else 403 with no cookie set.
 """
 
 from __future__ import annotations
 
 import html
 import logging
-import math
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qs, quote
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from intel.accounts.auth import MIN_PASSWORD, Identity
-from intel.errors import AccountLocked, AuthError, DatabaseUnavailable, IntelError, PermissionDenied, TalentNotFound
+from intel.accounts.auth import MIN_PASSWORD, Identity, client_address
+from intel.errors import AccountLocked, AuthError, DatabaseUnavailable, IntelError
 from intel.runtime import get_runtime
 from intel.service import accounts
-from intel.service import talents as service
+from intel.web import api, csrf
+from intel.web.api import COOKIE
 
+__all__ = ["COOKIE", "SignInRedirect", "login_url", "routes", "safe_next"]
 log = logging.getLogger(__name__)
-COOKIE = "intel_session"
-Handler = Callable[[Request], Awaitable[Response]]
 
 
 def routes() -> list[Route]:
-    """Every route this module serves."""
+    """Every route this package serves (the API's catch-all last)."""
     return [
         Route("/auth/login", login_page, methods=["GET"]),
         Route("/auth/login", login_submit, methods=["POST"]),
         Route("/auth/setup", setup_submit, methods=["POST"]),
-        Route("/auth/logout", logout, methods=["GET", "POST"]),
-        Route("/api/admin/talent/{talent_id:int}/social-intelligence", api_get, methods=["GET"]),
-        Route("/api/admin/talent/{talent_id:int}/social-intelligence/refresh", api_refresh, methods=["POST"]),
+        Route("/auth/logout", logout_page, methods=["GET"]),
+        Route("/auth/logout", logout_submit, methods=["POST"]),
+        *api.routes(),
     ]
 
 
@@ -67,11 +69,15 @@ def _page(title: str, body: str, status: int = 200) -> HTMLResponse:
     return HTMLResponse(doc, status_code=status, headers={"Cache-Control": "no-store", "X-Frame-Options": "DENY"})
 
 
-def _login_form(next_path: str, message: str = "", email: str = "") -> str:
+def _hidden(name: str, value: str) -> str:
+    return f"<input type=hidden name={name} value='{html.escape(value, quote=True)}'>"
+
+
+def _login_form(token: str, next_path: str, message: str = "", email: str = "") -> str:
     err = f"<p class=err role=alert>{html.escape(message)}</p>" if message else ""
     return (
         f"<form method=post action='/auth/login'><h2>Talent Social Intelligence</h2>{err}"
-        f"<input type=hidden name=next value='{html.escape(next_path, quote=True)}'>"
+        f"{_hidden(csrf.FIELD, token)}{_hidden('next', next_path)}"
         f"<label>Email<input name=email type=email autocomplete=username required "
         f"value='{html.escape(email, quote=True)}'></label>"
         "<label>Password<input name=password type=password autocomplete=current-password required></label>"
@@ -79,10 +85,11 @@ def _login_form(next_path: str, message: str = "", email: str = "") -> str:
     )
 
 
-def _setup_form(message: str = "") -> str:
+def _setup_form(token: str, message: str = "") -> str:
     err = f"<p class=err role=alert>{html.escape(message)}</p>" if message else ""
     return (
         f"<form method=post action='/auth/setup'><h2>Create the first administrator</h2>{err}"
+        f"{_hidden(csrf.FIELD, token)}"
         "<p>No account exists yet. This account will manage users and data.</p>"
         "<label>Email<input name=email type=email required></label>"
         "<label>Name<input name=name required></label>"
@@ -93,142 +100,123 @@ def _setup_form(message: str = "") -> str:
     )
 
 
+def _logout_form(token: str) -> str:
+    return (
+        f"<form method=post action='/auth/logout'><h2>Sign out?</h2>{_hidden(csrf.FIELD, token)}"
+        "<p>This ends your session in every tab and on every device that uses it.</p>"
+        "<button type=submit>Sign out</button></form>"
+    )
+
+
 async def _form(request: Request) -> dict[str, str]:
     body = (await request.body()).decode("utf-8", errors="replace")
     return {k: v[0] for k, v in parse_qs(body, keep_blank_values=True).items()}
 
 
+def _public_url() -> str | None:
+    return get_runtime().settings.public_url
+
+
 def _client(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
+    peer = request.client.host if request.client else None
+    return client_address(peer, request.headers.getlist("x-forwarded-for"), get_runtime().settings.trusted_proxies)
+
+
+def _form_page(request: Request, title: str, render: Callable[[str], str], status: int = 200) -> Response:
+    """A form page carrying the CSRF token, with the token cookie set (`render(token)` builds the body)."""
+    token = csrf.form_token(request, _public_url())
+    response = _page(title, render(token), status=status)
+    csrf.set_token_cookie(response, request, token, _public_url())
+    return response
+
+
+def _cross_site(request: Request, form: dict[str, str]) -> Response | None:
+    """403 (and no cookie) for a form POST that fails the CSRF checks, else None."""
+    reason = csrf.refusal(request, form, _public_url())
+    if reason is None:
+        return None
+    log.warning("refused a cross-site form POST to %s (origin %r)", request.url.path, request.headers.get("origin"))
+    body = (f"<form method=get action='/auth/login'><h2>Request refused</h2>"
+            f"<p class=err role=alert>{html.escape(reason)}</p>"
+            "<button type=submit>Open the sign-in page</button></form>")
+    return _page("Refused", body, status=403)
 
 
 async def login_page(request: Request) -> Response:
     """The sign-in form, or the first-administrator form on an empty database."""
     try:
         if not await run_in_threadpool(accounts.has_users):
-            return _page("Set up", _setup_form())
+            return _form_page(request, "Set up", _setup_form)
     except DatabaseUnavailable as exc:
         return _page("Sign in", f"<p class=err role=alert>{html.escape(str(exc))}</p>", status=503)
-    return _page("Sign in", _login_form(safe_next(request.query_params.get("next"))))
+    next_path = safe_next(request.query_params.get("next"))
+    return _form_page(request, "Sign in", lambda token: _login_form(token, next_path))
 
 
 def _signed_in(request: Request, identity: Identity, next_path: str) -> Response:
     token = accounts.start_session(identity)
     response = RedirectResponse(next_path, status_code=303)
     response.set_cookie(COOKIE, token, max_age=accounts.session_hours() * 3600, httponly=True,
-                        samesite="lax", secure=request.url.scheme == "https", path="/")
+                        samesite="lax", secure=csrf.is_secure(request, _public_url()), path="/")
     return response
 
 
 async def login_submit(request: Request) -> Response:
-    """Check credentials (with lockout) and set the session cookie."""
+    """Check origin, CSRF token and credentials (with lockout), then set the session cookie."""
     form = await _form(request)
-    next_path = safe_next(form.get("next"))
-    email = form.get("email", "")
+    if (refused := _cross_site(request, form)) is not None:
+        return refused
+    next_path, email, token = safe_next(form.get("next")), form.get("email", ""), form[csrf.FIELD]
     try:
         identity = await run_in_threadpool(accounts.authenticate, email, form.get("password", ""),
                                            client=_client(request))
     except AccountLocked as exc:
-        return _page("Sign in", _login_form(next_path, str(exc), email), status=429)
+        return _page("Sign in", _login_form(token, next_path, str(exc), email), status=429)
     except AuthError as exc:
-        return _page("Sign in", _login_form(next_path, str(exc), email), status=401)
+        return _page("Sign in", _login_form(token, next_path, str(exc), email), status=401)
     except DatabaseUnavailable as exc:
-        return _page("Sign in", _login_form(next_path, str(exc), email), status=503)
+        return _page("Sign in", _login_form(token, next_path, str(exc), email), status=503)
     return await run_in_threadpool(_signed_in, request, identity, next_path)
 
 
 async def setup_submit(request: Request) -> Response:
-    """Create the first admin of an empty database and sign them in."""
+    """Create the first admin of an empty database and sign them in (same CSRF checks as sign-in)."""
     form = await _form(request)
+    if (refused := _cross_site(request, form)) is not None:
+        return refused
+    token = form[csrf.FIELD]
     if form.get("password") != form.get("confirm"):
-        return _page("Set up", _setup_form("The two passwords differ."), status=400)
+        return _page("Set up", _setup_form(token, "The two passwords differ."), status=400)
     try:
         await run_in_threadpool(accounts.create_first_admin, form.get("email", ""), form.get("name", ""),
                                 form.get("password", ""))
         identity = await run_in_threadpool(accounts.authenticate, form.get("email", ""), form.get("password", ""),
                                            client=_client(request))
     except IntelError as exc:
-        return _page("Set up", _setup_form(str(exc)), status=400)
+        return _page("Set up", _setup_form(token, str(exc)), status=400)
     return await run_in_threadpool(_signed_in, request, identity, "/")
 
 
-async def logout(request: Request) -> Response:
-    """Revoke the session (every tab that used it) and clear the cookie."""
+async def logout_page(request: Request) -> Response:
+    """A confirmation form: a GET never signs out, so a link or image on another site cannot either."""
+    return _form_page(request, "Sign out", _logout_form)
+
+
+async def logout_submit(request: Request) -> Response:
+    """Revoke the session (every tab that used it) and clear the cookie; same-origin POST with token only."""
+    form = await _form(request)
+    if (refused := _cross_site(request, form)) is not None:
+        return refused
     token = request.cookies.get(COOKIE)
-    identity = await run_in_threadpool(accounts.identity_for_session, token)
-    await run_in_threadpool(accounts.end_session, token, identity)
+    try:
+        identity = await run_in_threadpool(accounts.identity_for_session, token)
+        await run_in_threadpool(accounts.end_session, token, identity)
+    except DatabaseUnavailable as exc:
+        return _page("Sign out", f"<p class=err role=alert>{html.escape(str(exc))}</p>", status=503)
     response = RedirectResponse("/auth/login", status_code=303)
-    response.delete_cookie(COOKIE, path="/")
+    response.delete_cookie(COOKIE, path="/", httponly=True, samesite="lax",
+                           secure=csrf.is_secure(request, _public_url()))
     return response
-
-
-# ---------------------------------------------------------------- JSON API
-
-def _json(status: int, success: bool, message: str, data: Any = None, headers: dict[str, str] | None = None
-          ) -> JSONResponse:
-    return JSONResponse({"success": success, "message": message, "data": data}, status_code=status,
-                        headers=headers)
-
-
-def _api_identity(request: Request) -> Identity | None:
-    header = request.headers.get("authorization", "")
-    if header.lower().startswith("bearer "):
-        return accounts.identity_for_api_token(header[7:].strip())
-    return accounts.identity_for_session(request.cookies.get(COOKIE))
-
-
-def _refused(identity: Identity, talent_id: int, exc: IntelError) -> JSONResponse:
-    """The 403/404 answer to a refused read or refresh."""
-    if isinstance(exc, PermissionDenied):
-        return _json(403, False, "Your role does not allow this.")
-    if service.talent_exists(identity, talent_id):
-        return _json(403, False, "You may not access this talent.")
-    return _json(404, False, f"No talent with id {talent_id}.")
-
-
-def _guarded(work: Callable[[Request], JSONResponse]) -> Handler:
-    async def handler(request: Request) -> Response:
-        try:
-            identity = await run_in_threadpool(_api_identity, request)
-            if identity is None:
-                return _json(401, False, "Sign in or send a valid API token (Authorization: Bearer …).",
-                             headers={"WWW-Authenticate": "Bearer"})
-            request.state.identity = identity
-            return await run_in_threadpool(work, request)
-        except DatabaseUnavailable as exc:
-            return _json(503, False, str(exc))
-        except Exception:
-            log.exception("API error on %s", request.url.path)
-            return _json(500, False, "Internal error; it has been logged.")
-    return handler
-
-
-def _get(request: Request) -> JSONResponse:
-    identity, talent_id = request.state.identity, int(request.path_params["talent_id"])
-    try:
-        served = service.serve_for(identity, talent_id)
-    except (TalentNotFound, PermissionDenied) as exc:
-        return _refused(identity, talent_id, exc)
-    meta = {"source": served.source, "possibly_stale": served.possibly_stale, "compute_ms": served.compute_ms}
-    return _json(200, True, "Social intelligence", {**served.intel.to_dict(), "cache": meta})
-
-
-def _refresh(request: Request) -> JSONResponse:
-    identity, talent_id = request.state.identity, int(request.path_params["talent_id"])
-    try:
-        outcome = service.refresh_for(identity, talent_id)
-    except (TalentNotFound, PermissionDenied) as exc:
-        return _refused(identity, talent_id, exc)
-    if outcome.status == "rate_limited":
-        return _json(429, False, outcome.message, {"retry_after_s": math.ceil(outcome.retry_after_s)},
-                     headers={"Retry-After": str(math.ceil(outcome.retry_after_s))})
-    if outcome.status == "failed":
-        return _json(500, False, outcome.message)
-    return _json(200, True, outcome.message, outcome.served.intel.to_dict() if outcome.served else None)
-
-
-api_get = _guarded(_get)
-api_refresh = _guarded(_refresh)
 
 
 class SignInRedirect:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from ipaddress import ip_network
+
 import pytest
 from sqlalchemy import select, update
 
@@ -11,11 +13,12 @@ from intel.accounts.access import can, check_talent
 from intel.accounts.auth import SYSTEM, Identity
 from intel.cache.store import MemoryStore
 from intel.config import get_settings
+from intel.db.engine import make_engine
 from intel.db.models import AdminActivity, User, UserSession
 from intel.errors import AccountLocked, AuthError, IntelError, PermissionDenied, TalentNotFound
 from intel.service import accounts
 from intel.service import talents as service
-from tests.factories import make_talent
+from tests.factories import empty_tables, make_talent
 
 PASSWORD = "correct horse battery staple"
 
@@ -70,14 +73,61 @@ def test_five_failures_lock_the_account_for_15_minutes_even_with_the_right_passw
     assert actions(engine).count("sign_in_failed") == 5
 
 
-def test_five_failures_from_one_client_lock_that_client(live):
-    for n in range(5):
+def test_five_typos_by_ann_do_not_stop_bob_signing_in_from_the_same_address(live):
+    office = "198.51.100.20"  # behind the agency's proxy or NAT every colleague has this address
+    account(email="ann@agency.test")
+    account(email="bob@agency.test")
+    for _ in range(5):
         with pytest.raises(AuthError):
-            accounts.authenticate(f"user{n}@agency.test", "wrong password!", client="203.0.113.9")
-    account()
+            accounts.authenticate("ann@agency.test", "wrong password!", client=office)
     with pytest.raises(AccountLocked):
+        accounts.authenticate("ann@agency.test", PASSWORD, client=office)
+    assert accounts.authenticate("bob@agency.test", PASSWORD, client=office).email == "bob@agency.test"
+
+
+@pytest.fixture
+def sqlite_live(sqlite_url, make_runtime, installed_runtime):
+    """The process runtime on SQLite with the embedded store (for tests whose subject is not the database)."""
+    installed_runtime(make_runtime(sqlite_url))
+    engine = make_engine(sqlite_url)
+    yield engine
+    empty_tables(engine)
+    engine.dispose()
+
+
+def test_one_client_is_throttled_at_its_fiftieth_failure_not_before(sqlite_live):
+    # One database only: ~50 argon2 checks take long, and the counters do not depend on the database.
+    account()
+    for n in range(auth.MAX_CLIENT_FAILURES - 1):
+        with pytest.raises(AuthError):
+            accounts.authenticate(f"guess{n}@agency.test", "wrong password!", client="203.0.113.9")
+    assert accounts.authenticate("agent@agency.test", PASSWORD, client="203.0.113.9").role == "agent"
+    with pytest.raises(AuthError):
+        accounts.authenticate("guess-last@agency.test", "wrong password!", client="203.0.113.9")
+    with pytest.raises(AccountLocked, match="Try again in 15 min"):
         accounts.authenticate("agent@agency.test", PASSWORD, client="203.0.113.9")
     assert accounts.authenticate("agent@agency.test", PASSWORD, client="198.51.100.1").email == "agent@agency.test"
+
+
+PROXIES = (ip_network("10.0.0.5/32"), ip_network("10.1.0.0/16"))
+
+
+@pytest.mark.parametrize(("peer", "forwarded", "expected"), [
+    ("203.0.113.9", [], "203.0.113.9"),                               # no proxy, no header
+    ("203.0.113.9", ["1.2.3.4"], "203.0.113.9"),                      # untrusted peer: its header is ignored
+    ("10.0.0.5", ["198.51.100.7"], "198.51.100.7"),                   # our proxy: the client it saw
+    ("10.0.0.5", ["6.6.6.6, 198.51.100.7"], "198.51.100.7"),          # a forged left hop proves nothing
+    ("10.0.0.5", ["6.6.6.6, 198.51.100.7, 10.1.2.3"], "198.51.100.7"),  # two proxies of ours in a row
+    ("10.0.0.5", ["6.6.6.6", "198.51.100.7"], "198.51.100.7"),        # the header sent twice
+    ("10.0.0.5", [], "10.0.0.5"),                                     # the proxy itself, no header
+    (None, ["1.2.3.4"], "unknown"),
+])
+def test_the_client_address_believes_x_forwarded_for_only_from_trusted_proxies(peer, forwarded, expected):
+    assert auth.client_address(peer, forwarded, PROXIES) == expected
+
+
+def test_without_trusted_proxies_x_forwarded_for_is_never_believed():
+    assert auth.client_address("127.0.0.1", ["1.2.3.4"], ()) == "127.0.0.1"
 
 
 def test_the_lock_ends_by_itself_after_15_minutes(engine, database_url):

@@ -75,6 +75,42 @@ def test_sign_in_survives_reload_and_deep_links_and_sign_out_ends_it(browser: Br
     context.close()
 
 
+def test_after_sign_out_sign_in_opens_in_the_same_tab(browser: Browser, signin_server) -> None:
+    base, talent = signin_server
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    page = context.new_page()
+    page.goto(f"{base}/talent?talent={talent}")
+    page.wait_for_url(re.compile(r"/auth/login\?next="))
+    sign_in(page, "agent@agency.test", PASSWORD)
+    page.wait_for_url(re.compile(r"/talent\?talent="))
+    wait_for_app(page)
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_text("Please sign in to see your talents.")).to_be_visible()
+    page.get_by_role("link", name="Sign in").click()
+    page.wait_for_url(re.compile(r"/auth/login\?next=%2Ftalent"))
+    assert context.pages == [page]  # no second tab
+    sign_in(page, "agent@agency.test", PASSWORD)  # the form works in that tab and returns to the talent
+    page.wait_for_url(re.compile(r"/talent\?talent="))
+    wait_for_app(page)
+    expect(page.get_by_role("heading", name="Ada Lovelace")).to_be_visible()
+    context.close()
+
+
+def test_a_cross_site_sign_in_form_is_refused_in_the_browser(browser: Browser, signin_server) -> None:
+    base, _ = signin_server
+    context = browser.new_context()
+    page = context.new_page()
+    # Another site's page that auto-posts the attacker's credentials to our sign-in (login CSRF).
+    page.route("http://evil.example/**", lambda route: route.fulfill(content_type="text/html", body=(
+        f"<form id=f method=post action='{base}/auth/login'><input name=email value='agent@agency.test'>"
+        f"<input name=password value='{PASSWORD}'></form><script>f.submit()</script>")))
+    with page.expect_response(f"{base}/auth/login") as answer:
+        page.goto("http://evil.example/trap.html")
+    assert answer.value.status == 403
+    assert not [c for c in context.cookies() if c["name"] == "intel_session"]
+    context.close()
+
+
 def test_a_wrong_password_shows_a_plain_message_and_no_session(browser: Browser, signin_server) -> None:
     base, _ = signin_server
     context = browser.new_context()

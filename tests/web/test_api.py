@@ -179,3 +179,27 @@ def test_with_the_database_unreachable_the_api_answers_503_in_plain_json(tmp_pat
             assert status == 503, body
             assert body["success"] is False and "database cannot be reached" in body["message"]
             assert "Traceback" not in json.dumps(body)
+
+
+MALFORMED = [f"/api/admin/talent/{raw}/social-intelligence" for raw in ("abc", "-1", "0", "1.5", "9" * 20)]
+
+
+@pytest.mark.parametrize("path", [*MALFORMED, "/api/nope", "/api", "/api/admin/talent/1/social-intelligence/extra"])
+def test_an_unknown_api_path_or_malformed_id_is_a_json_404_with_or_without_a_token(api, path):
+    for token in (None, api.tokens["manager"]):
+        status, headers, body = call(api, "GET", path, token)
+        assert status == 404 and headers["content-type"] == "application/json", (path, body)
+        assert body["success"] is False and body["data"] is None and body["message"]
+
+
+def test_a_post_to_the_refresh_of_a_malformed_id_is_a_json_404(api):
+    status, _, body = call(api, "POST", "/api/admin/talent/abc/social-intelligence/refresh", api.tokens["admin"])
+    assert status == 404 and body["success"] is False
+
+
+@pytest.mark.parametrize(("method", "refresh", "allow"), [("POST", False, "GET, HEAD"), ("DELETE", False, "GET, HEAD"),
+                                                          ("GET", True, "POST"), ("PUT", True, "POST")])
+def test_a_wrong_method_is_a_json_405_that_names_the_allowed_ones(api, method, refresh, allow):
+    status, headers, body = call(api, method, intel_path(api.talents["mine"], refresh=refresh), api.tokens["admin"])
+    assert status == 405 and headers["allow"] == allow
+    assert body["success"] is False and body["data"] is None and allow.split(",")[0] in body["message"]

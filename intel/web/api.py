@@ -1,0 +1,123 @@
+"""The JSON API of the original design. Every `/api/...` request answers the documented body
+`{"success": …, "message": …, "data": …}`: unknown paths and malformed ids get 404, a wrong method
+405 with `Allow` — never Streamlit's HTML page, which an API client would read as success.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Match, Route
+
+from intel.accounts.auth import Identity
+from intel.errors import DatabaseUnavailable, IntelError, PermissionDenied, TalentNotFound
+from intel.service import accounts
+from intel.service import talents as service
+
+log = logging.getLogger(__name__)
+COOKIE = "intel_session"
+MAX_ID = 2**63 - 1  # ids are BIGINT; a larger "id" names no talent (and would overflow the query)
+Handler = Callable[[Request], Awaitable[Response]]
+# Spelled out: a function route given no methods serves GET only (Starlette), and the rest would fall through.
+ANY_METHOD = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE"]
+
+
+def _json(status: int, success: bool, message: str, data: Any = None, headers: dict[str, str] | None = None
+          ) -> JSONResponse:
+    return JSONResponse({"success": success, "message": message, "data": data}, status_code=status,
+                        headers=headers)
+
+
+def talent_id(raw: str) -> int | None:
+    """The talent id of a path segment: a positive whole number, else None."""
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 19:
+        return None
+    number = int(raw)
+    return number if 0 < number <= MAX_ID else None
+
+
+def _api_identity(request: Request) -> Identity | None:
+    header = request.headers.get("authorization", "")
+    if header.lower().startswith("bearer "):
+        return accounts.identity_for_api_token(header[7:].strip())
+    return accounts.identity_for_session(request.cookies.get(COOKIE))
+
+
+def _refused(identity: Identity, talent: int, exc: IntelError) -> JSONResponse:
+    """The 403/404 answer to a refused read or refresh."""
+    if isinstance(exc, PermissionDenied):
+        return _json(403, False, "Your role does not allow this.")
+    if service.talent_exists(identity, talent):
+        return _json(403, False, "You may not access this talent.")
+    return _json(404, False, f"No talent with id {talent}.")
+
+
+def _guarded(work: Callable[[Identity, int], JSONResponse]) -> Handler:
+    async def handler(request: Request) -> Response:
+        raw = str(request.path_params["talent_id"])
+        talent = talent_id(raw)
+        if talent is None:  # before authentication: the answer is the same for everybody
+            return _json(404, False, f"No talent with id {raw[:40]!r}: ids are positive whole numbers.")
+        try:
+            identity = await run_in_threadpool(_api_identity, request)
+            if identity is None:
+                return _json(401, False, "Sign in or send a valid API token (Authorization: Bearer …).",
+                             headers={"WWW-Authenticate": "Bearer"})
+            return await run_in_threadpool(work, identity, talent)
+        except DatabaseUnavailable as exc:
+            return _json(503, False, str(exc))
+        except Exception:
+            log.exception("API error on %s", request.url.path)
+            return _json(500, False, "Internal error; it has been logged.")
+    return handler
+
+
+def _get(identity: Identity, talent: int) -> JSONResponse:
+    try:
+        served = service.serve_for(identity, talent)
+    except (TalentNotFound, PermissionDenied) as exc:
+        return _refused(identity, talent, exc)
+    meta = {"source": served.source, "possibly_stale": served.possibly_stale, "compute_ms": served.compute_ms}
+    return _json(200, True, "Social intelligence", {**served.intel.to_dict(), "cache": meta})
+
+
+def _refresh(identity: Identity, talent: int) -> JSONResponse:
+    try:
+        outcome = service.refresh_for(identity, talent)
+    except (TalentNotFound, PermissionDenied) as exc:
+        return _refused(identity, talent, exc)
+    if outcome.status == "rate_limited":
+        return _json(429, False, outcome.message, {"retry_after_s": math.ceil(outcome.retry_after_s)},
+                     headers={"Retry-After": str(math.ceil(outcome.retry_after_s))})
+    if outcome.status == "failed":
+        return _json(500, False, outcome.message)
+    return _json(200, True, outcome.message, outcome.served.intel.to_dict() if outcome.served else None)
+
+
+# `{talent_id}` is any segment (not `:int`) so a malformed id reaches the handler and gets a JSON 404.
+ENDPOINTS: tuple[Route, ...] = (
+    Route("/api/admin/talent/{talent_id}/social-intelligence", _guarded(_get), methods=["GET"]),
+    Route("/api/admin/talent/{talent_id}/social-intelligence/refresh", _guarded(_refresh), methods=["POST"]),
+)
+
+
+async def unmatched(request: Request) -> Response:
+    """Any other `/api/...` request: 405 with `Allow` when the path exists for other methods, else 404."""
+    allowed = sorted({m for route in ENDPOINTS if route.matches(request.scope)[0] is Match.PARTIAL
+                      for m in route.methods or ()})
+    if allowed:
+        return _json(405, False, f"{request.method} is not allowed here; use {', '.join(allowed)}.",
+                     headers={"Allow": ", ".join(allowed)})
+    return _json(404, False, f"No API endpoint at {request.url.path[:200]}.")
+
+
+def routes() -> list[Route]:
+    """The API routes, the catch-all last (Streamlit's own routes come after these)."""
+    return [*ENDPOINTS, Route("/api", unmatched, methods=ANY_METHOD), Route("/api/{rest:path}", unmatched,
+                                                                         methods=ANY_METHOD)]
