@@ -115,6 +115,7 @@ def build_runtime(settings: Settings, *, store: Store | None = None, local: Memo
     store = local
     if settings.redis_url:
         redis_store = RedisStore(settings.redis_url, timeout_s=settings.redis_timeout_ms / 1000)
+        # GuardedStore forwards every Store method through __getattr__, which a Protocol check cannot see.
         store = GuardedStore(redis_store, CircuitBreaker(cooldown_s=settings.redis_cooldown_s))  # type: ignore[assignment]
     return _assemble(settings, engine, sessions, store, local, owns_store=True)
 

@@ -36,9 +36,9 @@ def require(identity: Identity | None, capability: str) -> Identity:
     return identity
 
 
-def visible_talent_ids(session: Session, identity: Identity) -> set[int] | None:
+def visible_talent_ids(session: Session, identity: Identity | None) -> set[int] | None:
     """Talent ids the identity may see; None means all (managers, admins, the demo viewer)."""
-    require(identity, "view")
+    identity = require(identity, "view")
     if identity.role != "agent":
         return None
     return set(session.scalars(select(Talent.id).where(Talent.agent_id == identity.user_id)))

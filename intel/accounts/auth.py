@@ -14,9 +14,11 @@ import hashlib
 import ipaddress
 import logging
 import secrets
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
+from operator import methodcaller
+from typing import TypeVar
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -26,10 +28,12 @@ from sqlalchemy.orm import Session, sessionmaker
 from intel.accounts import audit
 from intel.cache.store import MemoryStore, Store, StoreUnavailable
 from intel.config import IPNetwork
+from intel.db.engine import rowcount
 from intel.db.models import ROLES, ApiToken, User, UserSession, utcnow
 from intel.errors import AccountLocked, AuthError, IntelError, PermissionDenied
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 MIN_PASSWORD = 12
 WINDOW_S, LOCK_S = 15 * 60, 15 * 60
@@ -171,26 +175,26 @@ def authenticate(email: str, password: str, *, client: str, sessions: Sessions, 
     raise AuthError("Email or password is incorrect, or the account is deactivated.")
 
 
-def _store_call(stores: tuple[Store, MemoryStore], op: object) -> object:
+def _store_call(stores: tuple[Store, MemoryStore], op: Callable[[Store], T]) -> T:
     """Run `op(store)` on the shared store, or on the embedded one when the shared store is down."""
     try:
-        return op(stores[0])  # type: ignore[operator]
+        return op(stores[0])
     except StoreUnavailable:
-        return op(stores[1])  # type: ignore[operator]
+        return op(stores[1])
 
 
 def _count_failure(stores: tuple[Store, MemoryStore], keys: tuple[tuple[str, int], ...]) -> None:
     for key, limit in keys:
-        count = int(_store_call(stores, lambda s, k=key: s.incr_window(f"{k}:fails", WINDOW_S)))  # type: ignore[misc]
+        count = int(_store_call(stores, methodcaller("incr_window", f"{key}:fails", WINDOW_S)))
         if count >= limit:
-            _store_call(stores, lambda s, k=key: s.set(f"{k}:locked", b"1", LOCK_S))
+            _store_call(stores, methodcaller("set", f"{key}:locked", b"1", LOCK_S))
 
 
 def _raise_if_locked(stores: tuple[Store, MemoryStore], keys: tuple[tuple[str, int], ...]) -> None:
     for key, _ in keys:
-        left = _store_call(stores, lambda s, k=key: s.ttl(f"{k}:locked"))
+        left = _store_call(stores, methodcaller("ttl", f"{key}:locked"))
         if left is not None:
-            raise AccountLocked(max(1, round(float(left) / 60)))  # type: ignore[arg-type]
+            raise AccountLocked(max(1, round(float(left) / 60)))
 
 
 def start_session(identity: Identity, *, sessions: Sessions, hours: int) -> str:
@@ -244,7 +248,7 @@ def revoke_api_tokens(email: str, *, sessions: Sessions, actor: str) -> int:
         result = session.execute(update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
                                  .values(revoked_at=utcnow()))
     audit.record(sessions, actor, "api_token_revoked", f"user:{email}")
-    return int(result.rowcount)  # type: ignore[attr-defined]
+    return rowcount(result)
 
 
 def identity_for_api_token(token: str | None, *, sessions: Sessions) -> Identity | None:

@@ -12,6 +12,7 @@ from sqlalchemy import func, select, update
 
 from intel.accounts import audit
 from intel.accounts.auth import Sessions, hash_password, normalise_email, verify_password
+from intel.db.engine import rowcount
 from intel.db.models import ROLES, Talent, User, UserSession, utcnow
 from intel.errors import IntelError
 
@@ -39,7 +40,7 @@ def list_users(*, sessions: Sessions) -> list[UserRow]:
 def _change(sessions: Sessions, email: str, action: str, actor: str, **values: object) -> None:
     with sessions.begin() as session:
         result = session.execute(update(User).where(User.email == normalise_email(email)).values(**values))
-        if not result.rowcount:  # type: ignore[attr-defined]
+        if not rowcount(result):
             raise IntelError(f"No account for {email}.")
         if values.get("is_active") is False or "password_hash" in values:
             # Deactivation and password resets end every open session of the account.

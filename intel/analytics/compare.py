@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 import pandas as pd
 
 from intel.analytics.result import SocialIntelligence, platform_label
@@ -12,8 +14,9 @@ from intel.db.models import PLATFORMS
 MIN_TALENTS, MAX_TALENTS = 2, 6
 # Roster figure → comparison column; percentiles are computed against every talent of the roster that has
 # data (a talent without connected accounts or imported data is no member of the population).
-RANKED = {"total_followers": "Followers", "growth_30d_pct": "30-day growth %", "sentiment": "Sentiment",
-          "health": "Health"}
+RankedKey = Literal["total_followers", "growth_30d_pct", "sentiment", "health"]
+RANKED: dict[RankedKey, str] = {"total_followers": "Followers", "growth_30d_pct": "30-day growth %",
+                                "sentiment": "Sentiment", "health": "Health"}
 
 
 def percentile_rank(value: float | None, population: list[float]) -> float | None:

@@ -17,6 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from intel.analytics.result import SocialIntelligence
+from intel.db.engine import rowcount
 from intel.db.models import TalentSummary
 
 log = logging.getLogger(__name__)
@@ -73,7 +74,7 @@ def save_summary(sessions: sessionmaker[Session], intel: SocialIntelligence, gen
                         and_(stored.data_generation == new.data_generation, stored.computed_at <= new.computed_at))
             result = session.execute(stmt.on_conflict_do_update(
                 index_elements=["talent_id"], set_={k: new[k] for k in row if k != "talent_id"}, where=newer))
-            if result.rowcount == 0:
+            if rowcount(result) == 0:
                 log.info("summary of talent=%s not replaced: the stored row is newer", intel.talent_id)
     except SQLAlchemyError as exc:
         log.error("summary write failed talent=%s: %s", intel.talent_id, exc)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Connection, Engine, create_engine, event, insert
+from sqlalchemy import Connection, CursorResult, Engine, Result, create_engine, event, insert
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -70,3 +70,9 @@ def bulk_insert(conn: Connection, model: type[Any], rows: list[dict[str, Any]], 
         if returning:
             ids.extend(result.scalars().all())
     return ids
+
+
+def rowcount(result: Result[Any]) -> int:
+    """Rows matched by an UPDATE / DELETE / INSERT … ON CONFLICT (Session.execute types its result as a plain
+    Result; for DML statements it is a CursorResult, which carries the count)."""
+    return int(cast("CursorResult[Any]", result).rowcount)

@@ -390,7 +390,7 @@ def _copy(conn: Connection, table: str, rows: list[dict[str, Any]]) -> None:
     buffer = io.StringIO()
     buffer.writelines("\t".join([_copy_value(row[c]) for c in columns]) + "\n" for row in rows)
     buffer.seek(0)
-    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]  # psycopg2 COPY: the pool always holds a live DBAPI connection here
     statement = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
     try:
         cursor.copy_expert(statement, buffer)
