@@ -100,7 +100,7 @@ def account_menu(identity: Identity) -> None:
     if identity.is_demo_viewer:
         st.sidebar.caption("Demo viewer · read-only")
         return
-    st.sidebar.caption(f"Signed in as {plain(identity.display_name)} ({identity.role})")
+    st.sidebar.caption(plain(f"Signed in as {identity.display_name} ({identity.role})"))
     # Revoking server-side signs out every tab using this session; the stale cookie no longer works.
     if st.sidebar.button("Sign out", key="sign_out"):
         with shown_errors():
