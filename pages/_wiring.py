@@ -20,6 +20,7 @@ from intel.errors import ConfigError, DatabaseUnavailable, IntelError, Permissio
 from intel.service import accounts
 from intel.service import talents as service
 from intel.service.talents import RefreshOutcome
+from intel.views.text import plain
 from intel.web.routes import COOKIE, login_url
 
 log = logging.getLogger("intel.ui")
@@ -86,10 +87,10 @@ def page_start(capability: str = "view") -> Identity:
         settings = get_settings()
         identity = identity_for_this_run()
     except ConfigError as exc:
-        st.error(f"Configuration error: {exc}")
+        st.error(plain(f"Configuration error: {exc}"))
         st.stop()
     except DatabaseUnavailable as exc:
-        st.error(str(exc))
+        st.error(plain(str(exc)))
         st.stop()
     if identity is None:
         sign_in_prompt()
@@ -120,7 +121,7 @@ def account_menu(identity: Identity) -> None:
     if identity.is_demo_viewer:
         st.sidebar.caption("Demo viewer · read-only")
         return
-    st.sidebar.caption(f"Signed in as {md_escape(identity.display_name)} ({identity.role})")
+    st.sidebar.caption(plain(f"Signed in as {identity.display_name} ({identity.role})"))
     # Revoking server-side signs out every tab using this session; the stale cookie no longer works.
     if st.sidebar.button("Sign out", key="sign_out"):
         with shown_errors():
@@ -139,13 +140,13 @@ def shown_errors() -> Iterator[None]:
         # about where the user is, so they get no way out but the navigation.
         if isinstance(exc, TalentNotFound | PermissionDenied) or type(exc) is IntelError:
             refuse(str(exc))
-        st.error(str(exc))
+        st.error(plain(str(exc)))
         st.stop()
 
 
 def refuse(message: str) -> None:
     """Show a refusal or not-found message with a "Back to the roster" link (same tab), then stop the page."""
-    st.error(message)
+    st.error(plain(message))
     back_to_roster()
     st.stop()
 
@@ -237,10 +238,7 @@ def show_pending_toast() -> None:
     """Show a toast queued before a rerun (so toasts survive the page's own reruns)."""
     pending = st.session_state.pop("pending_toast", None)
     if pending:
-        st.toast(pending[0], icon=pending[1], duration="long")
+        st.toast(plain(pending[0]), icon=pending[1], duration="long")
 
 
-def md_escape(text: str) -> str:
-    """Escape Markdown so user text (names, handles) shows literally in markdown-rendering elements."""
-    specials = "\\`*_{}[]()#+-.!|<>~$"
-    return "".join("\\" + ch if ch in specials else ch for ch in text)
+md_escape = plain  # the former name: user text shown literally in Markdown-rendering elements

@@ -5,6 +5,7 @@ import streamlit as st
 
 from intel.ingest import importer as ingest
 from intel.service import imports
+from intel.views.text import plain
 from pages._wiring import page_start, shown_errors
 
 identity = page_start("import")
@@ -33,7 +34,7 @@ if upload is not None and st.button("Import", type="primary", key="import_go"):
         report = imports.import_file(identity, kind, upload, mapping=mapping or None, dry_run=dry_run,
                                      progress=progress, encoding=ENCODINGS[encoding])
     bar.progress(1.0, text="Done")
-    (st.info if dry_run else st.success)(report.summary())
+    (st.info if dry_run else st.success)(plain(report.summary()))  # file name: user text
     if report.refused:
         st.warning(f"{report.refused:,} rows were refused. Fix them in the error file and import it again.")
         st.dataframe(pd.DataFrame([e.__dict__ for e in report.errors]), hide_index=True, key="import_errors")

@@ -8,6 +8,7 @@ from streamlit.testing.v1 import AppTest
 from intel.accounts.auth import SYSTEM
 from intel.service import accounts
 from tests.app_pages import PAGE_FILES, run_page, sign_in_as, talent_id
+from tests.markdown import shown
 
 ALL = set(PAGE_FILES)
 
@@ -57,7 +58,7 @@ def test_an_agent_deep_linking_to_another_agents_talent_sees_no_data(app_db, mon
     mine, theirs = talent_id(app_db, "Sofia Marques"), talent_id(app_db, "Tyler Brooks")
     accounts.assign_talents(SYSTEM, "agent@agency.test", [mine])
     at = run_page("pages/talent.py", talent=str(theirs))
-    assert any(f"Talent {theirs} was not found, or you may not see it." in e.value for e in at.error)
+    assert any(f"Talent {theirs} was not found, or you may not see it." in shown(e.value) for e in at.error)
     assert len(at.metric) == 0 and len(at.header) == 0
     at = run_page("pages/talent.py", talent=str(mine))
     assert at.header[0].value == "Sofia Marques"

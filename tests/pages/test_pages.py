@@ -14,6 +14,7 @@ from intel.db.models import AdminActivity
 from intel.runtime import build_runtime
 from tests.app_pages import PAGE_FILES, run_page, sign_in_as, talent_id
 from tests.factories import make_talent
+from tests.markdown import shown
 
 
 @pytest.mark.parametrize("page", PAGE_FILES)
@@ -64,7 +65,7 @@ def test_a_real_talent_has_no_demo_banner(app_db):
 def test_a_bad_deep_link_shows_a_plain_message(app_db, raw, message):
     at = run_page("pages/talent.py", talent=raw)
     assert not at.exception
-    assert any(message in e.value for e in at.error)
+    assert any(message in shown(e.value) for e in at.error)
     assert len(at.metric) == 0
 
 
@@ -73,11 +74,11 @@ def test_refresh_toasts_refreshed_then_limited_with_minutes_left(app_db):
     at = run_page("pages/talent.py", talent=str(tid))
     before = at.caption[0].value
     at.button(key="refresh").click().run()
-    assert [t.value for t in at.toast] == ["Analytics refreshed and recalculated"]
+    assert [shown(t.value) for t in at.toast] == ["Analytics refreshed and recalculated"]
     assert at.caption[0].value != before  # the new computed-at time is on screen with the toast
     assert not at.button(key="refresh").disabled
     at.button(key="refresh").click().run()
-    assert [t.value for t in at.toast] == ["Analytics refresh limited to once per hour. Try again in 60 min."]
+    assert [shown(t.value) for t in at.toast] == ["Analytics refresh limited to once per hour. Try again in 60 min."]
 
 
 def test_with_the_database_gone_the_page_serves_the_saved_copy_and_refresh_fails_in_plain_words(app_db):
@@ -89,7 +90,7 @@ def test_with_the_database_gone_the_page_serves_the_saved_copy_and_refresh_fails
     with runtime.use(dead):
         at.button(key="refresh").click().run()
     assert not at.exception
-    assert [t.value for t in at.toast] == ["Refresh failed: the database cannot be reached right now."]
+    assert [shown(t.value) for t in at.toast] == ["Refresh failed: the database cannot be reached right now."]
     assert at.header[0].value == "Sofia Marques"
     assert any("database cannot be reached" in w.value for w in at.warning)
     runtime.close(dead)
@@ -136,7 +137,7 @@ def test_a_broken_database_url_shows_one_plain_error(monkeypatch):
     at = AppTest.from_file("../../app.py", default_timeout=30)
     at.run()
     assert not at.exception
-    assert any("DATABASE_URL is not a valid database URL" in e.value for e in at.error)
+    assert any("DATABASE_URL is not a valid database URL" in shown(e.value) for e in at.error)
 
 
 def test_an_unreachable_database_shows_a_plain_message(app_db, monkeypatch):
