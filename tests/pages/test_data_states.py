@@ -14,6 +14,7 @@ from intel.db.models import SocialProfile
 from intel.service import imports
 from tests.app_pages import run_page, sign_in_as
 from tests.factories import make_talent
+from tests.markdown import shown
 
 NO_DATA = "No connected accounts or imported data yet"
 
@@ -26,7 +27,7 @@ def roster_row(at, name: str):
 def test_a_refused_deep_link_shows_the_message_and_a_link_back_to_the_roster(app_db):
     at = run_page("pages/talent.py", talent="999999")
     assert not at.exception
-    assert [e.value for e in at.error] == ["Talent 999999 was not found, or you may not see it."]
+    assert [shown(e.value) for e in at.error] == ["Talent 999999 was not found, or you may not see it."]
     assert [link.value for link in at.page_link] == ["Back to the roster"]
     assert at.page_link[0].proto.page == "roster"
     assert len(at.metric) == 0
