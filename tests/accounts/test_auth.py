@@ -54,6 +54,7 @@ def test_the_first_admin_can_only_be_created_on_an_empty_database(live):
         accounts.create_first_admin("other@agency.test", "Other", PASSWORD)
 
 
+@pytest.mark.slow
 def test_wrong_password_and_unknown_email_get_the_same_message(live):
     account()
     with pytest.raises(AuthError) as wrong:
@@ -63,6 +64,7 @@ def test_wrong_password_and_unknown_email_get_the_same_message(live):
     assert str(wrong.value) == str(unknown.value)
 
 
+@pytest.mark.slow
 def test_five_failures_lock_the_account_for_15_minutes_even_with_the_right_password(live, engine):
     account()
     for _ in range(5):
@@ -73,6 +75,7 @@ def test_five_failures_lock_the_account_for_15_minutes_even_with_the_right_passw
     assert actions(engine).count("sign_in_failed") == 5
 
 
+@pytest.mark.slow
 def test_five_typos_by_ann_do_not_stop_bob_signing_in_from_the_same_address(live):
     office = "198.51.100.20"  # behind the agency's proxy or NAT every colleague has this address
     account(email="ann@agency.test")
@@ -95,6 +98,7 @@ def sqlite_live(sqlite_url, make_runtime, installed_runtime):
     engine.dispose()
 
 
+@pytest.mark.slow
 def test_one_client_is_throttled_at_its_fiftieth_failure_not_before(sqlite_live):
     # One database only: ~50 argon2 checks take long, and the counters do not depend on the database.
     account()
@@ -130,6 +134,7 @@ def test_without_trusted_proxies_x_forwarded_for_is_never_believed():
     assert auth.client_address("127.0.0.1", ["1.2.3.4"], ()) == "127.0.0.1"
 
 
+@pytest.mark.slow
 def test_the_lock_ends_by_itself_after_15_minutes(engine, database_url):
     now = [1000.0]  # the embedded store's clock: the lock's end is the store's time
     rt = runtime.build_runtime(get_settings({"DATABASE_URL": database_url}), local=MemoryStore(clock=lambda: now[0]))
@@ -179,6 +184,7 @@ def test_deactivation_ends_sessions_and_refuses_sign_in(live):
     assert accounts.authenticate("agent@agency.test", PASSWORD, client="c").role == "agent"
 
 
+@pytest.mark.slow
 def test_changing_a_password_ends_the_other_sessions(live):
     agent = account()
     token = accounts.start_session(agent)
@@ -239,6 +245,7 @@ def test_refresh_is_audited_with_the_signed_in_actor(live, engine):
     assert actor == "admin@agency.test"
 
 
+@pytest.mark.slow
 def test_user_changes_are_audited(live, engine):
     account("admin")
     account("agent")

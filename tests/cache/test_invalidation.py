@@ -140,6 +140,7 @@ def test_an_import_without_a_cache_at_hand_still_voids_the_entries_at_the_next_r
     assert (served.source, served.intel.talent_name) == ("computed", "New Name")
 
 
+@pytest.mark.slow
 def test_the_roster_row_of_a_computation_overtaken_by_an_invalidation_is_not_written(
         engine, database_url, redis_url, key_prefix, make_runtime):
     talent = make_talent(engine, name="Old Name")
@@ -269,6 +270,7 @@ def test_an_invalidation_redis_missed_is_delivered_when_it_answers_again(engine,
         assert not s.get(TalentGeneration, talent).undelivered
 
 
+@pytest.mark.slow
 def test_another_process_stops_serving_the_entry_an_outage_kept_within_its_resync_interval(
         engine, database_url, make_runtime, private_redis):
     talent = make_talent(engine, name="Old Name")

@@ -178,6 +178,7 @@ def test_a_redis_killed_mid_session_falls_back_to_the_embedded_store(database_ur
     assert rt.breaker.failures == 1
 
 
+@pytest.mark.slow
 def test_a_hung_redis_that_never_answers_costs_at_most_one_timeout_per_cooldown(database_url, talent, baseline_s,
                                                                                 make_runtime, hung_redis, prefix):
     cooldown_s = 0.3
@@ -191,6 +192,7 @@ def test_a_hung_redis_that_never_answers_costs_at_most_one_timeout_per_cooldown(
     assert 2 <= rt.breaker.failures <= elapsed / cooldown_s + 1
 
 
+@pytest.mark.slow
 def test_a_redis_frozen_mid_session_is_skipped_and_used_again_once_it_answers(database_url, talent, baseline_s,
                                                                               make_runtime, redis_servers, prefix):
     cooldown_s = 0.3

@@ -169,6 +169,7 @@ class ComputeRecorder:
         return sum(len(spans) for spans in self.intervals.values())
 
 
+@pytest.mark.slow
 def test_two_workers_plus_page_traffic_never_compute_one_talent_concurrently(engine, database_url, redis_url,
                                                                             key_prefix, make_runtime, monkeypatch,
                                                                             client):
@@ -218,6 +219,7 @@ def test_two_workers_plus_page_traffic_never_compute_one_talent_concurrently(eng
     assert all(client.exists(cache_key(t, key_prefix)) for t in talents)
 
 
+@pytest.mark.slow
 def test_the_worker_survives_a_redis_outage_and_writes_to_redis_again_after_a_restart(engine, database_url,
                                                                                      make_runtime, own_redis):
     prefix = "worker-outage:"
@@ -284,6 +286,7 @@ def _cli_env(**values: str) -> dict[str, str]:
     return {**env, "INTEL_LOG_LEVEL": "INFO", **values}
 
 
+@pytest.mark.slow
 def test_worker_once_without_redis_url_exits_2_with_a_clear_log_line(tmp_path):
     result = subprocess.run([sys.executable, "-m", "intel", "worker", "--once"], cwd=ROOT, capture_output=True,
                             text=True, timeout=120, env=_cli_env(DATABASE_URL=f"sqlite:///{tmp_path / 'w.db'}"))
@@ -292,6 +295,7 @@ def test_worker_once_without_redis_url_exits_2_with_a_clear_log_line(tmp_path):
         in result.stderr.splitlines()
 
 
+@pytest.mark.slow
 def test_worker_once_with_the_database_down_exits_1_with_a_log_line_not_a_traceback(redis_url, key_prefix):
     dead = f"postgresql+psycopg2://postgres@127.0.0.1:{free_port()}/nothing_here"
     result = subprocess.run([sys.executable, "-m", "intel", "worker", "--once"], cwd=ROOT, capture_output=True,
@@ -302,6 +306,7 @@ def test_worker_once_with_the_database_down_exits_1_with_a_log_line_not_a_traceb
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.slow
 def test_worker_once_with_redis_url_computes_missing_talents_and_exits_0(sqlite_url, redis_url, key_prefix,
                                                                         client):
     from intel.db.engine import make_engine

@@ -180,6 +180,7 @@ def test_a_datetime_for_today_is_refused() -> None:
 # ---------------------------------------------------------------- roster shape
 
 
+@pytest.mark.slow
 def test_the_summary_reports_the_rows_written_and_the_demo_talent_ids(demo: Loaded) -> None:
     s = demo.summary
     written = tuple(len(demo.rows[name]) for name in TABLES)

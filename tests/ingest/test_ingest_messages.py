@@ -140,6 +140,7 @@ def run_cli(database_url: str, tmp_path: Path, *extra: str) -> subprocess.Comple
                            "--dry-run", *extra], capture_output=True, text=True, env=env, cwd=ROOT, timeout=120)
 
 
+@pytest.mark.slow
 def test_the_cli_prints_log_lines_only_with_verbose_and_the_report_always(sqlite_url, tmp_path):
     quiet = run_cli(sqlite_url, tmp_path)
     assert quiet.returncode == 0, quiet.stderr

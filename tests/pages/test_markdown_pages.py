@@ -18,6 +18,8 @@ from tests.app_pages import PASSWORD, run_page, sign_in_as
 from tests.factories import make_talent
 from tests.markdown import HOSTILE, rendered, shown, streamlit_markup
 
+pytestmark = pytest.mark.slow  # AppTest runs or real servers: seconds each
+
 
 def assert_plain(markdown: str, text: str) -> None:
     """`markdown` renders as one paragraph of exactly `text`, with no other markup."""

@@ -27,6 +27,8 @@ from tests.browser.conftest import StreamlitServer
 from tests.factories import make_talent
 from tests.services import POSTGRES_ADMIN_URL
 
+pytestmark = pytest.mark.slow  # AppTest runs or real servers: seconds each
+
 PASSWORD = "correct horse battery staple"
 
 

@@ -20,6 +20,8 @@ from intel.db.models import AdminActivity
 from intel.service import accounts
 from tests.browser.conftest import StreamlitServer
 
+pytestmark = pytest.mark.slow  # AppTest runs or real servers: seconds each
+
 PASSWORD = "correct horse battery staple"
 EVIL = "http://evil.example"
 PUBLIC = "https://intel.agency.example"
