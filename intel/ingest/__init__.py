@@ -1,6 +1,6 @@
-"""Importing real data from CSV and JSON Lines files: reading and decoding (`read`), row parsing and validation
-(`parse`), reference resolution (`refs`), sentiment scoring of new texts (`score`), batch-atomic idempotent
-upserts (`write`) and the import run with its report (`importer`).
+"""Importing real data from CSV and JSON Lines files: reading (`read`), text encodings and their advice
+(`encoding`), row parsing and validation (`parse`), reference resolution (`refs`), sentiment scoring of new
+texts (`score`), batch-atomic idempotent upserts (`write`) and the import run with its report (`importer`).
 
 May import `intel.text`, `intel.accounts` (audit), `intel.db`, `intel.config` and `intel.errors`.
 """

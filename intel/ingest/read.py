@@ -10,74 +10,34 @@ ImportRefused before any row is imported.
 
 from __future__ import annotations
 
-import codecs
 import csv
 import io
 import json
 import os
-import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
 from intel.errors import ImportAborted, ImportRefused
+from intel.ingest.encoding import (
+    ESCAPED_RUN,
+    UNDECODABLE,
+    codec_name,
+    encoding_advice,
+    encoding_label,
+    encoding_problem,
+    undecodable_bytes,
+)
 from intel.ingest.parse import KindSpec, RowError, normalize_name, shown
 
 HEAD_BYTES = 64 * 1024  # sniffed before reading: binary, empty, format
 FIELD_LIMIT = 32 * 1024 * 1024  # one CSV field: far above MAX_TEXT, bounds a runaway quote
 ERROR_COLUMNS = ("error_line", "error_column", "error_reason")
 FORMATS = ("csv", "jsonl")
-_SURROGATE = re.compile("[\ud800-\udfff\x00]")  # undecodable bytes (kept as surrogates), NUL
-_ESCAPED_RUN = re.compile("[\udc80-\udcff]+")  # consecutive undecodable bytes
 _MAGIC = {b"PK\x03\x04": "a ZIP archive (an Excel .xlsx workbook?)", b"%PDF": "a PDF document",
           b"\x1f\x8b": "gzip-compressed", b"\xd0\xcf\x11\xe0": "an old Excel .xls workbook",
           b"\xff\xfe": "UTF-16 text", b"\xfe\xff": "UTF-16 text", b"SQLite format": "an SQLite database"}
-LATIN_HINT = "it looks like Latin-1 / Windows-1252"
-NUL = "contains a NUL character (U+0000), which the database cannot store"
-
-
-def undecodable_bytes(text: str) -> bytes:
-    """The bytes that could not be decoded, kept in `text` as surrogates U+DC80..U+DCFF, in order."""
-    return bytes(ord(ch) - 0xDC00 for run in _ESCAPED_RUN.findall(text) for ch in run)
-
-
-def looks_latin(text: str) -> bool:
-    """Whether the undecodable bytes of UTF-8-decoded `text` read as Latin-1 / Windows-1252: Windows-1252
-    defines them all and they come one or two at a time (an accented letter, a curly quote) — multi-byte
-    encodings such as Shift-JIS or GBK leave longer runs."""
-    runs = _ESCAPED_RUN.findall(text)
-    if not runs or sum(map(len, runs)) > 1.5 * len(runs):
-        return False
-    try:
-        undecodable_bytes(text).decode("cp1252")
-    except UnicodeDecodeError:
-        return False
-    return True
-
-
-def encoding_advice(text: str, encoding: str, *, where: str = "", subject: str = "it") -> str:
-    """What is wrong with undecodable `text` read as `encoding` and what to do: 'byte 0xE9 on line 4 — it
-    looks like Latin-1 / Windows-1252; re-save it as UTF-8, or import it with encoding cp1252 (…)'."""
-    raw = undecodable_bytes(text)
-    first = (f"byte 0x{raw[0]:02X}" if raw else "a lone surrogate escape") + (f" {where}" if where else "")
-    if encoding == "utf-8" and looks_latin(text):
-        return (f"{first} — {LATIN_HINT}; re-save {subject} as UTF-8, or import {subject} with encoding cp1252 "
-                "(--encoding cp1252)")
-    return f"{first}; re-save {subject} as UTF-8, or name its encoding (--encoding, e.g. cp1252, latin-1)"
-
-
-def encoding_label(encoding: str) -> str:
-    """How an encoding is named in messages: UTF-8, or the codec's name."""
-    return "UTF-8" if encoding == "utf-8" else encoding
-
-
-def codec_name(encoding: str | None) -> str:
-    """The normalised codec name of `encoding` (default UTF-8); ImportRefused for an unknown one."""
-    try:
-        return codecs.lookup(encoding or "utf-8").name
-    except LookupError:
-        raise ImportRefused(f"unknown encoding {encoding!r} (e.g. utf-8, cp1252, latin-1)") from None
 
 
 @dataclass(slots=True)
@@ -221,7 +181,7 @@ class FileReader:
         if self.encoding != "utf-8":
             return
         decoded = (head[:-3] if len(head) >= HEAD_BYTES else head).decode("utf-8", "surrogateescape")  # a cut char
-        bad = _ESCAPED_RUN.search(decoded)
+        bad = ESCAPED_RUN.search(decoded)
         if bad and len(undecodable_bytes(decoded)) > max(8, len(decoded) // 20):
             line = decoded.count("\n", 0, bad.start()) + 1
             raise ImportRefused(f"{self.name} is not UTF-8: " + encoding_advice(decoded, "utf-8",
@@ -280,7 +240,7 @@ class FileReader:
                 if not row or not any(row):
                     continue
                 if header is None:
-                    if _SURROGATE.search("".join(row)):
+                    if UNDECODABLE.search("".join(row)):
                         raise ImportRefused(f"{self.name}: the header (line {start}) is not "
                                             f"{encoding_label(self.encoding)}: "
                                             + encoding_advice("".join(row), self.encoding, subject="the file"))
@@ -294,8 +254,8 @@ class FileReader:
                 if len(row) != width:
                     problem = RowError(start, "", "", f"{len(row)} fields where the header has {width} (an "
                                                       "unquoted comma or quote?)")
-                elif _SURROGATE.search("".join(row)):
-                    problem = _encoding_problem(start, fields, self.encoding)
+                elif UNDECODABLE.search("".join(row)):
+                    problem = encoding_problem(start, fields, self.encoding)
                 yield Record(start, fields, row, problem)
         except csv.Error as exc:
             raise ImportAborted(f"{self.name} line {end + 1}: unreadable CSV ({exc})") from None
@@ -333,33 +293,10 @@ class FileReader:
             # Later objects may name columns the first did not.
             fields.update({c: obj[keys[c]] for c in self.spec.by_name if c not in columns and c in keys})
             # JSON escapes can also produce surrogates and NUL
-            problem = _encoding_problem(number, fields, self.encoding)
+            problem = encoding_problem(number, fields, self.encoding)
             yield Record(number, fields, obj, problem)
         if columns is None:
             raise ImportRefused(f"{self.name} is empty")
-
-
-def _encoding_problem(line: int, fields: dict[str, Any], encoding: str) -> RowError | None:
-    """Undecodable bytes or a NUL in one of the kind's columns (others are ignored, as unknown columns are)."""
-    for column, value in fields.items():
-        found = _SURROGATE.search(value) if isinstance(value, str) else None
-        if found is None:
-            continue
-        if found.group() == "\x00":
-            return RowError(line, column, shown(value), NUL)
-        reason = f"not {encoding_label(encoding)}: " + encoding_advice(value, encoding, subject="the file")
-        return RowError(line, column, shown(_as_written(value, encoding)), reason)
-    return None
-
-
-def _as_written(value: str, encoding: str) -> str:
-    """A value with undecodable bytes as its writer saw it — Café, not Caf? — when it looks like Windows-1252."""
-    if encoding != "utf-8" or not looks_latin(value):
-        return value
-    try:
-        return value.encode("utf-8", "surrogateescape").decode("cp1252", "replace")
-    except UnicodeEncodeError:  # a lone surrogate from a JSON escape, not a byte
-        return value
 
 
 def _json_problem(exc: ValueError) -> str:
