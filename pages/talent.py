@@ -6,6 +6,7 @@ from intel.analytics.result import platform_label
 from intel.service import talents as service
 from intel.views import charts
 from intel.views import tables as views
+from intel.views.memo import figure
 from pages._wiring import (
     DEMO_BANNER,
     md_escape,
@@ -45,21 +46,21 @@ for row in (views.kpis(intel), views.engagement_kpis(intel)):
 
 # Each figure carries its own title; the page only adds section headings.
 trend, sentiment = st.columns(2)
-trend.plotly_chart(charts.follower_trend_figure(intel), key="chart_followers")
-sentiment.plotly_chart(charts.sentiment_trend_figure(intel), key="chart_sentiment")
+trend.plotly_chart(figure(intel, charts.follower_trend_figure), key="chart_followers")
+sentiment.plotly_chart(figure(intel, charts.sentiment_trend_figure), key="chart_sentiment")
 
 st.subheader("Content performance", anchor=False)
-st.plotly_chart(charts.top_posts_figure(intel), key="chart_top_posts")
+st.plotly_chart(figure(intel, charts.top_posts_figure), key="chart_top_posts")
 media, sponsored = st.columns(2)
-media.plotly_chart(charts.media_type_figure(intel), key="chart_media")
-sponsored.plotly_chart(charts.sponsored_figure(intel), key="chart_sponsored")
+media.plotly_chart(figure(intel, charts.media_type_figure), key="chart_media")
+sponsored.plotly_chart(figure(intel, charts.sponsored_figure), key="chart_sponsored")
 
 heat, health = st.columns(2)
 platforms = list(intel.content.best_time) or ["—"]
 platform = heat.selectbox("Best time to post: platform", platforms, format_func=platform_label,
                           key="best_time_platform")
-heat.plotly_chart(charts.best_time_figure(intel, platform), key="chart_best_time")
-health.plotly_chart(charts.health_figure(intel), key="chart_health")
+heat.plotly_chart(figure(intel, charts.best_time_figure, platform), key="chart_best_time")
+health.plotly_chart(figure(intel, charts.health_figure), key="chart_health")
 
 pos, neg = st.columns(2)
 pos.subheader("Most positive comments", anchor=False)

@@ -6,13 +6,20 @@ carries another schema version, is a miss: it is deleted, logged and recomputed.
 The meta carries the talent's data generation the value was computed from. Beside the entries, the
 store mirrors each talent's current generation (`generation_key`), only ever raised (`set_max`): a
 hit reads both in one MGET, and an entry whose generation is not the current one is void.
+
+Decoded entries are kept per process by the digest of their bytes (`DecodedEntries`): a hit on bytes seen
+before costs a hash, not a JSON parse, and hands back the same immutable value, which lets the page reuse
+the figures it built from it (`intel.views.memo`).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
+import threading
 import time
+from collections import OrderedDict
 from dataclasses import dataclass
 
 from intel.analytics.result import SCHEMA_VERSION, SocialIntelligence
@@ -66,14 +73,26 @@ def lock_key(talent_id: int, prefix: str = "") -> str:
 
 def encode(intel: SocialIntelligence, compute_ms: float, generation: int = -1) -> bytes:
     """Serialise an entry with its metadata."""
-    meta = {"schema_version": SCHEMA_VERSION, "computed_at": intel.computed_at,
-            "compute_ms": round(compute_ms, 3), "written_at": time.time(), "generation": generation}
-    return json.dumps({"meta": meta, "payload": intel.to_dict()}, separators=(",", ":"),
-                      ensure_ascii=False, allow_nan=False).encode()
+    return encode_entry(intel, compute_ms, generation)[0]
+
+
+def encode_entry(intel: SocialIntelligence, compute_ms: float, generation: int = -1) -> tuple[bytes, CachedEntry]:
+    """The entry's bytes and the entry they decode to."""
+    entry = CachedEntry(intel=intel, computed_at=intel.computed_at, compute_ms=round(compute_ms, 3),
+                        written_at=time.time(), schema_version=SCHEMA_VERSION, generation=generation)
+    meta = {"schema_version": SCHEMA_VERSION, "computed_at": entry.computed_at, "compute_ms": entry.compute_ms,
+            "written_at": entry.written_at, "generation": generation}
+    raw = json.dumps({"meta": meta, "payload": intel.to_dict()}, separators=(",", ":"),
+                     ensure_ascii=False, allow_nan=False).encode()
+    return raw, entry
 
 
 def decode(raw: bytes) -> CachedEntry:
-    """Deserialise an entry; CorruptEntry when it is not one of ours in the current schema."""
+    """Deserialise an entry (the one decoded from the same bytes before, if kept); CorruptEntry when it is not ours."""
+    return DECODED.get_or_decode(raw)
+
+
+def _decode(raw: bytes) -> CachedEntry:
     try:
         data = json.loads(raw)
         meta = data["meta"]
@@ -87,6 +106,51 @@ def decode(raw: bytes) -> CachedEntry:
     except (ValueError, KeyError, TypeError) as exc:
         raise CorruptEntry(f"undecodable entry: {exc!r:.200}") from exc
 
+
+class DecodedEntries:
+    """The last `size` entries decoded in this process, by the digest of their bytes (thread-safe LRU).
+
+    Values are frozen dataclasses, so sharing one between sessions and threads is safe; the digest covers
+    the whole entry, so bytes that differ in anything (a recomputation, a new generation) decode afresh.
+    """
+
+    def __init__(self, size: int = 128) -> None:
+        self.size = size
+        self._entries: OrderedDict[bytes, CachedEntry] = OrderedDict()
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def digest(raw: bytes) -> bytes:
+        """A 128-bit BLAKE2b digest of the entry's bytes."""
+        return hashlib.blake2b(raw, digest_size=16).digest()
+
+    def get_or_decode(self, raw: bytes) -> CachedEntry:
+        """The entry of these bytes, decoded now if it is not kept."""
+        key = self.digest(raw)
+        with self._lock:
+            kept = self._entries.get(key)
+            if kept is not None:
+                self._entries.move_to_end(key)
+                return kept
+        entry = _decode(raw)
+        self.keep(key, entry)
+        return entry
+
+    def keep(self, key: bytes, entry: CachedEntry) -> None:
+        """Remember `entry` as the decoding of the bytes with digest `key`."""
+        with self._lock:
+            self._entries[key] = entry
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+
+    def clear(self) -> None:
+        """Forget every kept entry."""
+        with self._lock:
+            self._entries.clear()
+
+
+DECODED = DecodedEntries()
 
 # Outlives every entry TTL, so a live entry keeps its mirror; an expired mirror is read again from the database.
 GENERATION_TTL_S = 2 * 86_400
@@ -148,8 +212,10 @@ class IntelCache:
         """
         if self.raise_generation(intel.talent_id, generation) > generation:
             return False
-        self.store.set(self.key(intel.talent_id), encode(intel, compute_ms, generation),
-                       ttl_s or self.ttl_for(intel))
+        raw, entry = encode_entry(intel, compute_ms, generation)
+        self.store.set(self.key(intel.talent_id), raw, ttl_s or self.ttl_for(intel))
+        # The next hit on these bytes returns the value just computed, whose figures the page may already hold.
+        DECODED.keep(DecodedEntries.digest(raw), entry)
         return True
 
     def delete(self, *talent_ids: int) -> int:
