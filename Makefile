@@ -26,6 +26,7 @@ install-dev: $(VENV)/.installed-dev
 run: install
 	INTEL_DEMO=1 $(PY) -m intel db upgrade
 	INTEL_DEMO=1 $(PY) -m intel demo load --if-empty
+	$(PY) -m intel static build
 	INTEL_DEMO=1 $(PY) -m streamlit run server.py --server.port $(PORT) --server.address 127.0.0.1
 
 ## Sales walkthrough: the same demo-mode app.
@@ -35,6 +36,7 @@ demo: run
 ## On an empty database the browser asks for the first administrator.
 serve: install
 	$(PY) -m intel db upgrade
+	$(PY) -m intel static build
 	$(PY) -m streamlit run server.py --server.port $(PORT)
 
 ## The whole suite against real PostgreSQL, Redis and Chromium (CI=true turns missing ones into failures).

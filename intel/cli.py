@@ -65,6 +65,11 @@ def build_parser() -> argparse.ArgumentParser:
     worker.add_argument("--once", action="store_true", help="one pass, then exit")
     worker.set_defaults(handler=_worker)
 
+    static = groups.add_parser("static", help="front-end bundles").add_subparsers(dest="cmd", required=True)
+    build = _command(static, "build", "write the compressed copy of Streamlit's bundles the server sends",
+                     _static_build)
+    build.add_argument("--force", action="store_true", help="rebuild even when a copy for this version exists")
+
     _users_parser(groups)
     from intel.ingest.importer import add_parser as add_import
 
@@ -222,6 +227,16 @@ def _read_password() -> str:
     if first != getpass.getpass("Repeat password: "):
         raise IntelError("The two passwords differ.")
     return first
+
+
+def _static_build(args: argparse.Namespace) -> int:
+    from intel.web import static
+
+    report = static.build(get_settings().static_dir, force=args.force)
+    print(json.dumps({"folder": str(report.folder), "files": report.files, "compressed": report.compressed,
+                      "original_mb": round(report.original_bytes / 1e6, 2),
+                      "brotli_mb": round(report.brotli_bytes / 1e6, 2)}))
+    return 0
 
 
 def _users_add(args: argparse.Namespace) -> int:

@@ -49,6 +49,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("INTEL_PUBLIC_URL", "", "The URL browsers use (`https://intel.agency.example`); sign-in forms accept only "
             "POSTs from this origin. Unset = the request's own scheme and Host."),
     Setting("INTEL_TRUSTED_PROXIES", "", "Addresses or CIDRs of reverse proxies whose `X-Forwarded-For` is believed."),
+    Setting("INTEL_STATIC_DIR", "data/static", "Where `python -m intel static build` puts the compressed copy of "
+            "Streamlit's front-end bundles that the server sends (relative paths: from the project folder)."),
 )
 
 _DEFAULTS = {s.env: s.default for s in SETTINGS}
@@ -75,6 +77,7 @@ class Settings:
     log_level: str
     public_url: str | None = None
     trusted_proxies: tuple[IPNetwork, ...] = ()
+    static_dir: Path = PROJECT_ROOT / "data" / "static"
 
     def replace(self, **changes: object) -> Settings:
         """Return a copy with some fields changed (for tests and the CLI)."""
@@ -112,6 +115,7 @@ def get_settings(env: Mapping[str, str] | None = None) -> Settings:
         log_level=value("INTEL_LOG_LEVEL").upper(),
         public_url=_public_url(source.get("INTEL_PUBLIC_URL", "").strip()),
         trusted_proxies=_networks(source.get("INTEL_TRUSTED_PROXIES", ""), "INTEL_TRUSTED_PROXIES"),
+        static_dir=PROJECT_ROOT / value("INTEL_STATIC_DIR"),  # an absolute path replaces the root
     )
 
 
