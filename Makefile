@@ -41,6 +41,7 @@ serve: install
 
 ## The whole suite against real PostgreSQL, Redis and Chromium (CI=true turns missing ones into failures).
 test: install-dev
+	$(PY) -m intel static build
 	$(PY) -m ruff check .
 	$(PY) -m mypy
 	$(PY) -m pytest
@@ -50,4 +51,5 @@ lint: install-dev
 	$(PY) -m mypy
 
 bench: install-dev
+	$(PY) -m intel static build
 	$(PY) -m bench
