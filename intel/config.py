@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipaddress
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -49,7 +49,13 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("INTEL_PUBLIC_URL", "", "The URL browsers use (`https://intel.agency.example`); sign-in forms accept only "
             "POSTs from this origin. Unset = the request's own scheme and Host."),
     Setting("INTEL_TRUSTED_PROXIES", "", "Addresses or CIDRs of reverse proxies whose `X-Forwarded-For` is believed."),
+    Setting("INTEL_METRICS_TOKEN", "", "Bearer token Prometheus sends to `/metrics` (at least 16 characters); "
+            "unset = `/metrics` answers 404."),
+    # Read by prometheus_client itself when intel.metrics is first imported, so it is not a Settings field.
+    Setting("PROMETHEUS_MULTIPROC_DIR", "", "Directory where every process of one host writes its metrics, so "
+            "`/metrics` adds them up; unset = this process only."),
 )
+MIN_METRICS_TOKEN = 16
 
 _DEFAULTS = {s.env: s.default for s in SETTINGS}
 
@@ -75,6 +81,7 @@ class Settings:
     log_level: str
     public_url: str | None = None
     trusted_proxies: tuple[IPNetwork, ...] = ()
+    metrics_token: str | None = field(default=None, repr=False)  # a secret: never in logs
 
     def replace(self, **changes: object) -> Settings:
         """Return a copy with some fields changed (for tests and the CLI)."""
@@ -112,6 +119,7 @@ def get_settings(env: Mapping[str, str] | None = None) -> Settings:
         log_level=value("INTEL_LOG_LEVEL").upper(),
         public_url=_public_url(source.get("INTEL_PUBLIC_URL", "").strip()),
         trusted_proxies=_networks(source.get("INTEL_TRUSTED_PROXIES", ""), "INTEL_TRUSTED_PROXIES"),
+        metrics_token=_metrics_token(source.get("INTEL_METRICS_TOKEN", "").strip()),
     )
 
 
@@ -149,6 +157,16 @@ def _public_url(raw: str) -> str | None:
             or parsed.query or parsed.fragment or parsed.username:
         raise ConfigError(f"INTEL_PUBLIC_URL must look like https://intel.agency.example, got {raw!r}")
     return f"{parsed.scheme}://{parsed.netloc.lower()}"
+
+
+def _metrics_token(raw: str) -> str | None:
+    """The scrape token, or None (no /metrics); a short one is refused, as a guessable secret."""
+    if not raw:
+        return None
+    if len(raw) < MIN_METRICS_TOKEN:
+        raise ConfigError(f"INTEL_METRICS_TOKEN must be at least {MIN_METRICS_TOKEN} characters "
+                          "(e.g. `python -c 'import secrets; print(secrets.token_urlsafe(32))'`)")
+    return raw
 
 
 def _networks(raw: str, name: str) -> tuple[IPNetwork, ...]:
