@@ -37,8 +37,8 @@ def _prepare_multiproc_dir() -> None:
     except OSError as exc:
         raise ConfigError(f"{MULTIPROC_ENV} {str(path)!r} is not a directory this process can create: "
                           f"{exc.strerror or exc}") from None
-    # A process killed with SIGKILL leaves its live-gauge file behind until the directory is emptied at the
-    # next start of the service (README, Monitoring); counters and histograms of dead processes stay summed.
+    # Where a process cannot get here (SIGKILL; uvicorn re-raises SIGTERM), the reader drops its live gauges
+    # (exposition.mark_dead_processes). Counters and histograms of exited processes stay summed, on purpose.
     atexit.register(lambda: multiprocess.mark_process_dead(os.getpid(), str(path)))
 
 

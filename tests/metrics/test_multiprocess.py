@@ -96,6 +96,21 @@ def test_a_live_gauge_counts_running_processes_only(tmp_path, talent_db):
     assert summary.read(tmp_path).total("intel_cache_hits_total") == 2  # its counters stay summed
 
 
+def test_a_process_killed_mid_run_stops_counting_in_the_live_gauge(tmp_path, talent_db):
+    url, talent = talent_db
+    holder = subprocess.Popen([sys.executable, "-c", PROCESS, url, str(talent), "hold"], cwd=ROOT,
+                              env=env_with(tmp_path), stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    assert holder.stdout is not None
+    assert holder.stdout.readline().startswith("[") and holder.stdout.readline().strip() == "holding"
+    assert in_progress(tmp_path) == 1
+    holder.kill()  # SIGKILL: no atexit, as when uvicorn re-raises SIGTERM after its shutdown
+    holder.communicate(timeout=60)
+
+    assert in_progress(tmp_path) == 0  # the reader saw the process gone and marked it dead
+    assert not (tmp_path / f"gauge_livesum_{holder.pid}.db").exists()
+    assert summary.read(tmp_path).total("intel_cache_hits_total") == 2
+
+
 def in_progress(directory: Path) -> float:
     from intel.metrics.exposition import collecting_registry
 
