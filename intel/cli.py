@@ -70,6 +70,11 @@ def build_parser() -> argparse.ArgumentParser:
                      _static_build)
     build.add_argument("--force", action="store_true", help="rebuild even when a copy for this version exists")
 
+    metrics = groups.add_parser("metrics", help="print the Prometheus metrics /metrics serves (text format)",
+                                description="print the Prometheus metrics /metrics serves (text format): every "
+                                "process writing to PROMETHEUS_MULTIPROC_DIR, else only this one")
+    metrics.set_defaults(handler=_metrics)
+
     _users_parser(groups)
     from intel.ingest.importer import add_parser as add_import
 
@@ -302,6 +307,14 @@ def _worker(args: argparse.Namespace) -> int:
     from intel.runtime import get_runtime
 
     return worker_main(get_runtime(), once=args.once)
+
+
+def _metrics(_args: argparse.Namespace) -> int:
+    from intel.metrics.exposition import render
+
+    body, _content_type = render(None)
+    sys.stdout.write(body.decode("utf-8"))
+    return 0
 
 
 def _import(args: argparse.Namespace) -> int:

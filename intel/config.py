@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipaddress
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -51,7 +51,13 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("INTEL_TRUSTED_PROXIES", "", "Addresses or CIDRs of reverse proxies whose `X-Forwarded-For` is believed."),
     Setting("INTEL_STATIC_DIR", "data/static", "Where `python -m intel static build` puts the compressed copy of "
             "Streamlit's front-end bundles that the server sends (relative paths: from the project folder)."),
+    Setting("INTEL_METRICS_TOKEN", "", "Bearer token Prometheus sends to `/metrics` (at least 16 characters); "
+            "unset = `/metrics` answers 404."),
+    # Read by prometheus_client itself when intel.metrics is first imported, so it is not a Settings field.
+    Setting("PROMETHEUS_MULTIPROC_DIR", "", "Directory where every process of one host writes its metrics, so "
+            "`/metrics` adds them up; unset = this process only."),
 )
+MIN_METRICS_TOKEN = 16
 
 _DEFAULTS = {s.env: s.default for s in SETTINGS}
 
@@ -78,6 +84,7 @@ class Settings:
     public_url: str | None = None
     trusted_proxies: tuple[IPNetwork, ...] = ()
     static_dir: Path = PROJECT_ROOT / "data" / "static"
+    metrics_token: str | None = field(default=None, repr=False)  # a secret: never in logs
 
     def replace(self, **changes: object) -> Settings:
         """Return a copy with some fields changed (for tests and the CLI)."""
@@ -116,6 +123,7 @@ def get_settings(env: Mapping[str, str] | None = None) -> Settings:
         public_url=_public_url(source.get("INTEL_PUBLIC_URL", "").strip()),
         trusted_proxies=_networks(source.get("INTEL_TRUSTED_PROXIES", ""), "INTEL_TRUSTED_PROXIES"),
         static_dir=PROJECT_ROOT / value("INTEL_STATIC_DIR"),  # an absolute path replaces the root
+        metrics_token=_metrics_token(source.get("INTEL_METRICS_TOKEN", "").strip()),
     )
 
 
@@ -153,6 +161,16 @@ def _public_url(raw: str) -> str | None:
             or parsed.query or parsed.fragment or parsed.username:
         raise ConfigError(f"INTEL_PUBLIC_URL must look like https://intel.agency.example, got {raw!r}")
     return f"{parsed.scheme}://{parsed.netloc.lower()}"
+
+
+def _metrics_token(raw: str) -> str | None:
+    """The scrape token, or None (no /metrics); a short one is refused, as a guessable secret."""
+    if not raw:
+        return None
+    if len(raw) < MIN_METRICS_TOKEN:
+        raise ConfigError(f"INTEL_METRICS_TOKEN must be at least {MIN_METRICS_TOKEN} characters "
+                          "(e.g. `python -c 'import secrets; print(secrets.token_urlsafe(32))'`)")
+    return raw
 
 
 def _networks(raw: str, name: str) -> tuple[IPNetwork, ...]:

@@ -6,17 +6,19 @@ import html
 import logging
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
+from streamlit.runtime.scriptrunner_utils.exceptions import RerunException, StopException
 
 from intel.accounts.access import can
 from intel.accounts.auth import DEMO_VIEWER, Identity
 from intel.config import get_settings
 from intel.errors import ConfigError, DatabaseUnavailable, IntelError, PermissionDenied, TalentNotFound
+from intel.metrics import record as metrics
 from intel.service import accounts
 from intel.service import talents as service
 from intel.service.talents import RefreshOutcome
@@ -199,6 +201,19 @@ def navigation(identity: Identity | None) -> list[st.Page]:
     if not identity.is_demo_viewer:
         pages.append(st.Page(str(PAGES / "account.py"), title="Account", icon="👤", url_path="account"))
     return pages
+
+
+def timed_run(page: st.Page, started: float | None = None) -> AbstractContextManager[None]:
+    """Time one script run of `page` into the page-run histogram of intel.metrics, labelled with the page's
+    slug (roster, talent, …); `started` is when the run began (`time.perf_counter()`)."""
+    return metrics.page_run(page.url_path or page.title.lower().replace(" ", "-"), _run_outcome, started)
+
+
+def _run_outcome(exc: BaseException) -> str:
+    # st.stop ends a run by raising StopException, st.rerun and st.switch_page by raising RerunException.
+    if isinstance(exc, StopException):
+        return "stopped"
+    return "rerun" if isinstance(exc, RerunException) else "error"
 
 
 def _sync_query() -> None:

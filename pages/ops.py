@@ -1,10 +1,11 @@
-"""Ops (admins): cache health, refresh activity, the audit log and data freshness."""
+"""Ops (admins): cache health, the Prometheus figures, refresh activity, the audit log and data freshness."""
 
 from datetime import UTC, datetime, time, timedelta
 
 import streamlit as st
 
 from intel.service import ops
+from intel.views.text import plain
 from pages._wiring import page_start, shown_errors
 
 identity = page_start("ops")
@@ -19,6 +20,23 @@ compute.metric("Compute p50 / p95", "unavailable" if cache.compute_p50_ms is Non
                f"{cache.compute_p50_ms:.0f} / {cache.compute_p95_ms:.0f} ms")
 redis_col.metric("Redis", cache.redis_status, help=f"cache store: {cache.store}")
 errors.metric("Cache errors", cache.errors)
+
+st.subheader("Prometheus figures", anchor=False)
+with shown_errors():
+    panel = ops.metrics_panel(identity)
+st.caption(plain(f"What /metrics serves now ({panel.source}), counted since each process started."))
+p_hits, p_misses, p_stale, p_compute, p_refresh = st.columns(5)
+p_hits.metric("Hits (Prometheus)", panel.hits)
+p_misses.metric("Misses (Prometheus)", panel.misses, help=f"{panel.errors} shared-store errors")
+p_stale.metric("Stale served", panel.stale_served)
+p_compute.metric("Computations p50 / p95", "none yet" if panel.compute_p50_ms is None else
+                 f"{panel.compute_p50_ms:.0f} / {panel.compute_p95_ms or 0:.0f} ms",
+                 help=f"{panel.computations} computations; quantiles estimated from the histogram's buckets")
+p_refresh.metric("Refreshes", sum(panel.refreshes.values()),
+                 help=", ".join(f"{outcome}: {n}" for outcome, n in panel.refreshes.items()))
+runs_col, jobs_col = st.columns([3, 2])
+runs_col.dataframe(panel.page_runs, hide_index=True, width="stretch", key="page_runs")
+jobs_col.dataframe(panel.jobs, hide_index=True, width="stretch", key="jobs")
 
 st.subheader("Refreshes, last 7 days", anchor=False)
 with shown_errors():

@@ -24,17 +24,19 @@ MIGRATION_SCRIPTS = INTEL / "db" / "migrations"  # Alembic runs these; they are 
 LAYERS: dict[str, set[str]] = {
     "intel.errors": set(),
     "intel.config": {"intel.errors"},
+    "intel.metrics": {"intel.config", "intel.errors"},  # a leaf: every layer may record into it
     "intel.db": {"intel.config", "intel.errors"},
     "intel.text": {"intel.db", "intel.config", "intel.errors"},
     "intel.analytics": {"intel.db", "intel.text", "intel.config", "intel.errors"},
-    "intel.cache": {"intel.analytics", "intel.db", "intel.config", "intel.errors"},
+    "intel.cache": {"intel.analytics", "intel.db", "intel.metrics", "intel.config", "intel.errors"},
     "intel.accounts": {"intel.db", "intel.cache.store", "intel.config", "intel.errors"},
     "intel.demo": {"intel.text", "intel.db", "intel.config", "intel.errors"},
-    "intel.ingest": {"intel.text", "intel.accounts", "intel.db", "intel.config", "intel.errors"},
+    "intel.ingest": {"intel.text", "intel.accounts", "intel.db", "intel.metrics", "intel.config", "intel.errors"},
     "intel.views": {"intel.analytics", "intel.cache.provider"},
     # the composition root builds engines, stores and the provider; it never reaches up to callers
     "intel.runtime": {"intel.db", "intel.cache", "intel.analytics", "intel.text", "intel.config", "intel.errors"},
-    "intel.web": {"intel.service", "intel.accounts", "intel.runtime", "intel.config", "intel.errors"},
+    "intel.web": {"intel.service", "intel.accounts", "intel.runtime", "intel.metrics", "intel.config",
+                  "intel.errors"},
 }
 # Only these may import intel.service or intel.web (the UI and the HTTP side live above them).
 CALLERS_OF_SERVICE_AND_WEB = ("intel.service", "intel.web", "intel.cli", "intel.__main__")

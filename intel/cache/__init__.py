@@ -3,5 +3,5 @@ entries and keys (`entries`), the cache-aside provider with single-flight and st
 refresh rate limit (`ratelimit`), TTL rules (`ttl`), counters (`stats`) and the refresh-ahead worker
 (`worker`).
 
-May import `intel.analytics`, `intel.db`, `intel.config` and `intel.errors`.
+May import `intel.analytics`, `intel.db`, `intel.metrics`, `intel.config` and `intel.errors`.
 """

@@ -1,4 +1,5 @@
-"""Counters and compute-time samples, per process and (best effort) shared in the store."""
+"""Counters and compute-time samples, per process and (best effort) shared in the store; each event is also
+recorded into the Prometheus families (`intel.metrics`), here, so both count the same events."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from collections import Counter, deque
 from typing import Any
 
 from intel.cache.store import Store, StoreUnavailable
+from intel.metrics import record
 
 log = logging.getLogger(__name__)
 
@@ -44,12 +46,14 @@ class Stats:
         """Count one event here and in the shared store if it is reachable."""
         with self._lock:
             self._counts[name] += 1
+        record.cache_event(name)
         self._shared(lambda s: s.incr(self.prefix + name))
 
     def observe_compute(self, ms: float) -> None:
         """Record one computation's duration."""
         with self._lock:
             self._compute_ms.append(ms)
+        record.compute(ms / 1000)
         self._shared(lambda s: s.push_sample(self.prefix + "compute_ms", round(ms, 3), KEEP_SAMPLES))
 
     def _shared(self, op: Any) -> None:

@@ -27,6 +27,7 @@ from intel.cache.provider import IntelligenceProvider
 from intel.cache.store import Store, StoreUnavailable
 from intel.db.models import Talent, TalentSummary
 from intel.errors import IntelError
+from intel.metrics import record
 
 if TYPE_CHECKING:
     from intel.runtime import Runtime
@@ -60,8 +61,21 @@ def pieces(rt: Runtime) -> dict[str, Any]:
 def run_pass(*, sessions: sessionmaker[Session], store: Store, provider: IntelligenceProvider, prefix: str = "",
              ahead_s: float, rng: random.Random | None = None) -> PassReport:
     """Check every talent once; recompute those without a summary (first), and those whose entry is missing or
-    expires within `ahead_s`."""
-    rng = rng or random.Random()
+    expires within `ahead_s`. Counted in `intel_jobs_total{job="worker_pass"}` (failed: it raised)."""
+    started = time.perf_counter()
+    try:
+        report = _pass(sessions, store, provider, prefix, ahead_s, rng or random.Random())
+    except Exception:
+        record.observe_job("worker_pass", "failed", time.perf_counter() - started)
+        raise
+    record.observe_job("worker_pass", "completed", time.perf_counter() - started)
+    record.worker_talents(recomputed=report.recomputed, busy=report.busy, failed=report.failed)
+    log.info("worker pass: %s", report)
+    return report
+
+
+def _pass(sessions: sessionmaker[Session], store: Store, provider: IntelligenceProvider, prefix: str,
+          ahead_s: float, rng: random.Random) -> PassReport:
     with sessions() as session:
         unsummarised = talents_without_summary(session)
         pending = set(unsummarised)
@@ -78,9 +92,7 @@ def run_pass(*, sessions: sessionmaker[Session], store: Store, provider: Intelli
         except (IntelError, StoreUnavailable, SQLAlchemyError) as exc:
             failed += 1
             log.warning("worker: talent %s not refreshed: %s", talent_id, exc)
-    report = PassReport(len(ids), recomputed, busy, failed)
-    log.info("worker pass: %s", report)
-    return report
+    return PassReport(len(ids), recomputed, busy, failed)
 
 
 def talents_without_summary(session: Session) -> list[int]:

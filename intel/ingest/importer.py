@@ -23,13 +23,14 @@ Columns and rules: docs/import.md.
 from __future__ import annotations
 
 import argparse
+import functools
 import logging
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, ParamSpec
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
@@ -41,8 +42,10 @@ from intel.errors import ImportAborted, ImportRefused
 from intel.ingest.parse import KINDS, RowError, parse_mapping, parse_row
 from intel.ingest.read import ErrorFile, FileReader, Record, source_size
 from intel.ingest.write import BATCH_SIZE, BatchResult, BatchWriter
+from intel.metrics import record as metrics
 
 log = logging.getLogger(__name__)
+P = ParamSpec("P")
 
 MAX_BATCH_SIZE = 20_000  # SQLite's bound-parameter limit caps the reference lookups of one batch
 MAX_REPORTED_ERRORS = 100  # RowErrors kept in the report for display; the error file has them all
@@ -115,6 +118,29 @@ class ImportReport:
         return Path(self.errors_path).read_bytes() if self.errors_path else None
 
 
+def _counted(run: Callable[P, ImportReport]) -> Callable[P, ImportReport]:
+    """Count each import in `intel_jobs_total{job="import"}` by how it ended (completed, dry_run, refused,
+    aborted, failed), with its duration."""
+    @functools.wraps(run)
+    def counted(*args: P.args, **kwargs: P.kwargs) -> ImportReport:
+        started = time.perf_counter()
+        outcome = "failed"
+        try:
+            report = run(*args, **kwargs)
+            outcome = "dry_run" if report.dry_run else "completed"
+            return report
+        except ImportRefused:
+            outcome = "refused"
+            raise
+        except ImportAborted:
+            outcome = "aborted"
+            raise
+        finally:
+            metrics.observe_job("import", outcome, time.perf_counter() - started)
+    return counted
+
+
+@_counted
 def import_file(kind: str, source: str | Path | bytes | IO[bytes], *, engine: Engine,
                 mapping: Mapping[str, str] | str | None = None, talent: str | None = None, dry_run: bool = False,
                 actor: str | None = None, errors_to: str | Path | IO[bytes] | None = None,
@@ -164,6 +190,9 @@ def import_file(kind: str, source: str | Path | bytes | IO[bytes], *, engine: En
             writer.close()
             errors.close()
             report = run.report(reader, errors)
+            if not dry_run:  # rows of an aborted import count too: the batches before the failure stay
+                metrics.import_rows(kind, inserted=report.inserted, updated=report.updated,
+                                    unchanged=report.unchanged, refused=report.refused, duplicate=report.duplicates)
             if report.talent_ids and not dry_run:
                 _invalidate(sessions, invalidate, report.talent_ids)
             if not dry_run:

@@ -1,4 +1,5 @@
-"""What the Ops page shows: cache health, refresh activity, the audit log and data freshness.
+"""What the Ops page shows: cache health, refresh activity, the audit log, data freshness, and the Prometheus
+figures `/metrics` serves (`metrics_panel`, read from the same collector).
 
 Each function takes the acting `Identity` and requires the "ops" capability.
 """
@@ -15,6 +16,8 @@ from sqlalchemy import select
 from intel.accounts.access import require
 from intel.accounts.auth import Identity
 from intel.db.models import AdminActivity, Talent, TalentSummary, utcnow
+from intel.metrics import summary
+from intel.metrics.families import PAGE_OUTCOMES, REFRESH_OUTCOMES
 from intel.runtime import get_runtime
 from intel.service.boundary import database_boundary
 from intel.service.operations import cache_stats
@@ -133,3 +136,55 @@ def activity_csv(frame: pd.DataFrame) -> bytes:
     """The activity log as spreadsheet-safe CSV."""
     return safe_csv(frame)
 
+
+@dataclass(frozen=True)
+class MetricsPanel:
+    """The Prometheus figures, as `/metrics` would serve them now (`source`: whose processes they add up)."""
+
+    source: str
+    hits: int
+    misses: int
+    errors: int
+    stale_served: int
+    refreshes: dict[str, int]  # outcome -> count
+    computations: int
+    compute_p50_ms: float | None
+    compute_p95_ms: float | None
+    page_runs: pd.DataFrame  # page, runs, ok/stopped/rerun/error counts, p50 and p95 ms of the ok runs
+    jobs: pd.DataFrame  # job, outcome, runs
+
+
+def metrics_panel(identity: Identity | None) -> MetricsPanel:
+    """The counters and histogram quantiles of intel.metrics, read from the collector the scrape reads."""
+    require(identity, "ops")
+    figures = summary.read()
+    compute = figures.distribution("intel_compute_seconds")
+    return MetricsPanel(
+        figures.source, int(figures.total("intel_cache_hits_total")), int(figures.total("intel_cache_misses_total")),
+        int(figures.total("intel_cache_errors_total")), int(figures.total("intel_cache_stale_served_total")),
+        {o: int(figures.total("intel_refresh_total", outcome=o)) for o in REFRESH_OUTCOMES},
+        int(compute.count) if compute else 0, _ms(compute, 0.5), _ms(compute, 0.95),
+        _page_runs(figures), _jobs(figures))
+
+
+def _ms(distribution: summary.Distribution | None, q: float) -> float | None:
+    seconds = None if distribution is None else distribution.quantile(q)
+    return None if seconds is None else seconds * 1000
+
+
+def _page_runs(figures: summary.MetricsSummary) -> pd.DataFrame:
+    rows = []
+    for page in figures.label_values("intel_page_run_seconds", "page"):
+        runs = figures.distribution("intel_page_run_seconds", page=page)
+        by_outcome = {o: figures.distribution("intel_page_run_seconds", page=page, outcome=o) for o in PAGE_OUTCOMES}
+        # Stopped and rerun runs end early by design: the quantiles are those of whole (ok) runs.
+        rows.append({"page": page, "runs": int(runs.count) if runs else 0,
+                     **{o: int(d.count) if d else 0 for o, d in by_outcome.items()},
+                     "ok p50 ms": _ms(by_outcome["ok"], 0.5), "ok p95 ms": _ms(by_outcome["ok"], 0.95)})
+    return pd.DataFrame(rows, columns=["page", "runs", *PAGE_OUTCOMES, "ok p50 ms", "ok p95 ms"])
+
+
+def _jobs(figures: summary.MetricsSummary) -> pd.DataFrame:
+    rows = [(dict(labels).get("job", ""), dict(labels).get("outcome", ""), int(value))
+            for name, labels, value in figures.counters if name == "intel_jobs_total"]
+    return pd.DataFrame(sorted(rows), columns=["job", "outcome", "runs"])

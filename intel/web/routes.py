@@ -1,5 +1,6 @@
 """HTTP routes mounted next to Streamlit (server.py): sign-in forms that set an HttpOnly cookie,
-sign-out, and the JSON API (`intel.web.api`). Starlette only; no streamlit import.
+sign-out, the JSON API (`intel.web.api`) and the Prometheus scrape (`intel.web.scrape`). Starlette only; no
+streamlit import.
 
 Every form POST (sign-in, first-admin setup, sign-out) must pass `intel.web.csrf`: same origin and
 the double-submit token, else 403 with no cookie set.
@@ -22,7 +23,7 @@ from intel.accounts.auth import MIN_PASSWORD, Identity, client_address
 from intel.errors import AccountLocked, AuthError, DatabaseUnavailable, IntelError
 from intel.runtime import get_runtime
 from intel.service import accounts
-from intel.web import api, csrf
+from intel.web import api, csrf, scrape
 from intel.web.api import COOKIE
 
 __all__ = ["COOKIE", "SignInRedirect", "login_url", "routes", "safe_next"]
@@ -37,6 +38,7 @@ def routes() -> list[Route]:
         Route("/auth/setup", setup_submit, methods=["POST"]),
         Route("/auth/logout", logout_page, methods=["GET"]),
         Route("/auth/logout", logout_submit, methods=["POST"]),
+        *scrape.routes(),
         *api.routes(),
     ]
 
@@ -223,11 +225,12 @@ class SignInRedirect:
     """ASGI middleware: a browser asking for an app page without a live session goes to the sign-in form.
 
     Deep links survive: the original path and query become `next`. Only HTML page loads are checked;
-    Streamlit's own endpoints, static files, /auth and /api pass through (pages and the API check
-    access themselves as well).
+    Streamlit's own endpoints, static files, /auth, /api and /metrics pass through (pages, the API and
+    the scrape check access themselves as well; a scraper never signs in).
     """
 
-    PASS_THROUGH = ("/_stcore", "/static", "/auth", "/api", "/media", "/component", "/app/static", "/favicon")
+    PASS_THROUGH = ("/_stcore", "/static", "/auth", "/api", "/media", "/component", "/app/static", "/favicon",
+                    scrape.PATH)
 
     def __init__(self, app: Any) -> None:
         self.app = app

@@ -9,13 +9,14 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from intel.metrics import summary
 from intel.runtime import get_runtime
 from intel.service import talents as service
 from tests.app_pages import run_page, sign_in_as, talent_id
 
 TALENT = "Sofia Marques"
 # The page's tables in page order (read-only st.dataframe elements carry no user key in AppTest).
-TABLES = ("refresh_per_talent", "refresh_per_actor", "freshness", "activity_log")
+TABLES = ("page_runs", "jobs", "refresh_per_talent", "refresh_per_actor", "freshness", "activity_log")
 
 
 @pytest.fixture(autouse=True)
@@ -70,6 +71,36 @@ def test_an_admin_sees_hit_rate_refresh_counts_activity_and_freshness(app_db, mo
 
     download = at.download_button(key="activity_csv")
     assert download.label == "Download activity log (CSV)"
+
+
+def test_the_prometheus_panel_shows_the_figures_metrics_serves(app_db, monkeypatch):
+    admin = sign_in_as(monkeypatch, "admin")
+    talent = talent_id(app_db, TALENT)
+    before = summary.read()
+    provider = get_runtime().provider
+    assert [provider.get(talent).source for _ in range(3)] == ["computed", "cache", "cache"]
+    assert service.refresh_for(admin, talent).status == "refreshed"
+
+    at = run_page("pages/ops.py")
+    assert not at.exception, at.exception
+    now = summary.read()  # the collector /metrics reads, after the page ran
+
+    def moved(name: str, **labels: str) -> float:
+        return now.total(name, **labels) - before.total(name, **labels)
+
+    assert (moved("intel_cache_hits_total"), moved("intel_cache_misses_total")) == (2, 1)
+    assert moved("intel_refresh_total", outcome="refreshed") == 1
+    shown = {m.label: m for m in at.metric}
+    assert shown["Hits (Prometheus)"].value == f"{now.total('intel_cache_hits_total'):.0f}"
+    assert shown["Misses (Prometheus)"].value == f"{now.total('intel_cache_misses_total'):.0f}"
+    assert shown["Refreshes"].value == f"{now.total('intel_refresh_total'):.0f}"
+    assert "refreshed: " in shown["Refreshes"].help
+    assert shown["Computations p50 / p95"].value.endswith(" ms")
+    assert any("serves now" in c.value and "this process" in c.value for c in at.caption)
+
+    runs = tables(at)["page_runs"]
+    roster = runs[runs["page"] == "roster"].iloc[0]  # run_page opened the roster first: that run is counted
+    assert roster["runs"] >= 1 and roster["ok"] >= 1 and roster["ok p95 ms"] > 0
 
 
 def test_the_activity_log_filters_by_action(app_db, monkeypatch):
