@@ -6,7 +6,8 @@ the entrypoint as a legacy multipage app until some session has called `st.navig
 the UI folder, so the entrypoint sits in a folder without one.
 
 The compressed front-end bundles (`python -m intel static build`, run by `make run`) are served first,
-when they exist for the installed Streamlit; otherwise Streamlit serves its bundles itself, uncompressed.
+and announced for preloading in every HTML response, when they exist for the installed Streamlit;
+otherwise Streamlit serves its bundles itself, uncompressed.
 """
 
 import streamlit as st
@@ -18,8 +19,7 @@ from intel.web import static
 from intel.web.routes import SignInRedirect, routes
 
 try:
-    compressed_bundles = static.middleware(get_settings().static_dir)
+    bundles = static.middleware(get_settings().static_dir)
 except ConfigError:
-    compressed_bundles = None  # the pages explain the configuration error in plain words
-app = st.App("entry/app.py", routes=routes(),
-             middleware=[*([compressed_bundles] if compressed_bundles else []), Middleware(SignInRedirect)])
+    bundles = []  # the pages explain the configuration error in plain words
+app = st.App("entry/app.py", routes=routes(), middleware=[*bundles, Middleware(SignInRedirect)])

@@ -9,6 +9,11 @@ answers conditional and range requests, and marks the content-hashed bundles imm
 anything else, and every request when no copy matches the installed Streamlit, fall through to
 Streamlit unchanged.
 
+Streamlit loads each element's code when the first such element arrives over the WebSocket, so the
+1.2 MB Plotly bundle used to be requested only after the page's script had run (~2 s into a cold load
+here). `PreloadBundles` adds a `Link: rel=modulepreload` header for the bundles our pages draw with to
+every HTML response, and the browser fetches them while it is still starting the app.
+
 Streamlit's files are found with `importlib.util.find_spec`, which locates the package without running it
 (this package never imports streamlit).
 """
@@ -26,6 +31,7 @@ import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import brotli
 from starlette.middleware import Middleware
@@ -39,6 +45,8 @@ HASHED = re.compile(r"\.[0-9A-Za-z_-]{8}\.\w+$")
 BROTLI_QUALITY = 9  # 11 saves another ~10 % but takes ~25x longer (40 s vs 2 s for the whole folder here)
 GZIP_LEVEL = 9
 MIN_BYTES = 1024  # smaller files gain nothing from compression
+# The element bundles the talent, compare and roster pages need: Plotly charts and the data grid.
+PRELOAD = ("PlotlyChart", "DataFrame")
 
 
 @dataclass(frozen=True)
@@ -113,16 +121,52 @@ def immutable(path: str, url: str) -> bool:
     return bool(HASHED.search(url))
 
 
-def middleware(root: Path) -> Middleware | None:
-    """Middleware serving the compressed copy under `root` at /static/, or None when none is built."""
+def middleware(root: Path) -> list[Middleware]:
+    """Middleware serving the compressed copy under `root` at /static/ and announcing the bundles our pages
+    need; none when no copy is built (Streamlit then serves its bundles itself)."""
     folder = build_folder(root)
     if not folder.is_dir():
         log.warning("no compressed static bundles in %s: Streamlit serves them uncompressed "
                     "(run `python -m intel static build`)", folder)
-        return None
+        return []
     from servestatic import ServeStaticASGI  # scans the folder once, at start
 
     # Non-hashed files (none in Streamlit's folder today) are revalidated hourly; no CORS header: only our
     # own pages load these.
-    return Middleware(ServeStaticASGI, root=str(folder), prefix=URL_PREFIX, max_age=3600,
-                      immutable_file_test=immutable, allow_all_origins=False)
+    served = Middleware(ServeStaticASGI, root=str(folder), prefix=URL_PREFIX, max_age=3600,
+                        immutable_file_test=immutable, allow_all_origins=False)
+    return [served, Middleware(PreloadBundles, urls=preload_urls(folder))]
+
+
+def preload_urls(folder: Path, names: tuple[str, ...] = PRELOAD) -> tuple[str, ...]:
+    """The URLs of the bundles named `names` (`Name.HASH.js`) in the built folder; a missing one is logged."""
+    urls = []
+    for name in names:
+        found = sorted((folder / "js").glob(f"{name}.*.js"))
+        if len(found) != 1:
+            log.warning("bundle %s not found once in %s (found %d): not preloaded", name, folder, len(found))
+            continue
+        urls.append(f"{URL_PREFIX}js/{found[0].name}")
+    return tuple(urls)
+
+
+class PreloadBundles:
+    """ASGI middleware: every HTML response carries `Link: <bundle>; rel=modulepreload` for `urls`."""
+
+    def __init__(self, app: Any, urls: tuple[str, ...]) -> None:
+        self.app = app
+        self.link = ", ".join(f"<{url}>; rel=modulepreload; crossorigin" for url in urls).encode("latin-1")
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or not self.link:
+            await self.app(scope, receive, send)
+            return
+
+        async def announce(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                if dict(headers).get(b"content-type", b"").startswith(b"text/html"):
+                    message = {**message, "headers": [*headers, (b"link", self.link)]}
+            await send(message)
+
+        await self.app(scope, receive, announce)

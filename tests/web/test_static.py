@@ -61,7 +61,12 @@ def test_only_content_hashed_names_are_immutable() -> None:
 
 
 def test_no_copy_means_no_middleware(tmp_path: Path) -> None:
-    assert static.middleware(tmp_path / "nothing-built") is None
+    assert static.middleware(tmp_path / "nothing-built") == []
+
+
+def test_preloaded_bundles_are_found_by_name_in_the_copy(tmp_path: Path) -> None:
+    report = static.build(tmp_path / "out", source=_source(tmp_path))
+    assert static.preload_urls(report.folder, ("index", "PlotlyChart")) == ("/static/js/index.AbC12_-x.js",)
 
 
 @pytest.mark.slow
@@ -75,6 +80,11 @@ def test_the_server_sends_the_bundles_compressed_and_immutable(tmp_path: Path) -
         plain, plain_headers = _fetch(f"{server.url}/{path}", None)
         as_br, br_headers = _fetch(f"{server.url}/{path}", "br, gzip")
         as_gz, gz_headers = _fetch(f"{server.url}/{path}", "gzip")
+        _, page_headers = _fetch(server.url + "/talent?talent=1", None)
+        preloaded = re.findall(r"<(/static/js/[^>]+)>; rel=modulepreload; crossorigin", page_headers["link"])
+        fetched = {url: _fetch(server.url + url, "br")[1]["content-encoding"] for url in preloaded}
+    assert sorted(url.split("/")[-1].split(".")[0] for url in preloaded) == ["DataFrame", "PlotlyChart"]
+    assert set(fetched.values()) == {"br"}  # the announced bundles exist and come compressed
     original = (static.streamlit_static_source().parent / path).read_bytes()
     assert plain == original and "content-encoding" not in plain_headers
     assert br_headers["content-encoding"] == "br" and brotli.decompress(as_br) == original
@@ -92,7 +102,9 @@ def test_without_a_copy_streamlit_serves_the_bundles_itself(tmp_path: Path) -> N
         index, _ = _fetch(server.url + "/", None)
         path = BUNDLE.search(index.decode()).group(1)  # type: ignore[union-attr]
         body, headers = _fetch(f"{server.url}/{path}", "br, gzip")
+        _, page_headers = _fetch(server.url + "/", None)
         log = server.log_tail(200)
+    assert "link" not in page_headers
     assert body == (static.streamlit_static_source().parent / path).read_bytes()
     assert "content-encoding" not in headers
     assert "no compressed static bundles" in log
