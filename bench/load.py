@@ -26,6 +26,7 @@ from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, select
@@ -231,6 +232,35 @@ async def sticky_check(url: str, talents: Sequence[tuple[int, str]], tabs: int =
     return {"tabs": min(tabs, len(talents)), "kept_session": kept, "upstreams": len(upstreams)}
 
 
+def server_pids(urls: Sequence[str]) -> list[int]:
+    """The pids of the bench's `streamlit run` processes behind `urls` (their command line names the port;
+    Linux /proc, else none)."""
+    ports = {url.rsplit(":", 1)[-1] for url in urls}
+    found = []
+    for entry in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            args = entry.read_bytes().split(b"\0")
+        except OSError:
+            continue  # the process ended while we looked
+        if b"streamlit" in args and b"--server.port" in args:
+            port = args[args.index(b"--server.port") + 1].decode()
+            if port in ports:
+                found.append(int(entry.parent.name))
+    return found
+
+
+def cpu_seconds(pids: Sequence[int]) -> float:
+    """User + system CPU seconds used so far by `pids` (0 for a pid that is gone)."""
+    tick, total = os.sysconf("SC_CLK_TCK"), 0.0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime (fields 14 and 15 of stat)
+    return total
+
+
 def load_figures(engine: Engine, db_url: str, redis_url: str | None, prefix: str, *, replicas: int = 1,
                  agents: int = AGENTS, duration_s: float = DURATION_S) -> dict[str, Any]:
     """Serve (1 process or `replicas` behind HAProxy), warm up, run the agents; figures plus the load average."""
@@ -238,15 +268,30 @@ def load_figures(engine: Engine, db_url: str, redis_url: str | None, prefix: str
     with served(server_env(db_url, redis_url, prefix), replicas) as (front, urls, haproxy):
         warm_errors = asyncio.run(warm(urls, talents))
         sticky = asyncio.run(sticky_check(front, talents)) if haproxy else None
-        load_before = os.getloadavg()[0]
+        load_before, pids = os.getloadavg()[0], server_pids(urls)
+        cpu_before = cpu_seconds(pids)
         figures = asyncio.run(run_agents(front, talents, agents=agents, duration_s=duration_s))
+        cpu = cpu_seconds(pids) - cpu_before
         events = [e for e in haproxy.events() if "Server " in e] if haproxy else []
     figures["errors"] += len(warm_errors)
     figures["error_examples"] = (warm_errors + figures["error_examples"])[:5]
     return {**figures, "replicas": replicas, "talents": len(talents), "nproc": os.cpu_count(),
-            "warmup_errors": len(warm_errors),
+            "warmup_errors": len(warm_errors), **_capacity(figures, cpu, len(pids), agents),
             "sticky_reconnects": sticky, "proxy_server_events": events[:10],
             "loadavg_1m_before": round(load_before, 2), "loadavg_1m_after": round(os.getloadavg()[0], 2)}
+
+
+def _capacity(figures: Mapping[str, Any], cpu_s: float, processes: int, agents: int) -> dict[str, Any]:
+    """What the servers spent: CPU seconds per run and cores busy, against the runs per second the agents
+    ask for (one per think time each) — a process runs one script at a time under the GIL, so it saturates
+    near 1 / cpu_s_per_run runs/s whatever the cores."""
+    runs, elapsed = figures["runs"], figures["elapsed_s"]
+    per_run = cpu_s / runs if runs and processes else None
+    return {"server_processes_measured": processes, "server_cpu_s": round(cpu_s, 2),
+            "server_cpu_s_per_run": None if per_run is None else round(per_run, 3),
+            "server_cores_busy": round(cpu_s / elapsed, 2) if elapsed else None,
+            "offered_runs_per_s": round(agents / (sum(figures["think_s"]) / 2), 2),
+            "one_process_capacity_runs_per_s": None if not per_run else round(1 / per_run, 2)}
 
 
 def verdict(figures: Mapping[str, Any], baseline: Mapping[str, Any] | None = None) -> str:
@@ -258,7 +303,44 @@ def verdict(figures: Mapping[str, Any], baseline: Mapping[str, Any] | None = Non
     if baseline and baseline.get("switch_p95_ms") and p95 and baseline.get("runs_per_s"):
         text += (f"; vs 1 process: p95 × {p95 / baseline['switch_p95_ms']:.2f}, "
                  f"runs/s × {figures['runs_per_s'] / baseline['runs_per_s']:.2f}")
+    if figures.get("server_cpu_s_per_run"):
+        text += (f"; server CPU {figures['server_cpu_s_per_run'] * 1000:.0f} ms/run, "
+                 f"{figures['server_cores_busy']} cores busy, agents ask {figures['offered_runs_per_s']} runs/s")
     sticky = figures.get("sticky_reconnects")
     if sticky:
         text += f"; sticky: {sticky['kept_session']}/{sticky['tabs']} reconnects kept their session"
     return text
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m bench.load`: one load run with other agents, duration or replicas than the bench rows."""
+    import argparse
+    import json
+
+    from bench import seed
+    from bench.runner import DEFAULT_REDIS_URL
+
+    parser = argparse.ArgumentParser(prog="python -m bench.load", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--agents", type=int, default=AGENTS)
+    parser.add_argument("--duration", type=float, default=DURATION_S, help="seconds of load")
+    parser.add_argument("--replicas", type=int, default=1, help="2 or more: behind HAProxy (docs/haproxy.cfg)")
+    parser.add_argument("--database-url", default=seed.DEFAULT_DATABASE_URL)
+    parser.add_argument("--redis-url", default=DEFAULT_REDIS_URL)
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    engine, prefix = seed.ensure_database(args.database_url), f"bench:load:{os.getpid()}:"
+    try:
+        figures = load_figures(engine, args.database_url, args.redis_url, prefix, replicas=args.replicas,
+                               agents=args.agents, duration_s=args.duration)
+    finally:
+        engine.dispose()
+        seed.cleanup_prefix(args.redis_url, prefix)
+    figures.pop("switch_samples_ms")
+    print(json.dumps(figures, indent=2))
+    print(verdict(figures))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
