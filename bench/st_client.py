@@ -148,8 +148,8 @@ class StreamlitClient:
         if self._ws is None:
             raise ProtocolError("not connected")
         started = time.perf_counter()
-        await self._ws.send(self._rerun_message().SerializeToString())
         try:
+            await self._ws.send(self._rerun_message().SerializeToString())
             return await asyncio.wait_for(self._read_run(started), timeout_s)
         except TimeoutError as exc:
             raise ProtocolError(f"no script_finished within {timeout_s:.0f} s") from exc
