@@ -291,7 +291,7 @@ def _capacity(figures: Mapping[str, Any], cpu_s: float, processes: int, agents: 
             "server_cpu_s_per_run": None if per_run is None else round(per_run, 3),
             "server_cores_busy": round(cpu_s / elapsed, 2) if elapsed else None,
             "offered_runs_per_s": round(agents / (sum(figures["think_s"]) / 2), 2),
-            "one_process_capacity_runs_per_s": None if not per_run else round(1 / per_run, 2)}
+            "per_process_capacity_runs_per_s": None if not per_run else round(1 / per_run, 2)}
 
 
 def verdict(figures: Mapping[str, Any], baseline: Mapping[str, Any] | None = None) -> str:
@@ -338,7 +338,8 @@ def main(argv: list[str] | None = None) -> int:
         seed.cleanup_prefix(args.redis_url, prefix)
     figures.pop("switch_samples_ms")
     print(json.dumps(figures, indent=2))
-    print(verdict(figures))
+    print(f"switch p50 {figures['switch_p50_ms']} ms, p95 {figures['switch_p95_ms']} ms "
+          f"(goal ≤ {GOAL_P95_S * 1000:.0f}); {verdict(figures)}")
     return 0
 
 
