@@ -108,18 +108,19 @@ async def _agent(base_url: str, talents: Sequence[tuple[int, str]], tally: Tally
                  delay: float, deadline: float, think_s: tuple[float, float]) -> None:
     await asyncio.sleep(delay)
     while time.perf_counter() < deadline:
-        client = await _open(base_url, talents, tally, rng)
-        if client is None:
+        opened = await _open(base_url, talents, tally, rng)
+        if opened is None:
             await asyncio.sleep(1.0)  # a failed open is retried like a user pressing reload, not in a hot loop
             continue
+        client, current = opened
         try:
-            await _switches(client, talents, tally, rng, deadline, think_s)
+            await _switches(client, current, talents, tally, rng, deadline, think_s)
         finally:
             await client.close()
 
 
 async def _open(base_url: str, talents: Sequence[tuple[int, str]], tally: Tally,
-                rng: random.Random) -> StreamlitClient | None:
+                rng: random.Random) -> tuple[StreamlitClient, str] | None:
     talent_id, name = rng.choice(talents)
     started = time.perf_counter()
     try:
@@ -133,21 +134,21 @@ async def _open(base_url: str, talents: Sequence[tuple[int, str]], tally: Tally,
         await client.close()
         return None
     tally.open_s.append(time.perf_counter() - started)
-    return client
+    return client, name
 
 
-async def _switches(client: StreamlitClient, talents: Sequence[tuple[int, str]], tally: Tally,
+async def _switches(client: StreamlitClient, current: str, talents: Sequence[tuple[int, str]], tally: Tally,
                     rng: random.Random, deadline: float, think_s: tuple[float, float]) -> None:
-    current = None
     while True:
         await asyncio.sleep(rng.uniform(*think_s))
         if time.perf_counter() >= deadline:
             return
         box = client.selectboxes.get(TALENT_BOX)
-        if box is None:
-            tally.error("no talent picker", client.url)
+        choices = [n for _, n in talents if n != current and box is not None and n in box.options]
+        if box is None or not choices:
+            tally.error("no talent picker", f"{client.url}: {box.options[:3] if box else 'no selectbox'}")
             return
-        name = rng.choice([n for _, n in talents if n != current and n in box.options])
+        name = rng.choice(choices)
         client.set_widget(box.id, string_value=name)
         run = await _run(client, name, tally)
         if run is None:
