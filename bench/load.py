@@ -7,7 +7,7 @@ selectbox, as a user does in the open page: the widget's new value goes in the r
 and the page's on_change callback moves `?talent=` along. A run counts as rendered only when its
 `script_finished` says FINISHED_SUCCESSFULLY, it carried no exception element and its header is the
 requested talent's name; anything else, and a closed socket or a run that never finishes, is an error
-(the agent then reconnects, as the browser would). Switch latency is rerun sent → that run's
+(the agent then opens the page anew, like a user pressing reload). Switch latency is rerun sent → that run's
 `script_finished`. Agents start spread over the first RAMP_S seconds.
 
 `load_figures` serves the app (1 process, or `replicas` processes behind HAProxy with sticky sessions,
