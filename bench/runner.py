@@ -30,7 +30,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from bench import browser, sim
+from bench import browser, load, sim
 from bench import seed as env
 from intel.analytics.compute import compute_for_talent
 from intel.cache.stats import percentile
@@ -64,6 +64,10 @@ ROWS: dict[str, tuple[str, str, float | None]] = {
     "talent_page": ("warm talent page (AppTest run of app.py, ?talent=)", "p95 ≤ 300", 300.0),
     "browser_first_chart": (f"first drawn chart in Chromium, talent page (median of {browser.RUNS} fresh contexts)",
                             "—", None),
+    "load_1_process": (f"{load.AGENTS} agents, 1 process: switch latency (think {load.THINK_S[0]:g}–"
+                       f"{load.THINK_S[1]:g} s)", "0 errors, p95 ≤ 1500", load.GOAL_P95_S * 1000),
+    "load_2_replicas": (f"{load.AGENTS} agents, 2 replicas behind HAProxy (sticky): switch latency",
+                        "0 errors, p95 ≤ 1500", load.GOAL_P95_S * 1000),
     "import": ("import comments: rows/s and peak RSS (n = rows)", "≥ 5,000 rows/s, RSS < 500 MB", None),
     "day_no_worker": (f"simulated day, {sim.DAY_TALENTS} talents, no worker: hit rate (n = views)", "—", None),
     "day_worker": (f"simulated day, {sim.DAY_TALENTS} talents, with worker: hit rate (n = views)", "> 99 % hits", None),
@@ -186,6 +190,11 @@ def _measure_all(report: dict[str, Any], engine: Engine, db_url: str, redis_url:
         log.info("bench: the first drawn chart in Chromium, talent page and hello app")
         measure("browser_first_chart", lambda: _first_chart(db_url, redis_url, prefix, talent),
                 errors=(browser.Unavailable,), result=NOT_MEASURED)
+    for key, replicas in (("load_1_process", 1), ("load_2_replicas", 2)):
+        if want(key):
+            log.info("bench: %d concurrent agents on %d Streamlit process(es)", load.AGENTS, replicas)
+        measure(key, lambda k=key, n=replicas: _load(k, engine, db_url, redis_url, prefix, n, rows),
+                errors=(Exception,), result=NOT_MEASURED)  # a server or HAProxy that cannot start: named in a note
     log.info("bench: import, then a simulated day on %d talents without and with the worker", sim.DAY_TALENTS)
     measure("import", lambda: _import(engine, scale), errors=(Exception,), result=NOT_MEASURED)
     if want("day_no_worker", "day_worker"):
@@ -349,6 +358,16 @@ def _first_chart(db_url: str, redis_url: str | None, prefix: str, talent_id: int
         f"info: talent page {talent:,.0f} ms, hello app {hello:,.0f} ms, difference {talent - hello:,.0f} ms"),
         median_ms=_r(talent), hello_median_ms=_r(hello), difference_ms=_r(talent - hello),
         figures={k: [_r(v) for v in figures[k]] for k in ("talent_ms", "hello_ms")})
+
+
+def _load(key: str, engine: Engine, db_url: str, redis_url: str | None, prefix: str, replicas: int,
+          rows: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """Concurrent agents (bench.load) on 1 process or `replicas` behind HAProxy; the 2-replica row shows the gain."""
+    figures = load.load_figures(engine, db_url, redis_url, prefix + "load:", replicas=replicas,
+                                agents=load.AGENTS, duration_s=load.DURATION_S)
+    baseline = rows["load_1_process"] if replicas > 1 and rows["load_1_process"].get("switches") else None
+    samples = figures.pop("switch_samples_ms")
+    return _row(key, samples, result=load.verdict(figures, baseline), **figures)
 
 
 def _import(engine: Engine, scale: str) -> dict[str, Any]:

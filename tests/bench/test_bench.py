@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
-from bench import browser
+from bench import browser, load, proxy
 from bench.runner import ROWS, build_parser, render, run_bench, run_cli
 from intel.db.engine import make_engine
 from tests.services import POSTGRES_ADMIN_URL, chromium_available, port_open, require
@@ -36,12 +36,15 @@ def _is_number(value: object) -> bool:
 
 @pytest.mark.slow
 def test_small_bench_reports_every_measurement(bench_database_url, redis_url, tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(load, "AGENTS", 3)  # the load rows run, but not 40 agents × 60 s (see tests/bench/test_load)
+    monkeypatch.setattr(load, "DURATION_S", 12.0)
     report = run_bench(scale="small", database_url=bench_database_url, redis_url=redis_url)
 
-    # Only the import (intel.ingest belongs to another module) and, without Chromium, the browser row may be
-    # unmeasurable; each then says why.
+    # Only the import (intel.ingest belongs to another module), without Chromium the browser row and without
+    # HAProxy the 2-replica row may be unmeasurable; each then says why.
     import_row = report["measurements"]["import"]
-    excused = {"import"} | (set() if chromium_available() else {"browser_first_chart"})
+    excused = {"import"} | (set() if chromium_available() else {"browser_first_chart"}) | (
+        set() if proxy.haproxy_path() else {"load_2_replicas"})
     unmeasured = {k for k, row in report["measurements"].items() if row["result"] == "not measured"}
     assert unmeasured <= excused
     assert len(report["notes"]) == len(unmeasured)
