@@ -42,6 +42,9 @@ from intel.views.text import plain
 log = logging.getLogger(__name__)
 
 AGENTS, DURATION_S, THINK_S, RAMP_S = 40, 60.0, (2.0, 4.0), 5.0
+# The saturation runs: agents that switch again at once (think 0–0.1 s) ask for more runs than the servers
+# can make, so runs/s is the capacity of 1 process vs 2 replicas.
+SATURATE_THINK_S, SATURATE_DURATION_S = (0.0, 0.1), 30.0
 PAGE, TALENT_BOX = "/talent", "Talent"
 GOAL_P95_S = 1.5
 STICKY_TABS = 6
@@ -263,7 +266,8 @@ def cpu_seconds(pids: Sequence[int]) -> float:
 
 
 def load_figures(engine: Engine, db_url: str, redis_url: str | None, prefix: str, *, replicas: int = 1,
-                 agents: int = AGENTS, duration_s: float = DURATION_S) -> dict[str, Any]:
+                 agents: int = AGENTS, duration_s: float = DURATION_S,
+                 think_s: tuple[float, float] = THINK_S) -> dict[str, Any]:
     """Serve (1 process or `replicas` behind HAProxy), warm up, run the agents; figures plus the load average."""
     talents = demo_talents(engine)
     with served(server_env(db_url, redis_url, prefix), replicas) as (front, urls, haproxy):
@@ -271,7 +275,7 @@ def load_figures(engine: Engine, db_url: str, redis_url: str | None, prefix: str
         sticky = asyncio.run(sticky_check(front, talents)) if haproxy else None
         load_before, pids = os.getloadavg()[0], server_pids(urls)
         cpu_before = cpu_seconds(pids)
-        figures = asyncio.run(run_agents(front, talents, agents=agents, duration_s=duration_s))
+        figures = asyncio.run(run_agents(front, talents, agents=agents, duration_s=duration_s, think_s=think_s))
         cpu = cpu_seconds(pids) - cpu_before
         events = [e for e in haproxy.events() if "Server " in e] if haproxy else []
     figures["errors"] += len(warm_errors)
@@ -326,6 +330,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--agents", type=int, default=AGENTS)
     parser.add_argument("--duration", type=float, default=DURATION_S, help="seconds of load")
     parser.add_argument("--replicas", type=int, default=1, help="2 or more: behind HAProxy (docs/haproxy.cfg)")
+    parser.add_argument("--think", type=float, nargs=2, default=THINK_S, metavar=("MIN_S", "MAX_S"),
+                        help=f"think time between switches, uniform (default {THINK_S[0]:g} {THINK_S[1]:g})")
     parser.add_argument("--database-url", default=seed.DEFAULT_DATABASE_URL)
     parser.add_argument("--redis-url", default=DEFAULT_REDIS_URL)
     args = parser.parse_args(argv)
@@ -333,7 +339,7 @@ def main(argv: list[str] | None = None) -> int:
     engine, prefix = seed.ensure_database(args.database_url), f"bench:load:{os.getpid()}:"
     try:
         figures = load_figures(engine, args.database_url, args.redis_url, prefix, replicas=args.replicas,
-                               agents=args.agents, duration_s=args.duration)
+                               agents=args.agents, duration_s=args.duration, think_s=tuple(args.think))
     finally:
         engine.dispose()
         seed.cleanup_prefix(args.redis_url, prefix)
