@@ -1,13 +1,14 @@
 """`python -m bench`: measure compute, cache hits, stampede, refresh race, Redis faults, the 1,000-talent
-roster, the warm talent page, the first drawn chart in Chromium, import throughput and a simulated day's hit
-rate, for real.
+roster, the warm talent page, the talent page in Chromium beside a one-chart hello page (load, reload,
+switch, roster click, server run, bytes, office link), import throughput and a simulated day's hit rate,
+for real.
 
 Runs against a dedicated PostgreSQL database (`intel_bench`, created and migrated when missing) and the
 real Redis, under a key prefix unique to the run that is deleted at the end. Prints a Markdown table;
 `--json FILE` writes every figure. A service that cannot be reached is named in one line and its
 rows are reported as "not measured" (as are the import when `intel.ingest` cannot run it and the browser
-row without Playwright or Chromium).
-`--only KEY,…` measures some rows only (keys: the ROWS below).
+rows without Playwright or Chromium).
+`--only KEY,…` measures some rows only (keys: the ROWS below; `browser` means every browser row).
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from bench import browser, sim
+from bench import browser, browser_report, browser_rows, sim
 from bench import seed as env
 from intel.analytics.compute import compute_for_talent
 from intel.cache.stats import percentile
@@ -62,8 +63,7 @@ ROWS: dict[str, tuple[str, str, float | None]] = {
     "redis_hung": ("Redis hung: added ms per call", "p95 ≤ 100", 100.0),
     "roster_1000": ("roster with 1,000 talents (service.roster, manager)", "p95 ≤ 1000", 1000.0),
     "talent_page": ("warm talent page (AppTest run of app.py, ?talent=)", "p95 ≤ 300", 300.0),
-    "browser_first_chart": (f"first drawn chart in Chromium, talent page (median of {browser.RUNS} fresh contexts)",
-                            "—", None),
+    **browser_report.ROWS,
     "import": ("import comments: rows/s and peak RSS (n = rows)", "≥ 5,000 rows/s, RSS < 500 MB", None),
     "day_no_worker": (f"simulated day, {sim.DAY_TALENTS} talents, no worker: hit rate (n = views)", "—", None),
     "day_worker": (f"simulated day, {sim.DAY_TALENTS} talents, with worker: hit rate (n = views)", "> 99 % hits", None),
@@ -93,7 +93,7 @@ def run_cli(args: argparse.Namespace) -> int:
     """Run the bench, print the table, optionally write JSON; 0."""
     for noisy in QUIET_LOGGERS:  # one line per request otherwise; the bench logs its own progress
         logging.getLogger(noisy).setLevel(logging.WARNING)
-    only = None if not args.only else [k.strip() for k in args.only.split(",") if k.strip()]
+    only = None if not args.only else expand_only(args.only)
     report = run_bench(scale=args.scale, database_url=args.database_url, redis_url=args.redis_url, only=only)
     print(render(report))
     if args.json:
@@ -101,6 +101,12 @@ def run_cli(args: argparse.Namespace) -> int:
             json.dump(report, handle, indent=2, default=str)
         print(f"\nJSON written to {args.json}")
     return 0
+
+
+def expand_only(text: str) -> list[str]:
+    """The row keys of `--only` (comma-separated; `browser` stands for every browser row)."""
+    keys = [k.strip() for k in text.split(",") if k.strip()]
+    return [expanded for k in keys for expanded in (list(browser_report.ROWS) if k == "browser" else [k])]
 
 
 def run_bench(*, scale: str = "small", database_url: str | None = None, redis_url: str | None = None,
@@ -182,10 +188,10 @@ def _measure_all(report: dict[str, Any], engine: Engine, db_url: str, redis_url:
         measure("roster_1000", lambda: _row("roster_1000", *sim.roster_samples(db_url, ROSTER_N)))
         measure("talent_page", lambda: _row("talent_page", *sim.page_samples(db_url, redis_url, prefix, talent,
                                                                              PAGE_N)))
-    if want("browser_first_chart"):
-        log.info("bench: the first drawn chart in Chromium, talent page and hello app")
-        measure("browser_first_chart", lambda: _first_chart(db_url, redis_url, prefix, talent),
-                errors=(browser.Unavailable,), result=NOT_MEASURED)
+    browser_keys = [key for key in browser_report.ROWS if want(key)]
+    if browser_keys:
+        log.info("bench: the talent page and the hello page in Chromium (%s)", ", ".join(browser_keys))
+        _browser(report, db_url, redis_url, prefix, browser_keys)
     log.info("bench: import, then a simulated day on %d talents without and with the worker", sim.DAY_TALENTS)
     measure("import", lambda: _import(engine, scale), errors=(Exception,), result=NOT_MEASURED)
     if want("day_no_worker", "day_worker"):
@@ -341,14 +347,27 @@ def _refresh_race(report: dict[str, Any], settings: Settings, talent_id: int) ->
 
 # --- roster, page, browser, import and the simulated day (bench.sim, bench.browser) --------------------------
 
-def _first_chart(db_url: str, redis_url: str | None, prefix: str, talent_id: int) -> dict[str, Any]:
-    """The talent page's first drawn chart against the one-chart hello app's, medians of fresh contexts."""
-    figures = browser.first_chart_figures(db_url, redis_url, prefix, talent_id)
-    talent, hello = statistics.median(figures["talent_ms"]), statistics.median(figures["hello_ms"])
-    return _row("browser_first_chart", figures["talent_ms"], result=(
-        f"info: talent page {talent:,.0f} ms, hello app {hello:,.0f} ms, difference {talent - hello:,.0f} ms"),
-        median_ms=_r(talent), hello_median_ms=_r(hello), difference_ms=_r(talent - hello),
-        figures={k: [_r(v) for v in figures[k]] for k in ("talent_ms", "hello_ms")})
+def _browser(report: dict[str, Any], db_url: str, redis_url: str | None, prefix: str, keys: list[str]) -> None:
+    """The browser rows `keys` (bench.browser_rows, judged by bench.browser_report); a failure is a note."""
+    load_before, started = os.getloadavg()[0], time.perf_counter()
+    try:
+        figures = browser_rows.browser_figures(db_url, redis_url, prefix, parts=browser_report.parts_for(keys))
+    except browser.Unavailable as exc:  # no Playwright or Chromium: "not measured", and why
+        report["notes"].append(f"browser rows not measured: {exc}")
+        return
+    except Exception as exc:  # a browser, a server or a page that misbehaves must not sink the other rows
+        log.exception("bench browser rows failed")
+        report["notes"].append(f"browser rows failed: {str(exc).strip().splitlines()[0] if str(exc) else exc!r}")
+        for key in keys:
+            report["measurements"][key] = _row(key, [], result="FAIL (error)")
+        return
+    for key, row in browser_report.rows(figures).items():
+        if key in keys:
+            report["measurements"][key] = row
+    report["counts"]["browser"] = {
+        "talent": figures["talent"], "charts": figures["charts"], "counts": figures["counts"],
+        "seconds": {**figures["seconds"], "total": round(time.perf_counter() - started, 1)},
+        "loadavg_1m": [round(load_before, 2), round(os.getloadavg()[0], 2)]}
 
 
 def _import(engine: Engine, scale: str) -> dict[str, Any]:
@@ -405,6 +424,9 @@ def render(report: dict[str, Any]) -> str:
         lines.append(f"\nRatios (p50): baseline ÷ cold = {x['baseline_over_cold_p50']}, cold ÷ Redis hit = "
                      f"{x['cold_over_redis_hit_p50']} (goal ≥ 50×), cold ÷ embedded hit = "
                      f"{x['cold_over_embedded_hit_p50']}")
+    browser_ratios = browser_report.ratio_line(report["measurements"])
+    if browser_ratios:
+        lines.append(browser_ratios)
     for name, counts in report["counts"].items():
         lines.append(f"{name}: {json.dumps(counts, ensure_ascii=False)}")
     m = report["machine"]
