@@ -178,7 +178,7 @@ def calibrate(browser: Browser, urls: Mapping[Any, str]) -> dict[Any, Expect]:
         tab.close()
 
 
-def _settled(page: Page, url: str, settle_s: float = 0.4, tries: int = 25) -> Expect:
+def _settled(page: Page, url: str, settle_s: float = 0.4, tries: int = 50) -> Expect:
     page.goto(url, wait_until="commit", timeout=TIMEOUT_MS)
     idle(page)
     before: list[str] | None = None

@@ -79,7 +79,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--json", metavar="FILE", default=None, help="also write every figure as JSON")
     parser.add_argument("--database-url", default=None, help=f"database (default {env.DEFAULT_DATABASE_URL})")
     parser.add_argument("--redis-url", default=None, help=f"Redis (default {DEFAULT_REDIS_URL})")
-    parser.add_argument("--only", default=None, metavar="KEY,…", help=f"measure only these rows ({', '.join(ROWS)})")
+    parser.add_argument("--only", default=None, metavar="KEY,…",
+                        help=f"measure only these rows ({', '.join(ROWS)}; browser = every browser row)")
     return parser
 
 
@@ -93,7 +94,7 @@ def run_cli(args: argparse.Namespace) -> int:
     """Run the bench, print the table, optionally write JSON; 0."""
     for noisy in QUIET_LOGGERS:  # one line per request otherwise; the bench logs its own progress
         logging.getLogger(noisy).setLevel(logging.WARNING)
-    only = None if not args.only else expand_only(args.only)
+    only = None if not args.only else [k.strip() for k in args.only.split(",") if k.strip()]
     report = run_bench(scale=args.scale, database_url=args.database_url, redis_url=args.redis_url, only=only)
     print(render(report))
     if args.json:
@@ -103,9 +104,8 @@ def run_cli(args: argparse.Namespace) -> int:
     return 0
 
 
-def expand_only(text: str) -> list[str]:
-    """The row keys of `--only` (comma-separated; `browser` stands for every browser row)."""
-    keys = [k.strip() for k in text.split(",") if k.strip()]
+def expand_only(keys: list[str]) -> list[str]:
+    """The row keys of `--only`, with `browser` standing for every browser row."""
     return [expanded for k in keys for expanded in (list(browser_report.ROWS) if k == "browser" else [k])]
 
 
@@ -114,6 +114,7 @@ def run_bench(*, scale: str = "small", database_url: str | None = None, redis_ur
     """Seed (or reuse) the scale's talent, run every measurement (or `only` these rows), return all figures."""
     if scale not in env.SIZES:
         raise ValueError(f"scale must be one of {', '.join(env.SIZES)}, got {scale!r}")
+    only = None if only is None else expand_only(only)
     unknown = sorted(set(only or ()) - set(ROWS))
     if unknown:
         raise ValueError(f"unknown rows {', '.join(unknown)}; choose from {', '.join(ROWS)}")
