@@ -122,10 +122,10 @@ def load(tab: Tab, url: str | None = None) -> dict[str, Any]:
         tab.page.reload(wait_until="commit", timeout=TIMEOUT_MS)
     else:
         tab.page.goto(url, wait_until="commit", timeout=TIMEOUT_MS)
-    done = _wait(tab.page, "window.__bench.all !== null && window.__bench.first !== null",
-                 "the expected charts after a load")
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+    done = _wait(tab.page, "window.__bench.all !== null && window.__bench.first !== null",
+                 "the expected charts after a load")
     try:  # the last requests (fonts, icons) may still run when the charts are drawn; count them too
         tab.page.wait_for_load_state("networkidle", timeout=NETWORK_IDLE_MS)
     except PlaywrightTimeout:  # only means fewer bytes counted
@@ -205,6 +205,7 @@ def switch_talent(tab: Tab, name: str, expect: Expect) -> dict[str, Any]:
 
 # Streamlit's grid paints rows on a <canvas>: a 35 px header, 35 px rows, the selection checkbox ~18 px in
 # (as tests/browser/conftest.py's click_row_checkbox); names come from the grid's accessibility table.
+_ROSTER = ".st-key-roster_table"
 _GRID = "canvas[data-testid=data-grid-canvas] > table[role=grid]"
 _HEADER_PX, _ROW_PX, _MARKER_X_PX = 35, 35, 18
 
@@ -215,13 +216,14 @@ def open_roster(tab: Tab, base_url: str | None = None) -> None:
         tab.page.goto(base_url, wait_until="commit")
     else:
         tab.page.get_by_test_id("stSidebarNav").get_by_role("link", name="Roster").click()
-    tab.page.locator(f'[data-testid="stDataFrame"] {_GRID} tbody tr[role=row]').first.wait_for(state="attached")
+    tab.page.locator(f"{_ROSTER} {_GRID} tbody tr[role=row]").first.wait_for(state="attached")
+    tab.page.wait_for_function("() => !document.querySelector('[data-testid=\"stPlotlyChart\"]')")  # talent gone
     idle(tab.page)
 
 
 def roster_names(tab: Tab) -> list[str]:
     """The talents in the roster rows in view, top to bottom."""
-    grid = tab.page.get_by_test_id("stDataFrame").locator(_GRID)
+    grid = tab.page.locator(f"{_ROSTER} {_GRID}")
     titles = [t.strip() for t in grid.locator("thead th[role=columnheader]").all_text_contents()]
     column = grid.locator("thead th[role=columnheader]").nth(titles.index("Talent")).get_attribute("aria-colindex")
     cells = grid.locator(f'tbody td[role=gridcell][aria-colindex="{column}"]')
@@ -230,7 +232,7 @@ def roster_names(tab: Tab) -> list[str]:
 
 def click_roster_row(tab: Tab, row: int, expect: Expect) -> dict[str, Any]:
     """Click roster row `row`'s selection checkbox (0-based, in view) and time it to the talent's charts."""
-    canvas = tab.page.get_by_test_id("stDataFrame").get_by_test_id("data-grid-canvas")
+    canvas = tab.page.locator(_ROSTER).get_by_test_id("data-grid-canvas")
     box = canvas.bounding_box()
     if box is None:
         raise RuntimeError("the roster grid is not on screen")
