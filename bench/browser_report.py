@@ -90,10 +90,14 @@ def _ratio_row(key: str, loads: Mapping[str, Any], field: str, *, also: str | No
     talent, hello = ([r[field] for r in loads[page]] for page in ("talent", "hello"))
     t, h = _median(talent), _median(hello)
     x = ratio(t, h)
+    # Each talent load ran next to a hello load: their ratios show how much the machine's noise moves it.
+    paired = [r for r in (ratio(a, b) for a, b in zip(talent, hello, strict=False)) if r is not None]
     result = f"{verdict(x, ROWS[key][2])}: talent {_ms(t)} ÷ hello {_ms(h)} = {_x(x)} (medians)"
+    if len(paired) > 1:
+        result += f", side-by-side runs {_x(min(paired))}–{_x(max(paired))}"
     if also:
         result += f"; all charts talent {_ms(_median([r[also] for r in loads['talent']]))}"
-    return _base(key, talent, result, ratio=x, median_ms=_r(t), hello_median_ms=_r(h),
+    return _base(key, talent, result, ratio=x, median_ms=_r(t), hello_median_ms=_r(h), paired_ratios=paired,
                  samples_ms={"talent": talent, "hello": hello}, **extra)
 
 

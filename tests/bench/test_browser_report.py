@@ -53,6 +53,8 @@ def test_the_ratio_rows_judge_the_medians_of_the_same_run():
     assert (first["median_ms"], first["hello_median_ms"], first["ratio"]) == (1300, 1000, 1.3)
     assert first["result"].startswith("PASS: talent 1,300 ms ÷ hello 1,000 ms = 1.30×")
     assert first["n"] == 3 and first["samples_ms"]["hello"] == [1000, 1000, 1100]
+    assert first["paired_ratios"] == [1.3, 1.2, 8.18]  # each talent load against the hello load beside it
+    assert "side-by-side runs 1.20×–8.18×" in first["result"]
     assert rows["browser_all_charts"]["ratio"] == 1.4 and rows["browser_all_charts"]["result"].startswith("PASS")
     office = rows["browser_office_link"]
     assert (office["ratio"], office["link"]) == (1.3, {"latency": 40})
