@@ -59,7 +59,7 @@ def rows(figures: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
     if "reload" in figures:
         out["browser_reload"] = _time_row("browser_reload", [r["all_ms"] for r in figures["reload"]["talent"]],
                                           hello=[r["all_ms"] for r in figures["reload"]["hello"]])
-        out["browser_server_run"] = _server_row(figures["reload"])
+        out["browser_server_run"] = _server_row(figures["reload"], figures.get("switch", ()))
     if "switch" in figures:
         out["browser_switch"] = _action_row("browser_switch", figures["switch"])
     if "roster_click" in figures:
@@ -124,13 +124,20 @@ def _action_row(key: str, actions: Sequence[Mapping[str, Any]]) -> dict[str, Any
     return row
 
 
-def _server_row(reloads: Mapping[str, Sequence[Mapping[str, Any]]]) -> dict[str, Any]:
-    """Script runs (new_session → script_finished) seen during the warm reloads, talent and hello."""
+def _server_row(reloads: Mapping[str, Sequence[Mapping[str, Any]]],
+                switches: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """Script runs (new_session → script_finished) seen during the warm reloads, talent and hello; the
+    switches' runs beside them (same session, while the browser has no JavaScript to parse)."""
     talent, hello = ([run["ms"] for load in reloads[page] for run in load["runs"] if run["ok"]]
                      for page in ("talent", "hello"))
     row = _time_row("browser_server_run", talent, hello=hello)
     runs_per_load = [len(load["runs"]) for load in reloads["talent"]]
     row.update(hello_samples_ms=hello, runs_per_load=runs_per_load)
+    switched = [run["ms"] for a in switches for run in a["runs"] if run["ok"]]
+    if switched:
+        row["switch_runs_ms"] = switched
+        row["result"] += (f"; talent switches' runs p50 {_ms(percentile(switched, 50))}, "
+                          f"p95 {_ms(percentile(switched, 95))}")
     return row
 
 

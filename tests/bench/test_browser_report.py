@@ -77,6 +77,8 @@ def test_the_server_row_takes_the_script_runs_of_the_warm_reloads():
     assert server["n"] == 2 and server["p95_ms"] == 139.0
     assert server["hello_samples_ms"] == [40, 50]
     assert server["result"].startswith("PASS: p95 139 ms (hello page p95 50 ms, 2.81×)")
+    assert server["switch_runs_ms"] == [90.0, 95.0]
+    assert server["result"].endswith("talent switches' runs p50 92 ms, p95 95 ms")
 
 
 def test_the_bytes_row_judges_the_first_cold_load_and_names_encoding_and_caching():
