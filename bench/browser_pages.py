@@ -24,7 +24,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from bench.browser import CHART_DRAWN_JS, VIEWPORT
+from bench.browser import CHART_DRAWN_JS, PROJECT_ROOT, VIEWPORT
 from bench.cdp import NetworkLog, script_runs, wire_summary
 
 if TYPE_CHECKING:
@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 TIMEOUT_MS = 60_000
+SCREENSHOTS = PROJECT_ROOT / "screenshots"  # as the browser tests' failure screenshots
 NETWORK_IDLE_MS = 10_000
 Expect = dict[str, Any]  # {"count": int, "sigs": [str, …]}: what a page shows when it is done
 
@@ -159,12 +160,28 @@ def _wait(page: Page, condition: str, what: str) -> dict[str, Any]:
     try:
         page.wait_for_function(f"() => window.__bench && {condition}", timeout=TIMEOUT_MS, polling=50)
     except PlaywrightTimeout as exc:
-        shown = page.evaluate("() => window.__bench && window.__bench.signatures()")
-        expected = page.evaluate("() => window.__bench && window.__bench.expect")
-        raise RuntimeError(f"timed out waiting for {what}: page shows {shown}, expected {expected}") from exc
+        raise RuntimeError(f"timed out waiting for {what}: {_state(page)}") from exc
     return dict(page.evaluate("() => ({first: window.__bench.first, all: window.__bench.all, "
                               "start: window.__bench.start, done: window.__bench.done, "
                               "unchanged: window.__bench.unchanged})"))
+
+
+def _state(page: Page) -> str:
+    """What the page shows, for a timeout's message; a screenshot of it under screenshots/ (git-ignored)."""
+    state = page.evaluate("""() => {
+        const app = document.querySelector('[data-testid="stApp"]');
+        return {url: location.href, app: app ? {...app.dataset} : null,
+                exception: !!document.querySelector('[data-testid="stException"]'),
+                shows: window.__bench && window.__bench.signatures(),
+                expected: window.__bench && window.__bench.expect};
+    }""")
+    SCREENSHOTS.mkdir(exist_ok=True)
+    shot = SCREENSHOTS / f"bench_timeout_{int(time.time())}.png"
+    try:
+        page.screenshot(path=str(shot))
+    except Exception as exc:  # the page may be gone; the state above is the message that matters
+        log.warning("no screenshot of the timed-out page: %s", exc)
+    return f"{state} (screenshot {shot})"
 
 
 # --- what each page shows when done ---------------------------------------------------------------------------

@@ -13,14 +13,15 @@ talent and hello so that both see the same machine (the counts are COUNTS):
 - office link: `office_runs` fresh contexts each on an emulated 20 Mbit/s, 40 ms RTT link.
 
 `parts` chooses which of these run (the calibration, servers and fresh loads always run: everything else
-needs them). Raises bench.browser.Unavailable without Playwright or Chromium.
+needs them). A part that fails leaves its message in `figures["errors"]` and the others still run.
+Raises bench.browser.Unavailable without Playwright or Chromium.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from typing import TYPE_CHECKING, Any
 
@@ -140,24 +141,39 @@ def _measure(chromium: Browser, talent_url: str, hello_url: str, talents: dict[s
                 figures["fresh"][key].append(pages.load(tab, url))
         if "reload" in parts:
             log.info("bench: %d warm reloads each", n["reloads"])
-            figures["reload"] = {k: [pages.load(keep.last(k)) for _ in range(n["reloads"])] for k in targets}
+            _part(figures, "reload", lambda: {k: [pages.load(keep.last(k)) for _ in range(n["reloads"])]
+                                              for k in targets})
         if "switch" in parts:
             log.info("bench: %d talent switches in the open page", n["switches"])
-            figures["switch"] = _switches(keep.last("talent"), drawable, shown, n["switches"])
+            _part(figures, "switch", lambda: _switches(keep.last("talent"), drawable, shown, n["switches"]))
         if "roster_click" in parts:
             log.info("bench: %d roster clicks", n["clicks"])
-            figures["roster_click"] = _roster_clicks(keep.last("talent"), talent_url, shown, n["clicks"])
+            _part(figures, "roster_click", lambda: _roster_clicks(keep.last("talent"), talent_url, shown, n["clicks"]))
     if "office_link" in parts:
         log.info("bench: %d fresh contexts each on an emulated office link", n["office_runs"])
-        figures["office_link"] = {"link": OFFICE_LINK, **{k: [] for k in targets}}
-        for _ in range(n["office_runs"]):
-            for key, (url, expect) in targets.items():
-                tab = pages.new_tab(chromium, expect, link=OFFICE_LINK)
-                try:
-                    figures["office_link"][key].append(pages.load(tab, url))
-                finally:
-                    tab.close()
+        _part(figures, "office_link", lambda: _office(chromium, targets, n["office_runs"]))
     return figures
+
+
+def _part(figures: dict[str, Any], name: str, measure: Callable[[], Any]) -> None:
+    """figures[name] = measure(); a failure goes to figures["errors"][name] and the other parts still run."""
+    try:
+        figures[name] = measure()
+    except Exception as exc:  # a page that misbehaves in one part must not lose the figures of the others
+        log.exception("bench: browser part %s failed", name)
+        figures.setdefault("errors", {})[name] = str(exc).strip().splitlines()[0] if str(exc) else repr(exc)
+
+
+def _office(chromium: Browser, targets: dict[str, tuple[str, Any]], runs: int) -> dict[str, Any]:
+    loads: dict[str, Any] = {"link": OFFICE_LINK, **{k: [] for k in targets}}
+    for _ in range(runs):
+        for key, (url, expect) in targets.items():
+            tab = pages.new_tab(chromium, expect, link=OFFICE_LINK)
+            try:
+                loads[key].append(pages.load(tab, url))
+            finally:
+                tab.close()
+    return loads
 
 
 class _Kept:

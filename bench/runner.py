@@ -362,9 +362,15 @@ def _browser(report: dict[str, Any], db_url: str, redis_url: str | None, prefix:
         for key in keys:
             report["measurements"][key] = _row(key, [], result="FAIL (error)")
         return
-    for key, row in browser_report.rows(figures).items():
-        if key in keys:
-            report["measurements"][key] = row
+    measured = browser_report.rows(figures)
+    for key in keys:
+        part = browser_report.PART_OF[key]
+        if key in measured:
+            report["measurements"][key] = measured[key]
+        elif part in figures.get("errors", {}):
+            report["measurements"][key] = _row(key, [], result="FAIL (error)")
+    for part, message in figures.get("errors", {}).items():
+        report["notes"].append(f"browser rows ({part}) failed: {message}")
     report["counts"]["browser"] = {
         "talent": figures["talent"], "charts": figures["charts"], "counts": figures["counts"],
         "seconds": {**figures["seconds"], "total": round(time.perf_counter() - started, 1)},

@@ -126,3 +126,21 @@ def test_switches_cycle_through_the_talents_never_picking_the_one_shown():
     assert all(a != b for a, b in zip(["A", *order], order, strict=False))
     with pytest.raises(ValueError, match="at least two"):
         cycle(["A"], 3)
+
+
+def test_a_failed_browser_part_fails_its_rows_with_a_note_and_keeps_the_others(monkeypatch):
+    from bench import browser_rows, runner
+
+    figures = {**_figures(), "talent": "A", "charts": 7, "counts": {}, "seconds": {"prepare": 1, "browser": 2},
+               "errors": {"switch": "timed out waiting for the expected charts after an action: …"}}
+    del figures["switch"]
+    monkeypatch.setattr(browser_rows, "browser_figures", lambda *args, **kwargs: figures)
+    report = {"measurements": {}, "notes": [], "counts": {}}
+
+    runner._browser(report, "postgresql://unused", None, "p:", ["browser_switch", "browser_reload"])
+
+    rows = report["measurements"]
+    assert rows["browser_switch"]["result"] == "FAIL (error)"
+    assert rows["browser_reload"]["result"].startswith("PASS")
+    assert report["notes"] == ["browser rows (switch) failed: timed out waiting for the expected charts after an "
+                               "action: …"]
