@@ -1,13 +1,14 @@
 """`python -m bench`: measure compute, cache hits, stampede, refresh race, Redis faults, the 1,000-talent
-roster, the warm talent page, the first drawn chart in Chromium, import throughput and a simulated day's hit
-rate, for real.
+roster, the warm talent page, the talent page in Chromium beside a one-chart hello page (load, reload,
+switch, roster click, server run, bytes, office link), import throughput and a simulated day's hit rate,
+for real.
 
 Runs against a dedicated PostgreSQL database (`intel_bench`, created and migrated when missing) and the
 real Redis, under a key prefix unique to the run that is deleted at the end. Prints a Markdown table;
 `--json FILE` writes every figure. A service that cannot be reached is named in one line and its
 rows are reported as "not measured" (as are the import when `intel.ingest` cannot run it and the browser
-row without Playwright or Chromium).
-`--only KEY,…` measures some rows only (keys: the ROWS below).
+rows without Playwright or Chromium).
+`--only KEY,…` measures some rows only (keys: the ROWS below; `browser` means every browser row).
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from bench import browser, load, sim
+from bench import browser, browser_report, browser_rows, load, sim
 from bench import seed as env
 from intel.analytics.compute import compute_for_talent
 from intel.cache.stats import percentile
@@ -62,16 +63,21 @@ ROWS: dict[str, tuple[str, str, float | None]] = {
     "redis_hung": ("Redis hung: added ms per call", "p95 ≤ 100", 100.0),
     "roster_1000": ("roster with 1,000 talents (service.roster, manager)", "p95 ≤ 1000", 1000.0),
     "talent_page": ("warm talent page (AppTest run of app.py, ?talent=)", "p95 ≤ 300", 300.0),
-    "browser_first_chart": (f"first drawn chart in Chromium, talent page (median of {browser.RUNS} fresh contexts)",
-                            "—", None),
+    **browser_report.ROWS,
     "load_1_process": (f"{load.AGENTS} agents, 1 process: switch latency (think {load.THINK_S[0]:g}–"
                        f"{load.THINK_S[1]:g} s)", "0 errors, p95 ≤ 1500", load.GOAL_P95_S * 1000),
     "load_2_replicas": (f"{load.AGENTS} agents, 2 replicas behind HAProxy (sticky): switch latency",
                         "0 errors, p95 ≤ 1500", load.GOAL_P95_S * 1000),
+    "saturation_1_process": (f"capacity: {load.AGENTS} agents switching at once (think {load.SATURATE_THINK_S[0]:g}–"
+                             f"{load.SATURATE_THINK_S[1]:g} s), 1 process: runs/s", "—", None),
+    "saturation_2_replicas": (f"capacity: {load.AGENTS} agents switching at once, 2 replicas behind HAProxy: runs/s",
+                              "more runs/s than 1 process", None),
     "import": ("import comments: rows/s and peak RSS (n = rows)", "≥ 5,000 rows/s, RSS < 500 MB", None),
     "day_no_worker": (f"simulated day, {sim.DAY_TALENTS} talents, no worker: hit rate (n = views)", "—", None),
     "day_worker": (f"simulated day, {sim.DAY_TALENTS} talents, with worker: hit rate (n = views)", "> 99 % hits", None),
 }
+LOAD_RUNS = (("load_1_process", 1), ("load_2_replicas", 2), ("saturation_1_process", 1),
+             ("saturation_2_replicas", 2))
 IMPORT_GOAL_ROWS_S, IMPORT_GOAL_RSS_MB, DAY_GOAL_PCT = 5_000, 500, 99.0
 
 
@@ -83,7 +89,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--json", metavar="FILE", default=None, help="also write every figure as JSON")
     parser.add_argument("--database-url", default=None, help=f"database (default {env.DEFAULT_DATABASE_URL})")
     parser.add_argument("--redis-url", default=None, help=f"Redis (default {DEFAULT_REDIS_URL})")
-    parser.add_argument("--only", default=None, metavar="KEY,…", help=f"measure only these rows ({', '.join(ROWS)})")
+    parser.add_argument("--only", default=None, metavar="KEY,…",
+                        help=f"measure only these rows ({', '.join(ROWS)}; browser = every browser row)")
     return parser
 
 
@@ -107,11 +114,17 @@ def run_cli(args: argparse.Namespace) -> int:
     return 0
 
 
+def expand_only(keys: list[str]) -> list[str]:
+    """The row keys of `--only`, with `browser` standing for every browser row."""
+    return [expanded for k in keys for expanded in (list(browser_report.ROWS) if k == "browser" else [k])]
+
+
 def run_bench(*, scale: str = "small", database_url: str | None = None, redis_url: str | None = None,
               only: list[str] | None = None) -> dict:
     """Seed (or reuse) the scale's talent, run every measurement (or `only` these rows), return all figures."""
     if scale not in env.SIZES:
         raise ValueError(f"scale must be one of {', '.join(env.SIZES)}, got {scale!r}")
+    only = None if only is None else expand_only(only)
     unknown = sorted(set(only or ()) - set(ROWS))
     if unknown:
         raise ValueError(f"unknown rows {', '.join(unknown)}; choose from {', '.join(ROWS)}")
@@ -186,13 +199,13 @@ def _measure_all(report: dict[str, Any], engine: Engine, db_url: str, redis_url:
         measure("roster_1000", lambda: _row("roster_1000", *sim.roster_samples(db_url, ROSTER_N)))
         measure("talent_page", lambda: _row("talent_page", *sim.page_samples(db_url, redis_url, prefix, talent,
                                                                              PAGE_N)))
-    if want("browser_first_chart"):
-        log.info("bench: the first drawn chart in Chromium, talent page and hello app")
-        measure("browser_first_chart", lambda: _first_chart(db_url, redis_url, prefix, talent),
-                errors=(browser.Unavailable,), result=NOT_MEASURED)
-    for key, replicas in (("load_1_process", 1), ("load_2_replicas", 2)):
+    browser_keys = [key for key in browser_report.ROWS if want(key)]
+    if browser_keys:
+        log.info("bench: the talent page and the hello page in Chromium (%s)", ", ".join(browser_keys))
+        _browser(report, db_url, redis_url, prefix, browser_keys)
+    for key, replicas in LOAD_RUNS:
         if want(key):
-            log.info("bench: %d concurrent agents on %d Streamlit process(es)", load.AGENTS, replicas)
+            log.info("bench: %s: %d concurrent agents on %d Streamlit process(es)", key, load.AGENTS, replicas)
         measure(key, lambda k=key, n=replicas: _load(k, engine, db_url, redis_url, prefix, n, rows),
                 errors=(Exception,), result=NOT_MEASURED)  # a server or HAProxy that cannot start: named in a note
     log.info("bench: import, then a simulated day on %d talents without and with the worker", sim.DAY_TALENTS)
@@ -350,24 +363,53 @@ def _refresh_race(report: dict[str, Any], settings: Settings, talent_id: int) ->
 
 # --- roster, page, browser, import and the simulated day (bench.sim, bench.browser) --------------------------
 
-def _first_chart(db_url: str, redis_url: str | None, prefix: str, talent_id: int) -> dict[str, Any]:
-    """The talent page's first drawn chart against the one-chart hello app's, medians of fresh contexts."""
-    figures = browser.first_chart_figures(db_url, redis_url, prefix, talent_id)
-    talent, hello = statistics.median(figures["talent_ms"]), statistics.median(figures["hello_ms"])
-    return _row("browser_first_chart", figures["talent_ms"], result=(
-        f"info: talent page {talent:,.0f} ms, hello app {hello:,.0f} ms, difference {talent - hello:,.0f} ms"),
-        median_ms=_r(talent), hello_median_ms=_r(hello), difference_ms=_r(talent - hello),
-        figures={k: [_r(v) for v in figures[k]] for k in ("talent_ms", "hello_ms")})
+def _browser(report: dict[str, Any], db_url: str, redis_url: str | None, prefix: str, keys: list[str]) -> None:
+    """The browser rows `keys` (bench.browser_rows, judged by bench.browser_report); a failure is a note."""
+    load_before, started = os.getloadavg()[0], time.perf_counter()
+    try:
+        figures = browser_rows.browser_figures(db_url, redis_url, prefix, parts=browser_report.parts_for(keys))
+    except browser.Unavailable as exc:  # no Playwright or Chromium: "not measured", and why
+        report["notes"].append(f"browser rows not measured: {exc}")
+        return
+    except Exception as exc:  # a browser, a server or a page that misbehaves must not sink the other rows
+        log.exception("bench browser rows failed")
+        report["notes"].append(f"browser rows failed: {str(exc).strip().splitlines()[0] if str(exc) else exc!r}")
+        for key in keys:
+            report["measurements"][key] = _row(key, [], result="FAIL (error)")
+        return
+    measured = browser_report.rows(figures)
+    for key in keys:
+        part = browser_report.PART_OF[key]
+        if key in measured:
+            report["measurements"][key] = measured[key]
+        elif part in figures.get("errors", {}):
+            report["measurements"][key] = _row(key, [], result="FAIL (error)")
+    for part, message in figures.get("errors", {}).items():
+        report["notes"].append(f"browser rows ({part}) failed: {message}")
+    report["counts"]["browser"] = {
+        "talent": figures["talent"], "charts": figures["charts"], "counts": figures["counts"],
+        "seconds": {**figures["seconds"], "total": round(time.perf_counter() - started, 1)},
+        "loadavg_1m": [round(load_before, 2), round(os.getloadavg()[0], 2)]}
 
 
 def _load(key: str, engine: Engine, db_url: str, redis_url: str | None, prefix: str, replicas: int,
           rows: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    """Concurrent agents (bench.load) on 1 process or `replicas` behind HAProxy; the 2-replica row shows the gain."""
-    figures = load.load_figures(engine, db_url, redis_url, prefix + "load:", replicas=replicas,
-                                agents=load.AGENTS, duration_s=load.DURATION_S)
-    baseline = rows["load_1_process"] if replicas > 1 and rows["load_1_process"].get("switches") else None
+    """Concurrent agents (bench.load) on 1 process or `replicas` behind HAProxy; a 2-replica row shows the gain
+    over its 1-process row. The saturation rows' agents switch at once: their runs/s is the capacity."""
+    saturate = key.startswith("saturation")
+    figures = load.load_figures(engine, db_url, redis_url, prefix + "load:", replicas=replicas, agents=load.AGENTS,
+                                duration_s=load.SATURATE_DURATION_S if saturate else load.DURATION_S,
+                                think_s=load.SATURATE_THINK_S if saturate else load.THINK_S)
+    single = rows["saturation_1_process" if saturate else "load_1_process"]
+    baseline = single if replicas > 1 and single.get("switches") else None
     samples = figures.pop("switch_samples_ms")
-    return _row(key, samples, result=load.verdict(figures, baseline), **figures)
+    result = load.verdict(figures, baseline)
+    if saturate:  # no latency goal here: agents that never think queue by construction
+        result = "info" + result[result.index(":"):]
+        if baseline:
+            gain = figures["runs_per_s"] / baseline["runs_per_s"]
+            result = f"{'PASS' if gain > 1 and figures['errors'] == 0 else 'FAIL'}: runs/s × {gain:.2f}; " + result
+    return _row(key, samples, result=result, **figures)
 
 
 def _import(engine: Engine, scale: str) -> dict[str, Any]:
@@ -424,6 +466,9 @@ def render(report: dict[str, Any]) -> str:
         lines.append(f"\nRatios (p50): baseline ÷ cold = {x['baseline_over_cold_p50']}, cold ÷ Redis hit = "
                      f"{x['cold_over_redis_hit_p50']} (goal ≥ 50×), cold ÷ embedded hit = "
                      f"{x['cold_over_embedded_hit_p50']}")
+    browser_ratios = browser_report.ratio_line(report["measurements"])
+    if browser_ratios:
+        lines.append(browser_ratios)
     for name, counts in report["counts"].items():
         lines.append(f"{name}: {json.dumps(counts, ensure_ascii=False)}")
     m = report["machine"]

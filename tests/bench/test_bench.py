@@ -1,4 +1,4 @@
-"""Smoke test of `python -m bench --scale small`: every row and count is produced (figures not asserted)."""
+"""Smoke tests of `python -m bench --scale small`: every row and count is produced (timings not asserted)."""
 
 from __future__ import annotations
 
@@ -11,22 +11,27 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
-from bench import browser, load, proxy
+from bench import browser_report, browser_rows, load, proxy
 from bench.runner import ROWS, build_parser, render, run_bench, run_cli
 from intel.db.engine import make_engine
 from tests.services import POSTGRES_ADMIN_URL, chromium_available, port_open, require
 
+BROWSER_ROWS = list(browser_report.ROWS)
+SHORT = {"runs": 1, "reloads": 2, "switches": 2, "clicks": 2, "office_runs": 1}  # browser rows in ~1 min
+
 
 @pytest.fixture
 def bench_database_url() -> Iterator[str]:
-    """The URL of a PostgreSQL database that does not exist yet (the bench creates it); dropped afterwards."""
+    """The URL of a PostgreSQL database that does not exist yet (the bench creates it, and the browser rows
+    its `_browser` sibling); both dropped afterwards."""
     admin_url = make_url(POSTGRES_ADMIN_URL)
     require(port_open(admin_url.host or "127.0.0.1", admin_url.port or 5432), "PostgreSQL")
     name = f"intel_benchtest_{uuid.uuid4().hex[:10]}"
     yield admin_url.set(database=name).render_as_string(hide_password=False)
     admin = make_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        for database in (name, f"{name}_browser"):
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
     admin.dispose()
 
 
@@ -38,14 +43,16 @@ def _is_number(value: object) -> bool:
 def test_small_bench_reports_every_measurement(bench_database_url, redis_url, tmp_path, capsys, monkeypatch):
     monkeypatch.setattr(load, "AGENTS", 3)  # the load rows run, but not 40 agents × 60 s (see tests/bench/test_load)
     monkeypatch.setattr(load, "DURATION_S", 12.0)
-    report = run_bench(scale="small", database_url=bench_database_url, redis_url=redis_url)
+    monkeypatch.setattr(load, "SATURATE_DURATION_S", 8.0)
+    # Every row but the browser rows, which have their own test below.
+    others = [key for key in ROWS if key not in browser_report.ROWS]
+    report = run_bench(scale="small", database_url=bench_database_url, redis_url=redis_url, only=others)
 
-    # Only the import (intel.ingest belongs to another module), without Chromium the browser row and without
-    # HAProxy the 2-replica row may be unmeasurable; each then says why.
+    # Only the import (intel.ingest belongs to another module) and, without HAProxy, the 2-replica rows may be
+    # unmeasurable; each then says why.
     import_row = report["measurements"]["import"]
-    excused = {"import"} | (set() if chromium_available() else {"browser_first_chart"}) | (
-        set() if proxy.haproxy_path() else {"load_2_replicas"})
-    unmeasured = {k for k, row in report["measurements"].items() if row["result"] == "not measured"}
+    excused = {"import"} | (set() if proxy.haproxy_path() else {"load_2_replicas", "saturation_2_replicas"})
+    unmeasured = {k for k, row in report["measurements"].items() if row["result"] == "not measured"} - set(BROWSER_ROWS)
     assert unmeasured <= excused
     assert len(report["notes"]) == len(unmeasured)
     assert report["seed"]["posts"] == 300 and report["seed"]["comments"] == 6_000
@@ -53,7 +60,7 @@ def test_small_bench_reports_every_measurement(bench_database_url, redis_url, tm
     assert report["seed"]["roster"] == {"talents": 1_000, "reused": False}
     assert set(report["measurements"]) == set(ROWS)
     for key, row in report["measurements"].items():
-        if key in unmeasured | {"import"}:  # the import reports rows/s and RSS, not ms
+        if key in unmeasured | {"import"} | set(BROWSER_ROWS):  # the import reports rows/s and RSS, not ms
             continue
         assert row["n"] > 0, key
         assert all(_is_number(row[f]) for f in ("p50_ms", "p95_ms", "max_ms")), key
@@ -86,12 +93,51 @@ def test_small_bench_reports_every_measurement(bench_database_url, redis_url, tm
     assert written["measurements"]["cold_compute"]["n"] == 20
     assert {k for k, row in written["measurements"].items() if row["result"] != "not measured"} == {"cold_compute"}
 
-    # Without Chromium the browser row says "not measured" and why, instead of failing the bench.
-    monkeypatch.setattr(browser, "chromium_path", lambda: None)
+    # Without Chromium the browser rows say "not measured" and why, instead of failing the bench.
+    monkeypatch.setattr(browser_rows, "chromium_path", lambda: None)
     report = run_bench(scale="small", database_url=bench_database_url, redis_url=redis_url,
-                       only=["browser_first_chart"])
-    assert report["measurements"]["browser_first_chart"]["result"] == "not measured"
+                       only=["browser_first_chart", "browser_switch"])
+    assert {report["measurements"][k]["result"] for k in ("browser_first_chart", "browser_switch")} == {"not measured"}
     assert [n for n in report["notes"] if "Chromium not found" in n]
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_the_browser_rows_give_sane_figures_in_a_short_run(bench_database_url, redis_url, monkeypatch):
+    require(chromium_available(), "Chromium")
+    monkeypatch.setattr(browser_rows, "COUNTS", SHORT)
+    report = run_bench(scale="small", database_url=bench_database_url, redis_url=redis_url, only=["browser"])
+
+    rows = report["measurements"]
+    assert not report["notes"], report["notes"]
+    assert {k for k, row in rows.items() if row["result"] != "not measured"} == set(BROWSER_ROWS)
+    for key in BROWSER_ROWS:
+        assert rows[key]["result"].startswith(("PASS", "FAIL:")), (key, rows[key]["result"])
+    for key, n in (("browser_first_chart", 1), ("browser_all_charts", 1), ("browser_reload", 2),
+                   ("browser_switch", 2), ("browser_roster_click", 2), ("browser_office_link", 1)):
+        row = rows[key]
+        assert row["n"] == n, key
+        assert all(_is_number(row[f]) and row[f] > 0 for f in ("p50_ms", "p95_ms", "max_ms")), key
+    for key in ("browser_first_chart", "browser_all_charts", "browser_office_link"):
+        assert _is_number(rows[key]["ratio"]) and rows[key]["ratio"] > 0, key
+    # All charts are drawn no sooner than the first one; the same page load gives both.
+    assert rows["browser_all_charts"]["median_ms"] >= rows["browser_first_chart"]["median_ms"]
+    # Each warm reload is at least one complete script run of the talent page, as is each switch.
+    server = rows["browser_server_run"]
+    assert server["n"] >= 2 and all(count >= 1 for count in server["runs_per_load"])
+    assert len(server["hello_samples_ms"]) >= 2
+    assert _is_number(rows["browser_switch"]["server_run_p50_ms"])
+    targets = rows["browser_switch"]["targets"]
+    assert len(set(targets)) == 2 and browser_rows.PRIMARY not in targets[:1]
+    # A cold load fetches the app's JavaScript over the wire, and says how it was encoded and cached.
+    for page in ("talent", "hello"):
+        wire = rows["browser_bytes"][page]
+        assert wire["bytes"] > 100_000 and wire["js_files"] > 0 and wire["js_bytes"] <= wire["bytes"], page
+        assert sum(wire["js_content_encoding"].values()) == sum(wire["js_cache_control"].values()) == wire["js_files"]
+    counts = report["counts"]["browser"]
+    assert counts["talent"] == browser_rows.PRIMARY and counts["charts"] >= 1 and counts["counts"] == SHORT
+    table = render(report)
+    assert "Browser ratios, talent ÷ hello page" in table and "| Chromium, switch talent in the open page" in table
 
 
 def test_an_unknown_row_is_refused_before_anything_runs():
