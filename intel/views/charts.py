@@ -13,6 +13,7 @@ import html
 from collections.abc import Iterable, Mapping
 
 import plotly.graph_objects as go
+import plotly.io as pio
 from plotly.subplots import make_subplots
 
 from intel.analytics.result import Metric, PostRow, SocialIntelligence, TimeSlot
@@ -31,6 +32,10 @@ KIND_COLORS: Mapping[str, str] = {"sponsored": "#F2A900", "organic": "#4C78A8"}
 SERIES_COLORS = ("#4C78A8", "#F58518", "#54A24B", "#B279A2", "#E45756", "#72B7B2", "#EECA3B", "#9D755D",
                  "#FF9DA6", "#BAB0AC")
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+# The house template is Plotly's default in this process: Plotly applies its default template to a new figure
+# without validating it again (~1.5 ms a figure), while `update_layout(template=...)` validates and copies
+# it (~10 ms a figure, most of a talent page's cold figure building).
+pio.templates.default = TEMPLATE
 HEALTH_LABELS: Mapping[str, str] = {"sentiment": "Sentiment", "engagement": "Engagement",
                                     "conversation_quality": "Conversation quality", "responsiveness": "Responsiveness"}
 
@@ -65,9 +70,8 @@ def series_color(index: int) -> str:
 
 
 def apply_layout(fig: go.Figure, title: str, *, time_series: bool = False) -> go.Figure:
-    """The house layout: plotly_white, tight margins, horizontal legend on top, fixed height."""
+    """The house layout: plotly_white (the default template), tight margins, legend on top, fixed height."""
     fig.update_layout(
-        template=TEMPLATE,
         height=HEIGHT,
         title={"text": title, "x": 0, "xanchor": "left", "y": 0.98, "yanchor": "top", "font": {"size": 15}},
         margin={"l": 10, "r": 10, "t": 72, "b": 10},
