@@ -25,7 +25,7 @@ from typing import Any
 from bench.seed import free_port
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-HELLO_APP = "bench/hello_app.py"
+HELLO_APP = "bench/hello_server.py"  # bench/hello_app.py behind the same static serving
 CHROMIUM = os.environ.get("TEST_CHROMIUM", "/usr/bin/chromium")  # Debian's; Playwright's download does not work here
 CHROMIUM_ARGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic",
                  "--no-first-run", "--disable-component-update", "--disable-sync")

@@ -1,6 +1,6 @@
 """The smallest Streamlit page with one Plotly chart: the baseline for the first-chart timing.
 
-Served by bench/browser.py (`streamlit run bench/hello_app.py`); no database, no cache.
+Served by bench/hello_server.py (the same static serving as server.py); no database, no cache.
 """
 
 import plotly.graph_objects as go

@@ -31,7 +31,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from bench import browser, browser_report, browser_rows, load, sim
+from bench import browser, browser_report, browser_rows, load, server_run, sim
 from bench import seed as env
 from intel.analytics.compute import compute_for_talent
 from intel.cache.stats import percentile
@@ -64,6 +64,8 @@ ROWS: dict[str, tuple[str, str, float | None]] = {
     "roster_1000": ("roster with 1,000 talents (service.roster, manager)", "p95 ≤ 1000", 1000.0),
     "talent_page": ("warm talent page (AppTest run of app.py, ?talent=)", "p95 ≤ 300", 300.0),
     **browser_report.ROWS,
+    "server_run_ws": (f"server: warm talent-page rerun, request → script_finished, no browser beside it "
+                      f"(n = {server_run.RUNS})", "p95 ≤ 150", server_run.GOAL_P95_MS),
     "load_1_process": (f"{load.AGENTS} agents, 1 process: switch latency (think {load.THINK_S[0]:g}–"
                        f"{load.THINK_S[1]:g} s)", "0 errors, p95 ≤ 1500", load.GOAL_P95_S * 1000),
     "load_2_replicas": (f"{load.AGENTS} agents, 2 replicas behind HAProxy (sticky): switch latency",
@@ -203,6 +205,8 @@ def _measure_all(report: dict[str, Any], engine: Engine, db_url: str, redis_url:
     if browser_keys:
         log.info("bench: the talent page and the hello page in Chromium (%s)", ", ".join(browser_keys))
         _browser(report, db_url, redis_url, prefix, browser_keys)
+    measure("server_run_ws", lambda: _server_run(engine, db_url, redis_url, prefix), errors=(Exception,),
+            result=NOT_MEASURED)
     for key, replicas in LOAD_RUNS:
         if want(key):
             log.info("bench: %s: %d concurrent agents on %d Streamlit process(es)", key, load.AGENTS, replicas)
@@ -390,6 +394,15 @@ def _browser(report: dict[str, Any], db_url: str, redis_url: str | None, prefix:
         "talent": figures["talent"], "charts": figures["charts"], "counts": figures["counts"],
         "seconds": {**figures["seconds"], "total": round(time.perf_counter() - started, 1)},
         "loadavg_1m": [round(load_before, 2), round(os.getloadavg()[0], 2)]}
+
+
+def _server_run(engine: Engine, db_url: str, redis_url: str | None, prefix: str) -> dict[str, Any]:
+    """Warm reruns over the WebSocket protocol (bench.server_run), the hello page's beside them."""
+    figures = server_run.server_run_figures(engine, db_url, redis_url, prefix + "run:")
+    hello_p95 = percentile(figures["hello_ms"], 95)
+    row = _row("server_run_ws", figures["talent_ms"], hello_p95_ms=_r(hello_p95), talent=figures["talent"])
+    row["result"] += f" (hello page p95 {hello_p95:.0f} ms)"
+    return row
 
 
 def _load(key: str, engine: Engine, db_url: str, redis_url: str | None, prefix: str, replicas: int,
