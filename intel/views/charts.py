@@ -24,6 +24,8 @@ HEIGHT = 360
 TEMPLATE = "plotly_white"
 EXCERPT_CHARS = 40
 FALLBACK_COLOR = "#7F7F7F"
+MARGIN: Mapping[str, int] = {"l": 64, "r": 16, "t": 72, "b": 48}  # room for tick labels and one axis title
+LABEL_CHAR_PX = 7  # width of one character of a 12 px tick label, generously
 PLATFORM_COLORS: Mapping[str, str] = {"instagram": "#C13584", "tiktok": "#111111", "youtube": "#FF0000"}
 SENTIMENT_SHARES = (("positive", "Positive", "#2CA02C"), ("neutral", "Neutral", "#A6A6A6"),
                     ("negative", "Negative", "#D62728"))
@@ -69,17 +71,25 @@ def series_color(index: int) -> str:
     return SERIES_COLORS[index % len(SERIES_COLORS)]
 
 
-def apply_layout(fig: go.Figure, title: str, *, time_series: bool = False) -> go.Figure:
-    """The house layout: plotly_white (the default template), tight margins, legend on top, fixed height."""
+def apply_layout(fig: go.Figure, title: str, *, time_series: bool = False, automargin: bool = False,
+                 **margin: int) -> go.Figure:
+    """The house layout: plotly_white (the default template), fixed margins (`l=…` etc. override MARGIN),
+    legend on top, fixed height.
+
+    Axis automargin makes Plotly measure the tick labels and draw the figure a second time: ~40 % of a
+    talent page's drawing in the browser. So the per-talent figures get margins sized for their labels, and
+    only figures whose labels cannot be known in advance (talent names in comparisons) ask for automargin.
+    """
     fig.update_layout(
         height=HEIGHT,
         title={"text": title, "x": 0, "xanchor": "left", "y": 0.98, "yanchor": "top", "font": {"size": 15}},
-        margin={"l": 10, "r": 10, "t": 72, "b": 10},
+        margin={**MARGIN, **margin},
         legend={"orientation": "h", "x": 0, "xanchor": "left", "y": 1.0, "yanchor": "bottom", "title": {"text": ""}},
         hovermode="x unified" if time_series else "closest",
     )
-    fig.update_xaxes(automargin=True)
-    fig.update_yaxes(automargin=True)
+    if automargin:
+        fig.update_xaxes(automargin=True)
+        fig.update_yaxes(automargin=True)
     return fig
 
 
@@ -90,7 +100,7 @@ def no_data_figure(title: str = "", message: str = NO_DATA) -> go.Figure:
                        font={"size": 16, "color": "#888888"})
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
-    return apply_layout(fig, title)
+    return apply_layout(fig, title, l=10, r=10, b=10)
 
 
 def metric_value(item: Metric | None) -> float | None:
@@ -145,7 +155,7 @@ def sentiment_trend_figure(intel: SocialIntelligence) -> go.Figure:
     fig.update_layout(barmode="stack", bargap=0.15, legend_traceorder="normal")
     fig.update_yaxes(title_text="Share of comments", ticksuffix="%", range=[0, 100], secondary_y=False)
     fig.update_yaxes(title_text="Mean score (0–1)", range=[0, 1], showgrid=False, secondary_y=True)
-    return apply_layout(fig, title, time_series=True)
+    return apply_layout(fig, title, time_series=True, r=64)
 
 
 def _post_label(rank: int, post: PostRow) -> str:
@@ -172,7 +182,8 @@ def top_posts_figure(intel: SocialIntelligence) -> go.Figure:
     ))
     fig.update_yaxes(autorange="reversed")
     percent_axis(fig, "Engagement rate", "x")
-    apply_layout(fig, title)
+    longest = max(len(line) for label in labels for line in html.unescape(label).split("<br>"))
+    apply_layout(fig, title, l=min(360, 16 + LABEL_CHAR_PX * longest))
     fig.update_layout(showlegend=False)
     return fig
 
@@ -256,7 +267,7 @@ def best_time_figure(intel: SocialIntelligence, platform: str) -> go.Figure:
     ))
     fig.update_xaxes(title_text=f"Hour of posting ({timezone})", dtick=2, range=[-0.5, 23.5])
     fig.update_yaxes(autorange="reversed")
-    return apply_layout(fig, title + _best_slot(section.best, timezone))
+    return apply_layout(fig, title + _best_slot(section.best, timezone), l=48)
 
 
 def _health_color(value: float | None) -> str:
@@ -284,6 +295,6 @@ def health_figure(intel: SocialIntelligence) -> go.Figure:
         texttemplate="%{y:.0f}", textposition="outside", hovertemplate="%{y:.1f} / 100<extra></extra>",
     ))
     fig.update_yaxes(title_text="Score (0–100)", range=[0, 110])
-    apply_layout(fig, f"{title}: {score:.1f} / 100")
+    apply_layout(fig, f"{title}: {score:.1f} / 100", b=100)  # two-line labels, slanted in a half-width column
     fig.update_layout(showlegend=False)
     return fig

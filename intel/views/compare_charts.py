@@ -79,7 +79,7 @@ def growth_indexed_figure(intels: Sequence[SocialIntelligence]) -> go.Figure:
     if not fig.data:
         return no_data_figure(title)
     fig.update_yaxes(title_text="Total followers (100 = common start)")
-    return apply_layout(fig, f"{title}, 100 = {base.date().isoformat()}", time_series=True)
+    return apply_layout(fig, f"{title}, 100 = {base.date().isoformat()}", time_series=True, automargin=True)
 
 
 def sentiment_compare_figure(intels: Sequence[SocialIntelligence]) -> go.Figure:
@@ -98,7 +98,7 @@ def sentiment_compare_figure(intels: Sequence[SocialIntelligence]) -> go.Figure:
     if not fig.data:
         return no_data_figure(title)
     fig.update_yaxes(title_text="Mean score (0–1)", range=[0, 1])
-    return apply_layout(fig, title, time_series=True)
+    return apply_layout(fig, title, time_series=True, automargin=True)
 
 
 def engagement_compare_figure(intels: Sequence[SocialIntelligence]) -> go.Figure:
@@ -122,4 +122,4 @@ def engagement_compare_figure(intels: Sequence[SocialIntelligence]) -> go.Figure
     fig.update_layout(barmode="group")
     fig.update_xaxes(categoryorder="array", categoryarray=labels)
     percent_axis(fig, "Engagement rate (median, by followers)")
-    return apply_layout(fig, title)
+    return apply_layout(fig, title, automargin=True)
