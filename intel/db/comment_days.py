@@ -2,13 +2,15 @@
 
 The table `comment_days` is kept equal to the comments by the triggers of migration 0005; the same
 recount, written here with SQLAlchemy, serves the analytics' scan of comments newer than the stored
-days, the rebuild (`python -m intel db aggregates --rebuild`) and the check that nothing drifted.
+days, the rebuild (`python -m intel db aggregates --rebuild`) and the check that nothing drifted
+(`python -m intel db aggregates`).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -18,7 +20,7 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.functions import GenericFunction
 
-from intel.db.models import Comment, CommentDay
+from intel.db.models import Comment, CommentDay, SocialPost, SocialProfile
 
 COUNTS: tuple[str, ...] = ("comments", "audience", "replies", "scored", "score_sum", "score_max", "score_min",
                            "positive", "neutral", "negative", "spam", "emoji_only", "generic")
@@ -69,23 +71,58 @@ def recount_query() -> Select[Any]:
     return select(*recount()).group_by(Comment.post_id, utc_day(Comment.created_at))
 
 
-def rebuild(conn: Connection) -> int:
-    """Recount the whole table from the comments in this transaction; the number of groups written."""
+@dataclass(frozen=True)
+class CheckReport:
+    """What a check found: 0 drifted groups means the table is exact."""
+
+    drifted_groups: int
+
+
+@dataclass(frozen=True)
+class RebuildReport:
+    """What a rebuild found and wrote."""
+
+    groups: int  # (post, day) groups written
+    drifted_posts: tuple[int, ...]  # posts whose stored groups differed from the recount before it
+
+
+def rebuild(conn: Connection) -> RebuildReport:
+    """Recount the whole table from the comments in this transaction (drift should be none: triggers keep it)."""
     if conn.dialect.name == "postgresql":
         # Writers of comments wait until this transaction ends, so no trigger recount interleaves.
         conn.execute(text("LOCK TABLE comments IN SHARE MODE"))
+    drifted = drifted_posts(conn)
     conn.execute(delete(CommentDay))
     conn.execute(insert(CommentDay).from_select(["post_id", "day", *COUNTS], recount_query()))
-    return int(conn.scalar(select(func.count()).select_from(CommentDay)) or 0)
+    groups = int(conn.scalar(select(func.count()).select_from(CommentDay)) or 0)
+    return RebuildReport(groups, tuple(sorted(drifted)))
 
 
 def drift(conn: Connection) -> int:
     """How many (post, day) groups the stored table gets wrong (missing, extra or different): 0 when exact."""
+    return len(_drifted_groups(conn))
+
+
+def drifted_posts(conn: Connection) -> set[int]:
+    """The posts with a stored group that differs from the recount."""
+    return {post_id for post_id, _day in _drifted_groups(conn)}
+
+
+def talents_of(conn: Connection, post_ids: Iterable[int]) -> tuple[int, ...]:
+    """The talents owning these posts."""
+    ids = list(post_ids)
+    if not ids:
+        return ()
+    query = (select(SocialProfile.talent_id).join(SocialPost, SocialPost.profile_id == SocialProfile.id)
+             .where(SocialPost.id.in_(ids)).distinct())
+    return tuple(sorted(conn.scalars(query)))
+
+
+def _drifted_groups(conn: Connection) -> list[tuple[int, str]]:
     stored = _by_group(conn.execute(select(CommentDay.post_id, CommentDay.day,
                                            *(CommentDay.__table__.c[c] for c in COUNTS))).mappings())
     counted = _by_group(conn.execute(recount_query()).mappings())
-    return sum(1 for key in stored.keys() | counted.keys()
-               if not _same(stored.get(key), counted.get(key)))
+    return [key for key in stored.keys() | counted.keys() if not _same(stored.get(key), counted.get(key))]
 
 
 def _by_group(rows: Any) -> dict[tuple[int, str], Mapping[str, Any]]:

@@ -86,7 +86,8 @@ def test_a_rebuild_repairs_a_table_that_drifted(session):
     session.execute(delete(CommentDay).where(CommentDay.post_id == select(func.max(CommentDay.post_id))
                                              .scalar_subquery()))
     assert _drift(session) > 0
-    assert comment_days.rebuild(session.connection()) == groups
+    report = comment_days.rebuild(session.connection())
+    assert report.groups == groups and len(report.drifted_posts) == 2
     assert _drift(session) == 0
 
 
