@@ -5,9 +5,10 @@ Revises: 0004
 
 A computation reads these few thousand rows instead of every comment of the talent. Triggers keep them
 exact in the writer's own transaction, whoever writes (import, demo load, rescore, ORM, cascades, psql):
-- PostgreSQL: statement-level triggers with transition tables recount the touched (post, day) groups in
-  one set-based pass per statement (one per import batch), under row locks so that two writers of one
-  group cannot both write a count that misses the other's comments.
+- PostgreSQL: statement-level triggers with transition tables, set-based, once per statement (one per
+  import batch): groups new to the table are counted from the inserted rows; the other touched
+  (post, day) groups are recounted from the comments under row locks, so that two writers of one group
+  cannot both write a count that misses the other's comments.
 - SQLite (no statement-level triggers): row-level triggers add and subtract; a group's max or min is
   recounted only when the comment that held it leaves.
 The SQL is written out here, frozen with the revision; `intel.db.comment_days` rebuilds and checks the
@@ -51,32 +52,46 @@ SQLITE_DAY = "date(c.created_at)"
 
 # --- PostgreSQL -------------------------------------------------------------------------------------------
 
+_IN_GROUP = ("c.post_id = t.post_id AND c.created_at >= t.day::timestamp AT TIME ZONE 'UTC' "
+             "AND c.created_at < (t.day + 1)::timestamp AT TIME ZONE 'UTC'")
 PG_RECOUNT_FUNCTION = f"""
 CREATE FUNCTION comment_days_recount(touched_posts bigint[], touched_days date[]) RETURNS void
 LANGUAGE plpgsql AS $$
+DECLARE
+    fresh_posts bigint[];
+    fresh_days date[];
 BEGIN
-    -- 1. A row for every touched group of a surviving post (a cascade may be deleting the post itself);
-    --    a concurrent writer creating the same group makes this wait until it commits.
-    INSERT INTO comment_days ({COLUMNS})
-        SELECT DISTINCT t.post_id, t.day, 0, 0, 0, 0, 0.0, NULL::float8, NULL::float8, 0, 0, 0, 0, 0, 0
+    -- 1. Groups new to the table go in counted (the usual case: an import brings new days). A concurrent
+    --    writer creating one of them makes this wait until it commits; that group is recounted below.
+    WITH inserted AS (
+        INSERT INTO comment_days ({COLUMNS})
+            SELECT t.post_id, t.day, {RECOUNT}
+            FROM unnest(touched_posts, touched_days) AS t(post_id, day)
+            JOIN comments c ON {_IN_GROUP}
+            GROUP BY t.post_id, t.day
+            ORDER BY 1, 2
+            ON CONFLICT DO NOTHING
+            RETURNING post_id, day)
+    SELECT array_agg(post_id), array_agg(day) INTO fresh_posts, fresh_days FROM inserted;
+    SELECT array_agg(t.post_id), array_agg(t.day) INTO touched_posts, touched_days
         FROM unnest(touched_posts, touched_days) AS t(post_id, day)
-        JOIN social_posts p ON p.id = t.post_id
-        ORDER BY 1, 2
-        ON CONFLICT DO NOTHING;
-    -- 2. Lock them in key order: a concurrent writer of these groups commits first ...
+        WHERE NOT EXISTS (SELECT 1 FROM unnest(fresh_posts, fresh_days) AS f(post_id, day)
+                          WHERE f.post_id = t.post_id AND f.day = t.day);
+    IF touched_posts IS NULL THEN
+        RETURN;
+    END IF;
+    -- 2. The groups already there: lock them in key order, so a concurrent writer of one commits first ...
     PERFORM 1 FROM comment_days d JOIN unnest(touched_posts, touched_days) AS t(post_id, day)
         ON d.post_id = t.post_id AND d.day = t.day
         ORDER BY d.post_id, d.day FOR UPDATE OF d;
-    -- 3. ... so this recount (a new statement, a new snapshot) sees its comments too.
+    -- 3. ... and this recount (a new statement, a new snapshot) sees its comments too.
     UPDATE comment_days d SET ({', '.join(COUNTS)}) = (
             a.comments, a.audience, a.replies, a.scored, a.score_sum, a.score_max, a.score_min,
             a.positive, a.neutral, a.negative, a.spam, a.emoji_only, a.generic)
         FROM (
             SELECT t.post_id, t.day, {RECOUNT}
-            FROM (SELECT DISTINCT * FROM unnest(touched_posts, touched_days) AS u(post_id, day)) AS t
-            LEFT JOIN comments c ON c.post_id = t.post_id
-                AND c.created_at >= t.day::timestamp AT TIME ZONE 'UTC'
-                AND c.created_at < (t.day + 1)::timestamp AT TIME ZONE 'UTC'
+            FROM unnest(touched_posts, touched_days) AS t(post_id, day)
+            LEFT JOIN comments c ON {_IN_GROUP}
             GROUP BY t.post_id, t.day
         ) AS a({COLUMNS})
         WHERE d.post_id = a.post_id AND d.day = a.day;
@@ -95,6 +110,36 @@ DECLARE
 BEGIN
     SELECT array_agg(post_id), array_agg(day) INTO posts, days FROM (
         SELECT DISTINCT post_id, (created_at AT TIME ZONE 'UTC')::date AS day FROM ({rows}) AS r
+    ) AS g;
+    IF posts IS NOT NULL THEN
+        PERFORM comment_days_recount(posts, days);
+    END IF;
+    RETURN NULL;
+END
+$$;
+"""
+# An INSERT: groups new to the table hold only this statement's comments (the table is exact), so they are
+# counted from the transition table without reading comments again; only groups already there are recounted.
+PG_INSERT_FUNCTION = f"""
+CREATE FUNCTION comment_days_after_insert() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    fresh_posts bigint[];
+    fresh_days date[];
+    posts bigint[];
+    days date[];
+BEGIN
+    WITH inserted AS (
+        INSERT INTO comment_days ({COLUMNS})
+            SELECT c.post_id, {PG_DAY}, {RECOUNT}
+            FROM new_rows c
+            GROUP BY 1, 2
+            ORDER BY 1, 2
+            ON CONFLICT DO NOTHING
+            RETURNING post_id, day)
+    SELECT array_agg(post_id), array_agg(day) INTO fresh_posts, fresh_days FROM inserted;
+    SELECT array_agg(post_id), array_agg(day) INTO posts, days FROM (
+        SELECT DISTINCT post_id, (created_at AT TIME ZONE 'UTC')::date AS day FROM new_rows
+        EXCEPT SELECT * FROM unnest(fresh_posts, fresh_days)
     ) AS g;
     IF posts IS NOT NULL THEN
         PERFORM comment_days_recount(posts, days);
@@ -194,7 +239,7 @@ def upgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
         op.execute(PG_RECOUNT_FUNCTION)
         for event, (referencing, rows) in PG_TRIGGERS.items():
-            op.execute(_PG_TRIGGER_FUNCTION.format(event=event, rows=rows))
+            op.execute(PG_INSERT_FUNCTION if event == "insert" else _PG_TRIGGER_FUNCTION.format(event=event, rows=rows))
             op.execute(f"CREATE TRIGGER comment_days_{event} AFTER {event.upper()} ON comments "
                        f"REFERENCING {referencing} FOR EACH STATEMENT EXECUTE FUNCTION comment_days_after_{event}()")
         op.execute("CREATE FUNCTION comment_days_after_truncate() RETURNS trigger LANGUAGE plpgsql AS $$ "
