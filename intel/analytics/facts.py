@@ -108,10 +108,10 @@ def _comment_groups(session: Session, profile_ids: list[int], now: datetime, *, 
     if not stored:
         return _frame(session, _scan(profile_ids, until=now))
     today = now.astimezone(UTC).date()
-    days = select(CommentDay.post_id, CommentDay.day,
-                  *(CommentDay.__table__.c[c].label(name) for c, name in _GROUP_COLUMNS.items())) \
-        .join(SocialPost, SocialPost.id == CommentDay.post_id) \
-        .where(SocialPost.profile_id.in_(profile_ids), CommentDay.day < today)
+    days = (select(CommentDay.post_id, CommentDay.day,
+                   *(CommentDay.__table__.c[c].label(name) for c, name in _GROUP_COLUMNS.items()))
+            .join(SocialPost, SocialPost.id == CommentDay.post_id)
+            .where(SocialPost.profile_id.in_(profile_ids), CommentDay.day < today))
     since = datetime.combine(today, time.min, tzinfo=UTC)
     return _frame(session, union_all(days, _scan(profile_ids, until=now, since=since)))
 
