@@ -6,9 +6,9 @@ Revises: 0004
 A computation reads these few thousand rows instead of every comment of the talent. Triggers keep them
 exact in the writer's own transaction, whoever writes (import, demo load, rescore, ORM, cascades, psql):
 - PostgreSQL: statement-level triggers with transition tables, set-based, once per statement (one per
-  import batch): groups new to the table are counted from the inserted rows; the other touched
-  (post, day) groups are recounted from the comments under row locks, so that two writers of one group
-  cannot both write a count that misses the other's comments.
+  import batch). An INSERT adds its rows' counts to their groups in one upsert; an UPDATE or DELETE
+  recounts the touched (post, day) groups from the comments under row locks, so that two writers of one
+  group cannot both write a count that misses the other's comments.
 - SQLite (no statement-level triggers): row-level triggers add and subtract; a group's max or min is
   recounted only when the comment that held it leaves.
 The SQL is written out here, frozen with the revision; `intel.db.comment_days` rebuilds and checks the
@@ -118,32 +118,21 @@ BEGIN
 END
 $$;
 """
-# An INSERT: groups new to the table hold only this statement's comments (the table is exact), so they are
-# counted from the transition table without reading comments again; only groups already there are recounted.
+# An INSERT only adds comments, so each touched group gets the inserted rows' counts added (max and min
+# widened) in one upsert, without reading comments again. ON CONFLICT DO UPDATE waits for a concurrent
+# writer of the same group and then adds to its committed row, so both are counted.
+_ADDED = ", ".join(
+    f"{c} = {'GREATEST' if c == 'score_max' else 'LEAST'}(comment_days.{c}, excluded.{c})"
+    if c in ("score_max", "score_min") else f"{c} = comment_days.{c} + excluded.{c}" for c in COUNTS)
 PG_INSERT_FUNCTION = f"""
 CREATE FUNCTION comment_days_after_insert() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-    fresh_posts bigint[];
-    fresh_days date[];
-    posts bigint[];
-    days date[];
 BEGIN
-    WITH inserted AS (
-        INSERT INTO comment_days ({COLUMNS})
-            SELECT c.post_id, {PG_DAY}, {RECOUNT}
-            FROM new_rows c
-            GROUP BY 1, 2
-            ORDER BY 1, 2
-            ON CONFLICT DO NOTHING
-            RETURNING post_id, day)
-    SELECT array_agg(post_id), array_agg(day) INTO fresh_posts, fresh_days FROM inserted;
-    SELECT array_agg(post_id), array_agg(day) INTO posts, days FROM (
-        SELECT DISTINCT post_id, (created_at AT TIME ZONE 'UTC')::date AS day FROM new_rows
-        EXCEPT SELECT * FROM unnest(fresh_posts, fresh_days)
-    ) AS g;
-    IF posts IS NOT NULL THEN
-        PERFORM comment_days_recount(posts, days);
-    END IF;
+    INSERT INTO comment_days ({COLUMNS})
+        SELECT c.post_id, {PG_DAY}, {RECOUNT}
+        FROM new_rows c
+        GROUP BY 1, 2
+        ORDER BY 1, 2
+        ON CONFLICT (post_id, day) DO UPDATE SET {_ADDED};
     RETURN NULL;
 END
 $$;
