@@ -130,7 +130,7 @@ def _by_group(rows: Any) -> dict[tuple[int, str], Mapping[str, Any]]:
 
 
 def _same(a: Mapping[str, Any] | None, b: Mapping[str, Any] | None) -> bool:
-    """Equal counts; scores equal up to float rounding (SQLite adds and subtracts, PostgreSQL sums afresh)."""
+    """Equal counts; scores equal up to float rounding (the triggers add and subtract; a recount sums afresh)."""
     if a is None or b is None:
         return a is b
     for column in COUNTS:
