@@ -209,7 +209,9 @@ class CommentDay(Base):
 
     __tablename__ = "comment_days"
 
-    post_id: Mapped[int] = mapped_column(ForeignKey("social_posts.id", ondelete="CASCADE"), primary_key=True)
+    # No foreign key on purpose: rows come only from comments (whose post_id is checked), and a deleted
+    # post's groups go with its comments' delete triggers; the key's check doubled the insert trigger's cost.
+    post_id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=False)
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     comments: Mapped[int] = mapped_column(Integer)  # every comment, talent replies and spam included
     audience: Mapped[int] = mapped_column(Integer)  # not the talent's own replies

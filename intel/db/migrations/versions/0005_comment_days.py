@@ -218,11 +218,10 @@ def backfill(day: str) -> str:
 def upgrade() -> None:
     """Upgrade schema."""
     op.create_table('comment_days',
-    sa.Column('post_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('post_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=False, nullable=False),
     sa.Column('day', sa.Date(), nullable=False),
     *(sa.Column(name, sa.Float() if name in ("score_sum", "score_max", "score_min") else sa.Integer(),
                 nullable=name in ("score_max", "score_min")) for name in COUNTS),
-    sa.ForeignKeyConstraint(['post_id'], ['social_posts.id'], ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('post_id', 'day')
     )
     if op.get_bind().dialect.name == "postgresql":
