@@ -82,7 +82,8 @@ class Size:
         return self.days * len(PLATFORMS)
 
 
-SEEDED_TABLES = ("talents", "social_profiles", "follower_snapshots", "social_posts", "comments")
+# comment_days is written by the comments' triggers (migration 0005).
+SEEDED_TABLES = ("talents", "social_profiles", "follower_snapshots", "social_posts", "comments", "comment_days")
 
 SIZES: dict[str, Size] = {"small": Size(300, 6_000), "medium": Size(1_000, 20_000), "large": Size(2_000, 50_000)}
 

@@ -29,6 +29,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     db = groups.add_parser("db", help="database schema").add_subparsers(dest="cmd", required=True)
     _command(db, "upgrade", "apply migrations up to the newest (safe to repeat)", _db_upgrade)
+    aggregates = _command(db, "aggregates", "check the per-post comment aggregates against a recount of the "
+                          "comments (exit 1 if they differ), or rebuild them", _db_aggregates)
+    aggregates.add_argument("--rebuild", action="store_true",
+                            help="recount every group from the comments (drops affected talents' cache)")
 
     demo = groups.add_parser("demo", help="synthetic demo roster").add_subparsers(
         dest="cmd", required=True
@@ -136,6 +140,22 @@ def _db_upgrade(_args: argparse.Namespace) -> int:
     engine = get_runtime().engine
     upgrade(engine)
     print(f"database at newest schema: {engine.url.render_as_string(hide_password=True)}")
+    return 0
+
+
+def _db_aggregates(args: argparse.Namespace) -> int:
+    from intel.service.operations import comment_aggregates
+
+    report = comment_aggregates(SYSTEM, rebuild=args.rebuild)
+    if args.rebuild:
+        print(f"comment aggregates rebuilt: {report.groups} groups; {len(report.drifted_posts)} posts had "
+              "differed and their talents' cached figures were dropped")
+        return 0
+    if report.drifted_groups:
+        print(f"{report.drifted_groups} comment aggregate groups differ from the comments: "
+              "run python -m intel db aggregates --rebuild")
+        return 1
+    print("comment aggregates match the comments")
     return 0
 
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import itertools
-from datetime import UTC, date, datetime, timedelta
+import random
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import Engine, text
+from sqlalchemy.orm import Session
 
 from intel.db.engine import transaction
 from intel.db.models import Base, Comment, FollowerSnapshot, SocialPost, SocialProfile, Talent
@@ -52,3 +54,44 @@ def empty_tables(engine: Engine) -> None:
         else:
             for name in tables:
                 conn.execute(text(f"DELETE FROM {name}"))
+
+
+def comment_mix(session: Session, now: datetime, *, seed: int = 5) -> int:
+    """Flush a talent whose comments cover what the comment aggregates must count; return its id.
+
+    Two connected profiles and a disconnected one; posts days before `now`, on the day of `now` and after
+    it; comments on several UTC days and either side of midnight, of `now` and of the day of `now`; talent
+    replies, spam, emoji-only and generic ones, unscored ones, every label, ties of the highest score.
+    """
+    rng = random.Random(seed)
+    n = next(_ids)
+    talent = Talent(name=f"Mix {n}", primary_handle=f"@mix{n}")
+    profiles = [SocialProfile(talent=talent, platform=platform, handle=f"mix{n}", account_id=f"mix-{n}-{platform}",
+                              connected=platform != "youtube", last_synced_at=now)
+                for platform in ("instagram", "tiktok", "youtube")]
+    session.add_all([talent, *profiles])
+    session.flush()
+    midnight = datetime.combine(now.date(), time.min, tzinfo=UTC)
+    post_times = [now - timedelta(days=9, hours=3), midnight - timedelta(minutes=30), midnight + timedelta(hours=1),
+                  now + timedelta(hours=2)]
+    for p, (profile, posted) in enumerate(itertools.product(profiles, post_times)):
+        post = SocialPost(profile_id=profile.id, platform=profile.platform, platform_post_id=f"mix{n}-{p}",
+                          posted_at=posted, likes=10 * p, comments=20, caption=f"post {p}", sentiment_score=0.6,
+                          sentiment_label="positive", sentiment_engine="test")
+        session.add(post)
+        session.flush()
+        offsets = [timedelta(minutes=rng.randint(1, 60 * 24 * 10)) for _ in range(18)]
+        offsets += [midnight - posted - timedelta(microseconds=1), midnight - posted]  # either side of midnight
+        for c, offset in enumerate(offsets):
+            session.add(_mixed_comment(rng, post.id, f"mix{n}-{p}-{c}", posted + offset))
+    session.flush()
+    return talent.id
+
+
+def _mixed_comment(rng: random.Random, post_id: int, cid: str, created_at: datetime) -> Comment:
+    kind = rng.choice(("substantive", "substantive", "spam", "emoji_only", "generic"))
+    score = rng.choice((None, 0.95, rng.random(), rng.random(), rng.random()))  # 0.95: ties of the top score
+    label = None if score is None else "negative" if score < 0.4 else "neutral" if score < 0.6 else "positive"
+    return Comment(post_id=post_id, platform_comment_id=cid, text=f"comment {cid}", created_at=created_at,
+                   is_talent_reply=rng.random() < 0.15, kind=kind, sentiment_score=score, sentiment_label=label,
+                   sentiment_engine=None if score is None else "test", author_handle=f"fan_{cid}")

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, func, inspect, select
+from sqlalchemy import create_engine, func, inspect, select, text
 
 from intel.db.models import Talent
 
@@ -73,3 +73,22 @@ def test_sentiment_rescore_rescores_every_stored_text_with_all(tmp_path: Path) -
     again = intel_command(url, "sentiment", "rescore")  # nothing changed since: nothing left to re-score
     assert again.returncode == 0, again.stderr
     assert "re-scored 0 captions and 0 comments" in again.stdout
+
+
+def test_db_aggregates_finds_drifted_comment_aggregates_and_rebuild_repairs_them(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'demo.db'}"
+    assert intel_command(url, "demo", "load").returncode == 0
+    checked = intel_command(url, "db", "aggregates")
+    assert checked.returncode == 0, checked.stderr
+    assert "comment aggregates match the comments" in checked.stdout
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE comment_days SET comments = comments + 1 WHERE rowid % 50 = 0"))
+    engine.dispose()
+
+    drifted = intel_command(url, "db", "aggregates")
+    assert drifted.returncode == 1 and "groups differ from the comments" in drifted.stdout
+    rebuilt = intel_command(url, "db", "aggregates", "--rebuild")
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    assert re.search(r"rebuilt: \d+ groups; [1-9]\d* posts had differed", rebuilt.stdout)
+    assert intel_command(url, "db", "aggregates").returncode == 0

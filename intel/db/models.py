@@ -199,6 +199,36 @@ class Comment(Base):
     )
 
 
+class CommentDay(Base):
+    """Counts and score sums of one post's comments on one UTC day, kept equal to the comments by triggers.
+
+    Migration 0005 installs the triggers (statement-level on PostgreSQL, recounting the touched groups;
+    row-level on SQLite), so every writer — import, demo load, rescore, ORM, cascades, psql — keeps this
+    table exact in its own transaction; `intel.db.comment_days` rebuilds it and checks it.
+    """
+
+    __tablename__ = "comment_days"
+
+    # No foreign key on purpose: rows come only from comments (whose post_id is checked), and a deleted
+    # post's groups go with its comments' delete triggers; the key's check doubled the insert trigger's cost.
+    post_id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=False)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    comments: Mapped[int] = mapped_column(Integer)  # every comment, talent replies and spam included
+    audience: Mapped[int] = mapped_column(Integer)  # not the talent's own replies
+    replies: Mapped[int] = mapped_column(Integer)
+    # "scored": audience, not spam, with a sentiment score — what the sentiment figures rest on
+    scored: Mapped[int] = mapped_column(Integer)
+    score_sum: Mapped[float] = mapped_column(Float)
+    score_max: Mapped[float | None] = mapped_column(Float)
+    score_min: Mapped[float | None] = mapped_column(Float)
+    positive: Mapped[int] = mapped_column(Integer)  # scored, by label
+    neutral: Mapped[int] = mapped_column(Integer)
+    negative: Mapped[int] = mapped_column(Integer)
+    spam: Mapped[int] = mapped_column(Integer)  # audience, by kind
+    emoji_only: Mapped[int] = mapped_column(Integer)
+    generic: Mapped[int] = mapped_column(Integer)
+
+
 class AdminActivity(Base):
     """Audit log: who did what to which target, when."""
 

@@ -28,7 +28,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, delete, select
 
 from intel.db.engine import bulk_insert
-from intel.db.models import Comment, FollowerSnapshot, SocialPost, SocialProfile, Talent
+from intel.db.models import Comment, CommentDay, FollowerSnapshot, SocialPost, SocialProfile, Talent
 from intel.demo import text
 from intel.text.annotate import annotate
 
@@ -371,6 +371,8 @@ def _delete_demo(conn: Connection) -> None:
     talents = select(Talent.id).where(Talent.is_demo.is_(True))
     profiles = select(SocialProfile.id).where(SocialProfile.talent_id.in_(talents))
     posts = select(SocialPost.id).where(SocialPost.profile_id.in_(profiles))
+    # Their comment aggregates first: every group goes, so the comments' delete triggers find nothing to update.
+    conn.execute(delete(CommentDay).where(CommentDay.post_id.in_(posts)))
     conn.execute(delete(Comment).where(Comment.post_id.in_(posts)))
     conn.execute(delete(SocialPost).where(SocialPost.profile_id.in_(profiles)))
     conn.execute(delete(FollowerSnapshot).where(FollowerSnapshot.profile_id.in_(profiles)))

@@ -1,4 +1,5 @@
-"""Cache and data operations for the CLI and the Ops page: stats, clear, warm, demo reload, rescore.
+"""Cache and data operations for the CLI and the Ops page: stats, clear, warm, demo reload, rescore,
+comment aggregates (check, rebuild).
 
 Each takes the acting `Identity` and requires the "ops" capability (the CLI acts as `auth.SYSTEM`).
 """
@@ -129,4 +130,26 @@ def rescore_sentiment(identity: Identity | None, *, everything: bool = False,
     report = rescore(rt.engine, everything=everything, progress=progress)
     if report.talent_ids:
         rt.provider.invalidate(*report.talent_ids)
+    return report
+
+
+@database_boundary
+def comment_aggregates(identity: Identity | None, *, rebuild: bool = False) -> Any:
+    """Check the stored comment aggregates against a recount (`CheckReport`), or rebuild them (`RebuildReport`).
+
+    A rebuild drops the cached intelligence of the talents whose aggregates had drifted: it was computed
+    from them.
+    """
+    from intel.db import comment_days
+
+    require(identity, "ops")
+    rt = get_runtime()
+    with rt.engine.begin() as conn:
+        if not rebuild:
+            return comment_days.CheckReport(comment_days.drift(conn))
+        report = comment_days.rebuild(conn)
+        talents = comment_days.talents_of(conn, report.drifted_posts)
+    if talents:
+        rt.provider.invalidate(*talents)
+    analyze(rt.engine)
     return report
