@@ -139,15 +139,42 @@ def middleware(root: Path) -> list[Middleware]:
 
 
 def preload_urls(folder: Path, names: tuple[str, ...] = PRELOAD) -> tuple[str, ...]:
-    """The URLs of the bundles named `names` (`Name.HASH.js`) in the built folder; a missing one is logged."""
-    urls = []
+    """The URLs of the bundles named `names` (`Name.HASH.js`) in the built folder and of the modules they import
+    (a browser finds those only after fetching the bundle); a missing bundle is logged."""
+    js, found_all = folder / "js", []
     for name in names:
-        found = sorted((folder / "js").glob(f"{name}.*.js"))
+        found = sorted(js.glob(f"{name}.*.js"))
         if len(found) != 1:
             log.warning("bundle %s not found once in %s (found %d): not preloaded", name, folder, len(found))
             continue
-        urls.append(f"{URL_PREFIX}js/{found[0].name}")
-    return tuple(urls)
+        found_all.append(found[0].name)
+    ordered = dict.fromkeys(m for name in found_all for m in _with_imports(js, name))
+    return tuple(f"{URL_PREFIX}js/{m}" for m in ordered if m not in _preloaded_by_index())
+
+
+def _preloaded_by_index() -> set[str]:
+    """The modules Streamlit's own index.html already loads or preloads."""
+    try:
+        index = (streamlit_static_source().parent / "index.html").read_text(encoding="utf-8")
+    except (FileNotFoundError, UnicodeDecodeError):
+        return set()
+    return set(re.findall(r'"\./static/js/([^"]+\.js)"', index))
+
+
+_IMPORT = re.compile(rb'(?:from|import)\s*"\./([^"/]+\.js)"')
+
+
+def _with_imports(js: Path, name: str) -> list[str]:
+    """`name` first, then every module it imports statically, transitively (Vite's `from"./X.js"`)."""
+    seen: dict[str, None] = {}
+    todo = [name]
+    while todo:
+        module = todo.pop(0)
+        if module in seen or not (js / module).is_file():
+            continue
+        seen[module] = None
+        todo += [m.decode() for m in _IMPORT.findall((js / module).read_bytes())]
+    return list(seen)
 
 
 class PreloadBundles:
