@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bench.browser import PROJECT_ROOT, Unavailable
+from bench.browser import PROJECT_ROOT, Unavailable, stop
 from bench.seed import free_port
 
 CONFIG = PROJECT_ROOT / "docs" / "haproxy.cfg"
@@ -61,12 +61,7 @@ def sticky_proxy(replicas: Sequence[str], config: Path = CONFIG) -> Iterator[Pro
             _wait_listening(process, port, log)
             yield Proxy(f"http://127.0.0.1:{port}", log)
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=10)
+            stop(process)
 
 
 def _wait_listening(process: subprocess.Popen[bytes], port: int, log: Any) -> None:

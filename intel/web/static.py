@@ -148,8 +148,8 @@ def preload_urls(folder: Path, names: tuple[str, ...] = PRELOAD) -> tuple[str, .
             log.warning("bundle %s not found once in %s (found %d): not preloaded", name, folder, len(found))
             continue
         found_all.append(found[0].name)
-    ordered = dict.fromkeys(m for name in found_all for m in _with_imports(js, name))
-    return tuple(f"{URL_PREFIX}js/{m}" for m in ordered if m not in _preloaded_by_index())
+    ordered, already = dict.fromkeys(m for name in found_all for m in _with_imports(js, name)), _preloaded_by_index()
+    return tuple(f"{URL_PREFIX}js/{m}" for m in ordered if m not in already)
 
 
 def _preloaded_by_index() -> set[str]:

@@ -150,20 +150,25 @@ PG_TRIGGERS = {
 
 # --- SQLite -----------------------------------------------------------------------------------------------
 
+def _sqlite_scored(row: str) -> str:
+    """The condition that comment `row` counts in the sentiment figures (an audience comment, not spam, scored)."""
+    return f"(NOT {row}.is_talent_reply AND {row}.kind <> 'spam' AND {row}.sentiment_score IS NOT NULL)"
+
+
+def _flag(condition: str) -> str:
+    """1 where `condition` holds, else 0 (SQL)."""
+    return f"CASE WHEN {condition} THEN 1 ELSE 0 END"
+
+
 def _sqlite_add(row: str) -> str:
     """Add comment `row` (NEW) to its group."""
-    scored = f"(NOT {row}.is_talent_reply AND {row}.kind <> 'spam' AND {row}.sentiment_score IS NOT NULL)"
-
-    def flag(condition: str) -> str:
-        return f"CASE WHEN {condition} THEN 1 ELSE 0 END"
-
-    audience = f"NOT {row}.is_talent_reply"
+    scored, audience = _sqlite_scored(row), f"NOT {row}.is_talent_reply"
     score = f"CASE WHEN {scored} THEN {row}.sentiment_score END"
-    values = [f"{row}.post_id", f"date({row}.created_at)", "1", flag(audience), flag(f"{row}.is_talent_reply"),
-              flag(scored), f"coalesce({score}, 0.0)", score, score,
-              *(flag(f"{scored} AND {row}.sentiment_label = '{label}'") for label in ("positive", "neutral",
+    values = [f"{row}.post_id", f"date({row}.created_at)", "1", _flag(audience), _flag(f"{row}.is_talent_reply"),
+              _flag(scored), f"coalesce({score}, 0.0)", score, score,
+              *(_flag(f"{scored} AND {row}.sentiment_label = '{label}'") for label in ("positive", "neutral",
                                                                                        "negative")),
-              *(flag(f"{audience} AND {row}.kind = '{kind}'") for kind in ("spam", "emoji_only", "generic"))]
+              *(_flag(f"{audience} AND {row}.kind = '{kind}'") for kind in ("spam", "emoji_only", "generic"))]
     sums = [f"{c} = {c} + excluded.{c}" for c in COUNTS if c not in ("score_max", "score_min")]
     extremes = [f"score_{f} = coalesce({f}(score_{f}, excluded.score_{f}), score_{f}, excluded.score_{f})"
                 for f in ("max", "min")]
@@ -173,22 +178,17 @@ def _sqlite_add(row: str) -> str:
 
 def _sqlite_remove(row: str) -> str:
     """Subtract comment `row` (OLD) from its group; recount the max or min only if it held it."""
-    scored = f"(NOT {row}.is_talent_reply AND {row}.kind <> 'spam' AND {row}.sentiment_score IS NOT NULL)"
-
-    def flag(condition: str) -> str:
-        return f"CASE WHEN {condition} THEN 1 ELSE 0 END"
-
-    audience = f"NOT {row}.is_talent_reply"
+    scored, audience = _sqlite_scored(row), f"NOT {row}.is_talent_reply"
     group = f"post_id = {row}.post_id AND day = date({row}.created_at)"
     # 'start of day' first: with a modifier SQLite rounds to milliseconds, and 23:59:59.9999 became tomorrow.
     in_group = (f"c.post_id = {row}.post_id AND c.created_at >= date({row}.created_at) "
                 f"AND c.created_at < date({row}.created_at, 'start of day', '+1 day') AND {_SCORED}")
     minus = {
-        "comments": "1", "audience": flag(audience), "replies": flag(f"{row}.is_talent_reply"),
-        "scored": flag(scored),
-        **{label: flag(f"{scored} AND {row}.sentiment_label = '{label}'")
+        "comments": "1", "audience": _flag(audience), "replies": _flag(f"{row}.is_talent_reply"),
+        "scored": _flag(scored),
+        **{label: _flag(f"{scored} AND {row}.sentiment_label = '{label}'")
            for label in ("positive", "neutral", "negative")},
-        **{kind: flag(f"{audience} AND {row}.kind = '{kind}'") for kind in ("spam", "emoji_only", "generic")},
+        **{kind: _flag(f"{audience} AND {row}.kind = '{kind}'") for kind in ("spam", "emoji_only", "generic")},
     }
     sets = [f"{c} = {c} - {v}" for c, v in minus.items()]
     # The last scored comment leaves an exact 0, not the rounding rest of the subtractions.
