@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import zoneinfo
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
+from functools import cache
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -46,6 +48,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("INTEL_CACHE_PREFIX", "", "Prefix of every cache and limiter key (several apps on one Redis)."),
     Setting("INTEL_SESSION_HOURS", "12", "Lifetime of a sign-in session in hours."),
     Setting("INTEL_LOG_LEVEL", "INFO", "Logging level of the `intel` package."),
+    Setting("INTEL_TIMEZONE", "UTC", "IANA time zone (`Europe/Lisbon`) of the best-time-to-post table for talents "
+            "without their own zone."),
     Setting("INTEL_PUBLIC_URL", "", "The URL browsers use (`https://intel.agency.example`); sign-in forms accept only "
             "POSTs from this origin. Unset = the request's own scheme and Host."),
     Setting("INTEL_TRUSTED_PROXIES", "", "Addresses or CIDRs of reverse proxies whose `X-Forwarded-For` is believed."),
@@ -85,6 +89,7 @@ class Settings:
     trusted_proxies: tuple[IPNetwork, ...] = ()
     static_dir: Path = PROJECT_ROOT / "data" / "static"
     metrics_token: str | None = field(default=None, repr=False)  # a secret: never in logs
+    timezone: str = "UTC"  # the IANA zone of talents without their own (Talent.timezone NULL)
 
     def replace(self, **changes: object) -> Settings:
         """Return a copy with some fields changed (for tests and the CLI)."""
@@ -124,7 +129,31 @@ def get_settings(env: Mapping[str, str] | None = None) -> Settings:
         trusted_proxies=_networks(source.get("INTEL_TRUSTED_PROXIES", ""), "INTEL_TRUSTED_PROXIES"),
         static_dir=PROJECT_ROOT / value("INTEL_STATIC_DIR"),  # an absolute path replaces the root
         metrics_token=_metrics_token(source.get("INTEL_METRICS_TOKEN", "").strip()),
+        timezone=_timezone(value("INTEL_TIMEZONE")),
     )
+
+
+@cache
+def _zones() -> dict[str, str]:
+    """Every IANA zone name the tz database knows, by its lower-case form."""
+    return {name.lower(): name for name in zoneinfo.available_timezones()}
+
+
+def timezone_names() -> list[str]:
+    """The IANA zone names, sorted (for pickers)."""
+    return sorted(_zones().values())
+
+
+def canonical_timezone(raw: str) -> str | None:
+    """The IANA zone `raw` names, as the tz database spells it (any case, spaces trimmed); None if unknown."""
+    return _zones().get(raw.strip().lower())
+
+
+def _timezone(raw: str) -> str:
+    zone = canonical_timezone(raw)
+    if zone is None:
+        raise ConfigError(f"INTEL_TIMEZONE must be an IANA time zone like Europe/Lisbon or UTC, got {raw!r}")
+    return zone
 
 
 def _database_url(raw: str, name: str) -> str:

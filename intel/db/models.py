@@ -92,6 +92,8 @@ class Talent(Base):
     category: Mapped[str] = mapped_column(String(60), default="")
     tier: Mapped[str] = mapped_column(String(16), default="micro")
     agent_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # IANA zone (e.g. "Europe/Lisbon") of the best-time table; NULL: the INTEL_TIMEZONE setting.
+    timezone: Mapped[str | None] = mapped_column(String(64))
     # Rows written by the demo generator are marked so no figure from them passes for real data.
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

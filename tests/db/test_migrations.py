@@ -3,7 +3,7 @@
 from datetime import UTC, date, datetime
 
 import pytest
-from sqlalchemy import inspect, select
+from sqlalchemy import func, inspect, select
 from sqlalchemy.exc import IntegrityError
 
 from intel.db.engine import make_engine
@@ -110,3 +110,33 @@ def test_activity_details_round_trip_as_json(session):
     session.flush()
     row = session.scalars(select(AdminActivity)).one()
     assert row.details == {"outcome": "refreshed", "ms": 12.5}
+
+
+def test_the_talent_time_zone_migration_goes_down_and_up_keeping_every_talents_data(fresh_url):
+    """0006 adds talents.timezone (NULL for existing talents); its downgrade drops only that column."""
+    from alembic import command
+
+    from intel.db.engine import transaction
+    from intel.db.migrate import alembic_config
+
+    def downgrade_to_0005() -> None:
+        with engine.begin() as conn:
+            cfg = alembic_config()
+            cfg.attributes["connection"] = conn
+            command.downgrade(cfg, "0005")
+
+    engine = make_engine(fresh_url)
+    upgrade(engine)
+    with transaction(engine) as session:
+        talent, _, _ = _talent_with_post(session)
+        talent.timezone = "Europe/Lisbon"
+    downgrade_to_0005()
+    assert "timezone" not in {c["name"] for c in inspect(engine).get_columns("talents")}
+    with engine.connect() as conn:  # nothing cascaded away with the column (SQLite: no table rebuild)
+        tables = (Talent, SocialProfile, SocialPost)
+        assert [conn.scalar(select(func.count()).select_from(t.__table__)) for t in tables] == [1, 1, 1]
+    upgrade(engine)
+    assert is_up_to_date(engine)
+    with transaction(engine) as session:  # an existing talent comes back with NULL: the INTEL_TIMEZONE setting
+        assert session.scalars(select(Talent.timezone)).one() is None
+    engine.dispose()
