@@ -243,7 +243,7 @@ def plan_day(ids: list[int], ttl_s: int, *, views: int = DAY_VIEWS, seed: int = 
 def _provider(sessions: sessionmaker[Session], settings: Settings, clock: SimClock) -> IntelligenceProvider:
     store = MemoryStore(clock=clock.seconds)
     return IntelligenceProvider(sessions, store, store, Stats(), ttl_real=settings.cache_ttl_real,
-                                ttl_demo=settings.cache_ttl_demo, clock=clock.datetime)
+                                ttl_demo=settings.cache_ttl_demo, clock=clock.datetime, timezone=settings.timezone)
 
 
 def seed_entries(sessions: sessionmaker[Session], settings: Settings, plan: DayPlan) -> None:

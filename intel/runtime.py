@@ -126,7 +126,7 @@ def _assemble(settings: Settings, engine: Engine, sessions: sessionmaker[Session
     stats = Stats(store if shared else None, prefix=settings.cache_prefix)
     provider = IntelligenceProvider(sessions, store, local, stats, ttl_real=settings.cache_ttl_real,
                                     ttl_demo=settings.cache_ttl_demo, prefix=settings.cache_prefix,
-                                    smart_ttl_floor=settings.smart_ttl_floor)
+                                    smart_ttl_floor=settings.smart_ttl_floor, timezone=settings.timezone)
     limiter = RefreshLimiter(store, local, default_interval=settings.refresh_interval,
                              role_intervals=settings.refresh_role_intervals, prefix=settings.cache_prefix)
     log.info("runtime: database %s, cache %s", engine.url.render_as_string(hide_password=True), store.name)

@@ -16,6 +16,9 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     # The demo viewer may refresh: sales walkthroughs show the button; it recomputes demo data only.
     "refresh": frozenset({"agent", "manager", "admin", "demo", "system"}),
     "compare": frozenset({"manager", "admin", "demo", "system"}),
+    # Change a talent's settings (its time zone): within the talents the identity may see, so an agent
+    # edits only their own talents. Not the demo viewer: it is read-only.
+    "edit_talent": frozenset({"agent", "manager", "admin", "system"}),
     "ops": frozenset({"admin", "system"}),
     "import": frozenset({"admin", "system"}),
     "users": frozenset({"admin", "system"}),

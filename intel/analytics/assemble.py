@@ -31,7 +31,7 @@ def compute_intelligence(facts: TalentFacts, now: datetime) -> SocialIntelligenc
         connected=freshness.connected_profiles(facts.profiles),
         overview=overview.overview_section(days, posts, now),
         follower_trend=overview.follower_trend(days),
-        content=content.content_section(posts),
+        content=content.content_section(posts, facts.timezone),
         sentiment=sentiment_section.sentiment_section(posts, facts.comment_days, facts.extreme_comments, now),
         community=community.community_section(posts, now),
         freshness=freshness.freshness_section(facts, now),

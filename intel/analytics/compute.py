@@ -18,11 +18,15 @@ from intel.analytics.facts import load_facts
 from intel.analytics.result import SocialIntelligence
 
 
-def compute_for_talent(session: Session, talent_id: int, now: datetime) -> SocialIntelligence:
-    """Intelligence of `talent_id` as of `now`; demo intelligence only for a demo talent with no connected profile."""
-    facts = load_facts(session, talent_id, now)
+def compute_for_talent(session: Session, talent_id: int, now: datetime, *,
+                       default_timezone: str = "UTC") -> SocialIntelligence:
+    """Intelligence of `talent_id` as of `now`; demo intelligence only for a demo talent with no connected profile.
+
+    `default_timezone` (INTEL_TIMEZONE) is the best-time zone of a talent without its own.
+    """
+    facts = load_facts(session, talent_id, now, default_timezone=default_timezone)
     if not facts.profiles["connected"].astype(bool).any() and facts.is_demo:
         # Never mix: the demo facts replace the (empty) demo talent's facts entirely and are flagged.
-        facts = demo_facts(facts.talent_id, facts.talent_name, now)
+        facts = demo_facts(facts.talent_id, facts.talent_name, now, facts.timezone)
     return compute_intelligence(facts, now)
 

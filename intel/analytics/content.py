@@ -15,15 +15,16 @@ BEST_SLOT_MIN_POSTS = 3
 METHOD = {
     "post_engagement": "A post's engagement rate: interactions ÷ followers at posting time, in %.",
     "best_time": (
-        "Per platform, mean engagement rate of posts by weekday and hour of posting (UTC); the best slot needs "
-        f"at least {BEST_SLOT_MIN_POSTS} posts."
+        "Per platform, mean engagement rate of posts by weekday and hour of posting in the talent's time zone "
+        "(its own, else INTEL_TIMEZONE), daylight saving time included; each cell counts its posts, and the "
+        f"best slot needs at least {BEST_SLOT_MIN_POSTS} posts."
     ),
     "sponsored": "Posts flagged sponsored (#ad) against the rest, per platform: median engagement rate.",
 }
 
 
-def content_section(posts: pd.DataFrame) -> Content:
-    """The content-performance section."""
+def content_section(posts: pd.DataFrame, timezone: str = "UTC") -> Content:
+    """The content-performance section; the best time to post in `timezone` (an IANA name)."""
     rated = posts.dropna(subset=["rate"])
     ranked = rated.sort_values(["rate", "posted_at"], ascending=[False, False])
     return Content(
@@ -33,7 +34,7 @@ def content_section(posts: pd.DataFrame) -> Content:
         bottom_posts=_post_rows(ranked.tail(TOP_POSTS).iloc[::-1]) if len(ranked) > TOP_POSTS else (),
         by_media_type=_by_media_type(rated),
         sponsored_vs_organic=_sponsored(rated),
-        best_time={str(p): _best_time(group) for p, group in rated.groupby("platform")},
+        best_time={str(p): _best_time(group, timezone) for p, group in rated.groupby("platform")},
     )
 
 
@@ -78,10 +79,12 @@ def _sponsored(rated: pd.DataFrame) -> dict[str, SponsoredSplit]:
     return result
 
 
-def _best_time(rated: pd.DataFrame) -> BestTime:
+def _best_time(rated: pd.DataFrame, timezone: str) -> BestTime:
     if rated.empty:
-        return BestTime(cells=(), best=None, timezone="UTC")
-    stamps = rated["posted_at"]
+        return BestTime(cells=(), best=None, timezone=timezone)
+    # Wall-clock time in the zone, offset by offset: a post at 13:30 UTC is 08:30 in New York in
+    # winter and 09:30 in summer, so a talent posting at 9 every day fills one cell all year.
+    stamps = rated["posted_at"].dt.tz_convert(timezone)
     slot = (stamps.dt.day_of_week * 24 + stamps.dt.hour).to_numpy()
     # 168 weekday×hour slots: counts and sums in two bincounts instead of a groupby.
     counts = np.bincount(slot, minlength=168)
@@ -93,4 +96,4 @@ def _best_time(rated: pd.DataFrame) -> BestTime:
     )
     eligible = [c for c in cells if c.posts >= BEST_SLOT_MIN_POSTS]
     best = max(eligible, key=lambda c: c.engagement_rate) if eligible else None
-    return BestTime(cells=cells, best=best, timezone="UTC")
+    return BestTime(cells=cells, best=best, timezone=timezone)

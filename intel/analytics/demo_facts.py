@@ -22,8 +22,8 @@ NEGATIVE = ("Too many ads lately", "Not your best work", "Audio is terrible", "T
             "Unfollowing, sorry")
 
 
-def demo_facts(talent_id: int, talent_name: str, now: datetime) -> TalentFacts:
-    """Synthetic but plausible facts, the same for the same talent id and day."""
+def demo_facts(talent_id: int, talent_name: str, now: datetime, timezone: str = "UTC") -> TalentFacts:
+    """Synthetic but plausible facts, the same for the same talent id and day (best time shown in `timezone`)."""
     rng = random.Random(f"demo-intel:{talent_id}")
     today = pd.Timestamp(now.date())
     profiles = pd.DataFrame([
@@ -36,6 +36,7 @@ def demo_facts(talent_id: int, talent_name: str, now: datetime) -> TalentFacts:
     return TalentFacts(
         talent_id=talent_id, talent_name=talent_name, is_demo=True, profiles=profiles,
         snapshots=snapshots, posts=posts, comment_days=_days(posts), extreme_comments=_extremes(rng, now),
+        timezone=timezone,
     )
 
 

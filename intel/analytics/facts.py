@@ -8,6 +8,7 @@ talent with 50,000 comments costs a read of ~3,000 groups and today's comments, 
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
@@ -16,10 +17,12 @@ import pandas as pd
 from sqlalchemy import ColumnElement, DateTime, Executable, Select, func, or_, select, text, type_coerce, union_all
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
+from intel.config import canonical_timezone
 from intel.db import comment_days
 from intel.db.models import Comment, CommentDay, FollowerSnapshot, SocialPost, SocialProfile, Talent
 from intel.errors import TalentNotFound
 
+log = logging.getLogger(__name__)
 EXTREME_COMMENTS = 5
 EXCERPT_CHARS = 500
 
@@ -36,12 +39,15 @@ class TalentFacts:
     posts: pd.DataFrame  # one row per post with its counters and comment aggregates
     comment_days: pd.DataFrame  # day, n_scored, sum_score, n_pos, n_neu, n_neg
     extreme_comments: list[dict[str, object]]  # the most positive and most negative comments
+    timezone: str = "UTC"  # IANA zone of the best-time table: the talent's own, else the configured default
 
 
-def load_facts(session: Session, talent_id: int, now: datetime, *, stored_aggregates: bool = True) -> TalentFacts:
+def load_facts(session: Session, talent_id: int, now: datetime, *, stored_aggregates: bool = True,
+               default_timezone: str = "UTC") -> TalentFacts:
     """Read one talent's profiles, snapshots, posts and comment aggregates up to `now`.
 
     `stored_aggregates=False` counts every comment instead of reading comment_days (same result, slower).
+    `default_timezone` (INTEL_TIMEZONE) is the zone of a talent without its own.
     """
     if not stored_aggregates and session.get_bind().dialect.name == "postgresql":
         # The per-(post, day) aggregate of ~50k comments spills to disk with the default 4 MB.
@@ -64,7 +70,19 @@ def load_facts(session: Session, talent_id: int, now: datetime, *, stored_aggreg
         posts=_posts(session, connected_ids, now, groups),
         comment_days=_comment_days(groups),
         extreme_comments=_extremes(session, groups, now),
+        timezone=_zone(talent, default_timezone),
     )
+
+
+def _zone(talent: Talent, default: str) -> str:
+    """The talent's own zone, else `default`; a stored name the tz database does not know (written around the
+    import and the page, which both check) falls back to `default`, logged."""
+    if not talent.timezone:
+        return default
+    zone = canonical_timezone(talent.timezone)
+    if zone is None:
+        log.warning("talent %s has an unknown time zone %r; using %s", talent.id, talent.timezone, default)
+    return zone or default
 
 
 def _frame(session: Session, query: Executable) -> pd.DataFrame:

@@ -88,8 +88,9 @@ class IntelligenceProvider:
     def __init__(self, sessions: sessionmaker[Session], primary: Store, local: MemoryStore, stats: Stats, *,
                  ttl_real: int, ttl_demo: int, prefix: str = "", smart_ttl_floor: int | None = None,
                  clock: Callable[[], datetime] = lambda: datetime.now(UTC),
-                 compute: Compute | None = None, resync_s: float = RESYNC_S) -> None:
+                 compute: Compute | None = None, resync_s: float = RESYNC_S, timezone: str = "UTC") -> None:
         self.sessions, self.stats, self.clock, self.prefix = sessions, stats, clock, prefix
+        self.timezone = timezone  # INTEL_TIMEZONE: the best-time zone of talents without their own
         self.compute, self.resync_s = compute, resync_s  # compute None: compute_for_talent, looked up per call
         self.primary = IntelCache(primary, ttl_real=ttl_real, ttl_demo=ttl_demo, prefix=prefix,
                                   smart_ttl_floor=smart_ttl_floor)
@@ -274,7 +275,7 @@ class IntelligenceProvider:
             with self.sessions() as session:
                 # Before the facts, in the same session: whatever changed after this read bumps it again.
                 generation = current_generation(session, talent_id)
-                intel = (self.compute or compute_for_talent)(session, talent_id, self.clock())
+                intel = self._run_compute(session, talent_id)
         except (OperationalError, DatabaseUnavailable) as exc:
             return self._stale_or_raise(talent_id, exc)
         ms = (time.perf_counter() - started) * 1000
@@ -286,6 +287,11 @@ class IntelligenceProvider:
         store = self._write(intel, ms, generation) if write else "none"
         log.info("computed talent=%s (generation %s) in %.1f ms, written to %s", talent_id, generation, ms, store)
         return Served(intel, "computed", store, ms, None)
+
+    def _run_compute(self, session: Session, talent_id: int) -> SocialIntelligence:
+        if self.compute is not None:
+            return self.compute(session, talent_id, self.clock())
+        return compute_for_talent(session, talent_id, self.clock(), default_timezone=self.timezone)
 
     def _superseded(self, talent_id: int, generation: int) -> bool:
         """True when the talent's data changed since the computation read it: its result is not written."""

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from intel.config import canonical_timezone
 from intel.db.models import MEDIA_TYPES, PLATFORMS, TIERS
 
 MAX_TEXT = 100_000  # captions and comment texts (Text columns) longer than this refuse the row
@@ -185,6 +186,14 @@ def boolean(text: str) -> bool:
     raise CellError("not true or false (use true/false, yes/no or 1/0)")
 
 
+def zone(text: str) -> str:
+    """An IANA time zone name (any case), as the tz database spells it: `europe/lisbon` -> `Europe/Lisbon`."""
+    value = canonical_timezone(text)
+    if value is None:
+        raise CellError("unknown time zone (use an IANA name like Europe/Lisbon, America/New_York or UTC)")
+    return value
+
+
 def timestamp(text: str, now: datetime | None = None) -> datetime:
     """An aware UTC datetime from ISO 8601 or Unix seconds/milliseconds (see module docstring)."""
     value = text.strip()
@@ -237,6 +246,8 @@ TALENTS = KindSpec("talents", (
     Column("name", string(200), required=True, help="display name"),
     Column("category", string(60), default="", help="e.g. beauty, gaming"),
     Column("tier", choice(TIERS, "tier"), default="micro", help=" / ".join(TIERS)),
+    Column("timezone", zone, default=None, help="IANA time zone of the best-time table, e.g. Europe/Lisbon "
+                                                "(empty: INTEL_TIMEZONE)"),
 ), key=("primary_handle",))
 
 PROFILES = KindSpec("profiles", (

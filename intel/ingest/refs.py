@@ -180,7 +180,7 @@ class References:
                 self._refuse(result, item, "primary_handle", v["primary_handle"], f"not --talent {self.talent}")
                 continue
             item.db = {"primary_handle": v["primary_handle"], "name": v["name"], "category": v["category"],
-                       "tier": v["tier"], "is_demo": False}
+                       "tier": v["tier"], "timezone": v["timezone"], "is_demo": False}
             item.key = (normalize_handle(v["primary_handle"]),)
             kept.append(item)
         return kept

@@ -59,7 +59,8 @@ _POSTS = cast(Table, SocialPost.__table__)
 # The first table column of each entry is compared with the stored value; the others derive from it.
 _SHAPES: dict[str, tuple[Table, tuple[str, ...], dict[str, tuple[str, ...]], tuple[str, ...]]] = {
     "talents": (_T, ("primary_handle",), {"primary_handle": ("primary_handle",), "name": ("name",),
-                                         "category": ("category",), "tier": ("tier",)}, ()),
+                                         "category": ("category",), "tier": ("tier",),
+                                         "timezone": ("timezone",)}, ()),
     "profiles": (_P, ("platform", "account_id"), {"handle": ("handle",), "connected": ("connected",),
                                                   "last_synced_at": ("last_synced_at",)}, ("talent_id",)),
     "snapshots": (_S, ("profile_id", "captured_on"), {"captured_at": ("captured_at",), "followers": ("followers",),

@@ -27,6 +27,7 @@ from intel.analytics.compare import MAX_TALENTS, MIN_TALENTS, compare_frame
 from intel.analytics.result import SocialIntelligence
 from intel.analytics.roster import RosterRow, load_roster
 from intel.cache.provider import Served
+from intel.config import canonical_timezone
 from intel.db.models import Talent
 from intel.errors import DatabaseUnavailable, IntelError
 from intel.runtime import get_runtime
@@ -148,6 +149,50 @@ def _run_refresh(talent_id: int) -> RefreshOutcome:
 def invalidate(*talent_ids: int) -> None:
     """Drop cached intelligence of these talents (their data changed)."""
     get_runtime().provider.invalidate(*talent_ids)
+
+
+@dataclass(frozen=True)
+class TimezoneSetting:
+    """A talent's best-time zone: its own (None: none set) and the configured default (INTEL_TIMEZONE)."""
+
+    own: str | None
+    default: str
+
+    @property
+    def effective(self) -> str:
+        """The zone the best-time table is shown in."""
+        return self.own or self.default
+
+
+@database_boundary
+def timezone_setting(identity: Identity | None, talent_id: int) -> TimezoneSetting:
+    """The talent's own time zone and the default, for the page's picker."""
+    identity = require(identity, "view")
+    with read_session() as session:
+        check_talent(session, identity, talent_id)
+        own = session.scalar(select(Talent.timezone).where(Talent.id == talent_id))
+    return TimezoneSetting(canonical_timezone(own) if own else None, get_runtime().settings.timezone)
+
+
+@database_boundary
+def set_timezone(identity: Identity | None, talent_id: int, timezone: str | None) -> TimezoneSetting:
+    """Set the talent's time zone (None or "": back to the default); audited, and its cached result dropped."""
+    identity = require(identity, "edit_talent")
+    zone = canonical_timezone(timezone) if timezone and timezone.strip() else None
+    if timezone and timezone.strip() and zone is None:
+        raise IntelError(f"{timezone.strip()[:64]!r} is not a time zone: choose an IANA zone like Europe/Lisbon.")
+    runtime = get_runtime()
+    with database_errors(), runtime.sessions.begin() as session:
+        check_talent(session, identity, talent_id)
+        talent = session.get_one(Talent, talent_id)
+        previous, talent.timezone = talent.timezone, zone
+    if previous != zone:
+        # The best-time table of the cached result is in the old zone: recompute it.
+        runtime.provider.invalidate(talent_id)
+        audit.record(runtime.sessions, identity.email, "talent_timezone_changed", f"talent:{talent_id}",
+                     previous=previous, timezone=zone)
+        log.info("talent %s time zone %s -> %s by %s", talent_id, previous, zone, identity.email)
+    return TimezoneSetting(zone, runtime.settings.timezone)
 
 
 @database_boundary
