@@ -16,7 +16,7 @@ from streamlit.runtime.scriptrunner_utils.exceptions import RerunException, Stop
 
 from intel.accounts.access import can
 from intel.accounts.auth import DEMO_VIEWER, Identity
-from intel.config import get_settings
+from intel.config import get_settings, timezone_names
 from intel.errors import ConfigError, DatabaseUnavailable, IntelError, PermissionDenied, TalentNotFound
 from intel.metrics import record as metrics
 from intel.service import accounts
@@ -182,6 +182,27 @@ def talent_picker(identity: Identity) -> int:
     picked = st.selectbox("Talent", ids, format_func=choices.get, key="talent_pick", on_change=_sync_query)
     st.query_params["talent"] = str(picked)
     return int(picked)
+
+
+def timezone_picker(talent_id: int, identity: Identity) -> None:
+    """The talent's time zone for the best-time table, for those who may edit the talent (the service checks
+    again); nothing while the database is down (the cached page still shows)."""
+    if not can(identity, "edit_talent"):
+        return
+    try:
+        setting = service.timezone_setting(identity, talent_id)
+    except DatabaseUnavailable:
+        return
+    options = ["", *timezone_names()]  # "": no zone of its own, i.e. INTEL_TIMEZONE
+    current = setting.own or ""
+    picked = st.selectbox("Time zone of the best-time table", options, index=options.index(current),
+                          format_func=lambda zone: zone or f"Default ({setting.default})",
+                          key=f"timezone_{talent_id}")
+    if st.button("Save time zone", key="save_timezone", disabled=picked == current):
+        with shown_errors():
+            saved = service.set_timezone(identity, talent_id, picked or None)
+        st.session_state["pending_toast"] = (f"Best times now shown in {saved.effective}", "✅")
+        st.rerun()
 
 
 def navigation(identity: Identity | None) -> list[st.Page]:

@@ -7,6 +7,7 @@ from intel.service import talents as service
 from intel.views import charts
 from intel.views import tables as views
 from intel.views.memo import figure
+from intel.views.text import plain
 from pages._wiring import (
     DEMO_BANNER,
     md_escape,
@@ -14,6 +15,7 @@ from pages._wiring import (
     refresh_button,
     shown_errors,
     talent_picker,
+    timezone_picker,
 )
 
 identity = page_start()
@@ -60,6 +62,14 @@ platforms = list(intel.content.best_time) or ["—"]
 platform = heat.selectbox("Best time to post: platform", platforms, format_func=platform_label,
                           key="best_time_platform")
 heat.plotly_chart(figure(intel, charts.best_time_figure, platform), key="chart_best_time")
+best_time = intel.content.best_time.get(platform)
+with heat.expander("Best time table: posts per weekday and hour"):
+    if best_time is not None:
+        st.caption(plain(f"Local time in {best_time.timezone}, daylight saving time included."))
+    st.dataframe(views.best_time_frame(best_time), hide_index=True, key="best_time_table",
+                 column_config=dict(views.BEST_TIME_COLUMNS), placeholder=views.PLACEHOLDER)
+with heat:
+    timezone_picker(talent_id, identity)
 health.plotly_chart(figure(intel, charts.health_figure), key="chart_health")
 
 pos, neg = st.columns(2)

@@ -6,7 +6,8 @@ seed and day always give the same rows. Everything is written in one transaction
 real (non-demo) talents are never touched.
 
 The story in the data: follower curves compound with noise, with plateaus, a viral spike (led by a
-viral post) and a drop on some profiles; engagement depends on weekday and hour; comments mix praise,
+viral post) and a drop on some profiles; each talent lives in a time zone and posts by its local clock,
+and engagement depends on the local weekday and hour of posting; comments mix praise,
 complaints, questions, spam, emoji, slang, other languages and talent replies. Sofia Marques has a
 controversy in the last 7 days (negative comment surge, followers falling). Tyler Brooks and Elena
 Petrova have just signed: their profiles exist with connected=False and hold no data yet.
@@ -24,6 +25,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, Engine, delete, select
 
@@ -71,6 +73,14 @@ HOUR_FACTOR = (
     1.20, 1.10, 0.95, 0.95, 1.10, 1.30, 1.45, 1.55, 1.40, 1.15, 0.85, 0.60,
 )  # fmt: skip
 HOUR_WEIGHTS = (1, 0.5, 0.3, 0.3, 0.3, 0.5, 1, 2, 3, 3, 3, 4, 5, 4, 3, 3, 4, 5, 6, 6, 5, 4, 2, 1.5)
+# Where each demo talent lives (by handle): its posting clock and the zone of its best-time table.
+TIMEZONES: dict[str, str] = {
+    "mayaglowsup": "America/Los_Angeles", "diegoplays": "America/Mexico_City", "priyalifts": "Asia/Kolkata",
+    "lucacooks": "Europe/Rome", "amarawanders": "Africa/Lagos", "samtechtalks": "Europe/London",
+    "jordanbits": "America/New_York", "sofiamarques.style": "Europe/Lisbon", "kenjiframes": "Asia/Tokyo",
+    "chloebakes": "Europe/Paris", "marcusreedfit": "America/Chicago", "aishareads": "Asia/Dubai",
+    "tylerbrooksmusic": "America/Denver", "elenapaints": "Europe/Sofia",
+}
 ID_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 
 
@@ -152,7 +162,7 @@ def _add_talent(ctx: _Context, roster: _Roster, spec: text.TalentSpec) -> None:
     signed = datetime.combine(ctx.today - timedelta(days=signed_days), time(rng.randint(9, 17)), UTC)
     roster.talents.append(
         {"name": spec.name, "primary_handle": spec.handle, "category": spec.category, "tier": spec.tier,
-         "agent_id": None, "is_demo": True, "created_at": signed}
+         "timezone": TIMEZONES[spec.handle], "agent_id": None, "is_demo": True, "created_at": signed}
     )  # fmt: skip
     talent_index = len(roster.talents) - 1
     low, high = TIER_FOLLOWERS[spec.tier]
@@ -178,7 +188,7 @@ def _add_profile_data(
     profile_index = len(roster.profiles) - 1
     series, spike_day = _follower_series(ctx.rng, followers, drop_at_end=spec.controversy)
     recent = 4 if spec.controversy and profile["platform"] == spec.platforms[0] else 0
-    schedule = _post_schedule(ctx, n_posts, spike_day, recent)
+    schedule = _post_schedule(ctx, n_posts, spike_day, recent, ZoneInfo(TIMEZONES[spec.handle]))
     sync_at = _snapshots(ctx, roster, profile_index, profile["platform"], series, [t for t, _ in schedule])
     profile["last_synced_at"] = sync_at
     for posted_at, viral in schedule:
@@ -217,8 +227,10 @@ def _add_loss(rates: list[float], begin: int, days: int, loss: float) -> None:
         rates[d] = math.log1p(-loss) / days
 
 
-def _post_schedule(ctx: _Context, n: int, spike_day: int | None, recent: int) -> list[tuple[datetime, bool]]:
-    """Sorted (posted_at, viral) pairs on days before today: a viral post opens any spike."""
+def _post_schedule(ctx: _Context, n: int, spike_day: int | None, recent: int,
+                   zone: ZoneInfo) -> list[tuple[datetime, bool]]:
+    """Sorted (posted_at, viral) pairs (UTC) on local days before today, at local hours: a viral post opens any
+    spike."""
     rng = ctx.rng
     days = [rng.randrange(0, HISTORY_DAYS - 1) for _ in range(n)]
     days[:recent] = [rng.randrange(HISTORY_DAYS - HOSTILE_DAYS, HISTORY_DAYS - 1) for _ in range(recent)]
@@ -229,8 +241,16 @@ def _post_schedule(ctx: _Context, n: int, spike_day: int | None, recent: int) ->
     for day, is_viral in zip(days, viral, strict=True):
         hour = rng.choices(range(24), HOUR_WEIGHTS)[0]
         moment = time(hour, rng.randrange(60), rng.randrange(60))
-        schedule.append((datetime.combine(ctx.first_day + timedelta(days=day), moment, UTC), is_viral))
+        posted = datetime.combine(ctx.first_day + timedelta(days=day), moment, zone).astimezone(UTC)
+        schedule.append((_within_history(ctx, posted), is_viral))
     return sorted(schedule)
+
+
+def _within_history(ctx: _Context, posted: datetime) -> datetime:
+    """A day later or earlier when the zone's offset moved a post before the first snapshot day or after the sync."""
+    if posted.date() < ctx.first_day:
+        return posted + timedelta(days=1)
+    return posted - timedelta(days=1) if posted >= ctx.horizon else posted
 
 
 def _snapshots(
@@ -269,8 +289,9 @@ def _add_post(
     hostile = spec.controversy and posted_at >= ctx.horizon - timedelta(days=HOSTILE_DAYS)
     stored = 40 if viral or hostile else 5 + int(35 * rng.random() ** 2)
     age_hours = (ctx.horizon - posted_at).total_seconds() / 3600
+    local = posted_at.astimezone(ZoneInfo(TIMEZONES[spec.handle]))  # audiences follow the talent's clock
     boost = (
-        WEEKDAY_FACTOR[posted_at.weekday()] * HOUR_FACTOR[posted_at.hour] * rng.lognormvariate(0, 0.3)
+        WEEKDAY_FACTOR[local.weekday()] * HOUR_FACTOR[local.hour] * rng.lognormvariate(0, 0.3)
         * (rng.uniform(8, 20) if viral else 1.0) * (0.8 if sponsored else 1.0)
         * (1 - math.exp(-age_hours / 30))
     )  # fmt: skip

@@ -18,7 +18,8 @@ from typing import Any, Literal
 import pandas as pd
 
 from intel.analytics.compare import RANKED
-from intel.analytics.result import ExtremeComment, Metric, PostRow, SocialIntelligence, platform_label
+from intel.analytics.content import BEST_SLOT_MIN_POSTS
+from intel.analytics.result import BestTime, ExtremeComment, Metric, PostRow, SocialIntelligence, platform_label
 from intel.analytics.roster import RosterRow
 from intel.cache.provider import Served
 
@@ -195,6 +196,23 @@ def posts_frame(items: Sequence[PostRow]) -> pd.DataFrame:
     })
 
 
+WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def best_time_frame(section: BestTime | None) -> pd.DataFrame:
+    """Every weekday × hour cell with posts (local time of the section's zone): its posts, mean rate, and which
+    one is the best (only a cell with at least BEST_SLOT_MIN_POSTS posts can be)."""
+    cells = section.cells if section is not None else ()
+    best = section.best if section is not None else None
+    return pd.DataFrame({
+        "Weekday": [WEEKDAY_NAMES[c.weekday % 7] for c in cells],
+        "Hour": [f"{c.hour:02d}:00" for c in cells],
+        "Posts": [c.posts for c in cells],
+        "Engagement %": [c.engagement_rate for c in cells],
+        "Best": [c == best for c in cells],
+    })
+
+
 def number_column(kind: Kind, *, help: str | None = None) -> dict[str, Any]:
     """A Streamlit NumberColumn config (the dict `st.column_config.NumberColumn` builds) in the kind's format."""
     return {"help": help, "type_config": {"type": "number", "format": FORMATS[kind]}}
@@ -216,6 +234,11 @@ POST_COLUMNS: Mapping[str, dict[str, Any]] = {
     "Engagement %": number_column("percent"), "Likes": number_column("count"), "Comments": number_column("count"),
 }
 COMMENT_COLUMNS: Mapping[str, dict[str, Any]] = {"Score": number_column("score")}
+BEST_TIME_COLUMNS: Mapping[str, dict[str, Any]] = {
+    "Posts": number_column("count", help="Posts published in this hour of this weekday (local time)"),
+    "Engagement %": number_column("percent", help="Mean engagement rate of those posts"),
+    "Best": {"help": f"The best slot: highest mean rate among cells with at least {BEST_SLOT_MIN_POSTS} posts"},
+}
 _COMPARE_KINDS: Mapping[str, Kind] = {"total_followers": "count", "growth_30d_pct": "percent", "sentiment": "score",
                                       "health": "points"}
 

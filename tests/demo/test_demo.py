@@ -7,11 +7,13 @@ at once); tests that write use the `engine` fixture. Both run on SQLite and Post
 from __future__ import annotations
 
 import statistics
+import zoneinfo
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import Engine, func, insert, select
@@ -262,15 +264,23 @@ def test_engagement_is_plausible_for_the_followers_at_posting_time(demo: Loaded)
     assert all(0.005 < statistics.median(rates) < 0.15 for rates in like_rates.values()), like_rates.keys()
 
 
-def test_engagement_depends_on_the_weekday_and_hour_of_posting(demo: Loaded) -> None:
+def test_every_demo_talent_lives_in_a_time_zone_of_its_own(demo: Loaded) -> None:
+    zones = {t["primary_handle"]: t["timezone"] for t in demo.rows["talents"]}
+    assert all(zone in zoneinfo.available_timezones() for zone in zones.values())
+    assert len(set(zones.values())) >= 10  # the demo shows local times around the world, not one zone
+
+
+def test_engagement_depends_on_the_local_weekday_and_hour_of_posting(demo: Loaded) -> None:
     followers = {(s["profile"], s["captured_on"]): s["followers"] for s in demo.rows["snapshots"]}
+    zones = {t["primary_handle"]: ZoneInfo(t["timezone"]) for t in demo.rows["talents"]}
     by_weekday: dict[int, list[float]] = defaultdict(list)
     by_hour: dict[bool, list[float]] = defaultdict(list)
     for post in demo.rows["posts"]:
         if post["views"] is None:  # feed posts: likes relative to followers compare across profiles
             rate = post["likes"] / followers[(post["profile"], post["posted_at"].date())]
-            by_weekday[post["posted_at"].weekday()].append(rate)
-            by_hour[17 <= post["posted_at"].hour <= 21].append(rate)
+            local = post["posted_at"].astimezone(zones[post["talent"]])
+            by_weekday[local.weekday()].append(rate)
+            by_hour[17 <= local.hour <= 21].append(rate)
     weekend = statistics.median(by_weekday[5] + by_weekday[6])
     assert weekend > 1.1 * statistics.median(by_weekday[0])
     assert statistics.median(by_hour[True]) > 1.1 * statistics.median(by_hour[False])
