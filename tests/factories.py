@@ -95,3 +95,37 @@ def _mixed_comment(rng: random.Random, post_id: int, cid: str, created_at: datet
     return Comment(post_id=post_id, platform_comment_id=cid, text=f"comment {cid}", created_at=created_at,
                    is_talent_reply=rng.random() < 0.15, kind=kind, sentiment_score=score, sentiment_label=label,
                    sentiment_engine=None if score is None else "test", author_handle=f"fan_{cid}")
+
+
+# Posts of `dst_talent`: America/New_York leaves standard time (UTC-5) for daylight time (UTC-4) on
+# 2026-03-08. Four Monday posts at 09:30 New York time are 14:30 UTC before the change and 13:30 UTC after
+# it; two Tuesday posts at 18:15 New York time have a higher rate but too few posts to be the best slot.
+DST_POSTS: tuple[tuple[datetime, int], ...] = (
+    (datetime(2026, 2, 23, 14, 30, tzinfo=UTC), 300),
+    (datetime(2026, 3, 2, 14, 30, tzinfo=UTC), 300),
+    (datetime(2026, 3, 9, 13, 30, tzinfo=UTC), 300),
+    (datetime(2026, 3, 16, 13, 30, tzinfo=UTC), 300),
+    (datetime(2026, 2, 24, 23, 15, tzinfo=UTC), 900),
+    (datetime(2026, 3, 10, 22, 15, tzinfo=UTC), 900),
+)
+DST_NOW = datetime(2026, 4, 1, 12, 0, tzinfo=UTC)
+
+
+def dst_talent(session: Session, *, timezone: str | None = "America/New_York", name: str | None = None) -> int:
+    """Flush a talent with one Instagram profile (10,000 followers every day) and the DST_POSTS; return its id."""
+    n = next(_ids)
+    talent = Talent(name=name or f"Clock {n}", primary_handle=f"@clock{n}", timezone=timezone)
+    profile = SocialProfile(talent=talent, platform="instagram", handle=f"clock{n}", account_id=f"clock-{n}",
+                            last_synced_at=DST_NOW)
+    session.add_all([talent, profile])
+    session.flush()
+    first = date(2026, 2, 1)
+    for d in range((DST_NOW.date() - first).days + 1):
+        day = first + timedelta(days=d)
+        session.add(FollowerSnapshot(profile_id=profile.id, captured_on=day, followers=10_000,
+                                     captured_at=datetime.combine(day, time(1), tzinfo=UTC)))
+    for p, (posted, likes) in enumerate(DST_POSTS):
+        session.add(SocialPost(profile_id=profile.id, platform="instagram", platform_post_id=f"clock{n}-{p}",
+                               posted_at=posted, likes=likes, caption=f"post {p}"))
+    session.flush()
+    return talent.id

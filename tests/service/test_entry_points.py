@@ -70,6 +70,8 @@ ENTRY_POINTS: list[Any] = [
     ("talents.serve_for", "view", lambda who, w: service.serve_for(who, w.talents[0])),
     ("talents.refresh_for", "refresh", lambda who, w: service.refresh_for(who, w.talents[0])),
     ("talents.compare_talents", "compare", lambda who, w: service.compare_talents(who, w.talents)),
+    ("talents.timezone_setting", "view", lambda who, w: service.timezone_setting(who, w.talents[0])),
+    ("talents.set_timezone", "edit_talent", lambda who, w: service.set_timezone(who, w.talents[0], "Europe/Lisbon")),
     ("accounts.list_users", "users", lambda who, w: accounts.list_users(who)),
     ("accounts.create_user", "users",
      lambda who, w: accounts.create_user(who, unique_email(), "New", "agent", PASSWORD)),
