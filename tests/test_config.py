@@ -46,6 +46,8 @@ def test_demo_mode_uses_the_separate_demo_database():
         ({"INTEL_CACHE_TTL_REAL": "12h"}, "INTEL_CACHE_TTL_REAL must be a whole number"),
         ({"INTEL_REFRESH_INTERVAL": "0"}, "INTEL_REFRESH_INTERVAL must be positive"),
         ({"INTEL_DEMO": "maybe"}, "INTEL_DEMO must be 1 or 0"),
+        ({"INTEL_TIMEZONE": "Mars/Olympus"}, "INTEL_TIMEZONE must be an IANA time zone like Europe/Lisbon"),
+        ({"INTEL_TIMEZONE": "+02:00"}, "INTEL_TIMEZONE must be an IANA time zone"),
     ],
 )
 def test_a_malformed_value_gives_one_clear_line(env, fragment):
@@ -59,3 +61,8 @@ def test_every_setting_is_in_the_readme_configuration_table():
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
     missing = [s.env for s in SETTINGS if f"`{s.env}`" not in readme]
     assert missing == []
+
+
+def test_the_default_time_zone_is_utc_and_a_configured_one_is_spelled_as_the_tz_database_does():
+    assert get_settings({}).timezone == "UTC"
+    assert get_settings({"INTEL_TIMEZONE": " america/new_york "}).timezone == "America/New_York"
