@@ -7,7 +7,6 @@ from intel.service import talents as service
 from intel.views import charts
 from intel.views import tables as views
 from intel.views.memo import figure
-from intel.views.text import plain
 from pages._wiring import (
     DEMO_BANNER,
     md_escape,
@@ -65,7 +64,7 @@ heat.plotly_chart(figure(intel, charts.best_time_figure, platform), key="chart_b
 best_time = intel.content.best_time.get(platform)
 with heat.expander("Best time table: posts per weekday and hour"):
     if best_time is not None:
-        st.caption(plain(f"Local time in {best_time.timezone}, daylight saving time included."))
+        st.caption(md_escape(f"Local time in {best_time.timezone}, daylight saving time included."))
     st.dataframe(views.best_time_frame(best_time), hide_index=True, key="best_time_table",
                  column_config=dict(views.BEST_TIME_COLUMNS), placeholder=views.PLACEHOLDER)
 with heat:
