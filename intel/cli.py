@@ -12,11 +12,15 @@ import json
 import logging
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from intel.accounts.auth import SYSTEM
 from intel.config import get_settings
 from intel.errors import IntelError
 from intel.service.boundary import database_errors
+
+# The shared benchmark folder beside the checkout (../shared), where CI and developers keep it.
+DEFAULT_UMSAB = Path(__file__).resolve().parents[2] / "shared" / "data" / "sentiment" / "multilingual"
 
 log = logging.getLogger(__name__)
 Handler = Callable[[argparse.Namespace], int]
@@ -46,8 +50,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     evaluate = _command(sentiment, "eval", "score a human-rated TSV and print agreement as JSON",
                         _sentiment_eval)
-    evaluate.add_argument("file", help="TSV with columns id, human_mean, text")
-    evaluate.add_argument("--engine", default=None, help="engine to evaluate (default: the default)")
+    evaluate.add_argument("file", help="TSV with columns id, human_mean, text; with --format umsab, a folder")
+    evaluate.add_argument("--engine", default=None,
+                          help="TSV: English engine (blend, vader, textblob); umsab: auto (detect and route, "
+                               "the default), given (the file's language assumed) or english")
+    evaluate.add_argument("--format", choices=("tsv", "umsab"), default="tsv",
+                          help="umsab: {language}_text.txt / {language}_labels.txt (0 neg, 1 neu, 2 pos)")
+    trainer = _command(sentiment, "train", "train the multilingual model on a UMSAB training folder",
+                       _sentiment_train)
+    trainer.add_argument("--data", default=str(DEFAULT_UMSAB / "train"), help="UMSAB training folder")
+    trainer.add_argument("--out", default=None, help="artifact path (default: the shipped one)")
     again = _command(sentiment, "rescore", "re-score captions and comments scored by another engine version",
                      _sentiment_rescore)
     again.add_argument("--all", action="store_true", help="re-score every text, not only stale ones")
@@ -185,13 +197,31 @@ def _demo_load(args: argparse.Namespace) -> int:
 
 def _sentiment_eval(args: argparse.Namespace) -> int:
     from intel.text.sentiment import evaluate, read_eval_file
+    from intel.text.umsab import evaluate_folder
 
     try:
+        if args.format == "umsab":
+            print(json.dumps(evaluate_folder(args.file, args.engine or "auto"), indent=2))
+            return 0
         rows = read_eval_file(args.file)
+        print(json.dumps(evaluate(rows, engine=args.engine)))
     except (OSError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    print(json.dumps(evaluate(rows, engine=args.engine)))
+    return 0
+
+
+def _sentiment_train(args: argparse.Namespace) -> int:
+    from intel.text.multilingual import ARTIFACT
+    from intel.text.train import train
+
+    out = Path(args.out) if args.out else ARTIFACT
+    try:
+        header = train(args.data, out)
+    except (OSError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"wrote {out} ({out.stat().st_size:,} bytes), model {header['version']}")
     return 0
 
 

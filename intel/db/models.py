@@ -167,7 +167,10 @@ class SocialPost(Base):
     is_sponsored: Mapped[bool] = mapped_column(Boolean, default=False)
     sentiment_score: Mapped[float | None] = mapped_column(Float)
     sentiment_label: Mapped[str | None] = mapped_column(String(10))
-    sentiment_engine: Mapped[str | None] = mapped_column(String(40))
+    sentiment_engine: Mapped[str | None] = mapped_column(String(64))
+    # ISO 639-1 code detected on write (`zxx`: no words, e.g. emoji only) and the detector's confidence.
+    language: Mapped[str | None] = mapped_column(String(8))
+    language_confidence: Mapped[float | None] = mapped_column(Float)
 
     __table_args__ = (
         UniqueConstraint("platform", "platform_post_id", name="uq_post_platform_id"),
@@ -192,7 +195,10 @@ class Comment(Base):
     kind: Mapped[str] = mapped_column(String(12), default="substantive")
     sentiment_score: Mapped[float | None] = mapped_column(Float)
     sentiment_label: Mapped[str | None] = mapped_column(String(10))
-    sentiment_engine: Mapped[str | None] = mapped_column(String(40))
+    sentiment_engine: Mapped[str | None] = mapped_column(String(64))
+    # ISO 639-1 code detected on write (`zxx`: no words, e.g. emoji only) and the detector's confidence.
+    language: Mapped[str | None] = mapped_column(String(8))
+    language_confidence: Mapped[float | None] = mapped_column(Float)
 
     __table_args__ = (
         UniqueConstraint("post_id", "platform_comment_id", name="uq_comment_post_id"),

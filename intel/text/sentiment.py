@@ -173,16 +173,21 @@ def _clip(text: str) -> str:
     return " ".join(words[:MAX_WORDS]) if len(words) > MAX_WORDS else text
 
 
-def _vader_compound(text: str) -> float:
-    """VADER compound in [-1, 1], emoji read as words."""
+def vader_scores(text: str) -> dict[str, float]:
+    """VADER's compound in [-1, 1] and its pos / neu / neg shares, emoji read as words, text clipped."""
     analyzer, table = _vader_analyzer()
     if not text.isascii():
         text = text.translate(table)
-    return float(analyzer.polarity_scores(_clip(text))["compound"])
+    return analyzer.polarity_scores(_clip(text))
 
 
-def _textblob_polarity(text: str) -> float:
-    """TextBlob (pattern) polarity in [-1, 1]."""
+def _vader_compound(text: str) -> float:
+    """VADER compound in [-1, 1], emoji read as words."""
+    return float(vader_scores(text)["compound"])
+
+
+def textblob_polarity(text: str) -> float:
+    """TextBlob (pattern) polarity in [-1, 1], text clipped."""
     return float(_textblob_polarity_fn()(_clip(text))[0])
 
 
@@ -192,9 +197,9 @@ def _polarity_uncached(text: str, engine: str) -> float:
     if engine == "vader":
         return _vader_compound(text)
     if engine == "textblob":
-        return _textblob_polarity(text)
+        return textblob_polarity(text)
     w = BLEND_VADER_WEIGHT
-    return w * _vader_compound(text) + (1 - w) * _textblob_polarity(text)
+    return w * _vader_compound(text) + (1 - w) * textblob_polarity(text)
 
 
 _polarity_cached = lru_cache(maxsize=_CACHE_SIZE)(_polarity_uncached)
