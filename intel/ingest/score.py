@@ -30,12 +30,12 @@ Scores = list[list[Any]]
 SHARE_START, SHARE_MIN, SHARE_STEP = 0.8, 0.3, 0.04
 WAIT_TOLERANCE_S = 0.02
 _COLUMNS = {"posts": ("caption", False), "comments": ("text", True)}
-_FIELDS = ("sentiment_score", "sentiment_label", "sentiment_engine")
+_FIELDS = ("sentiment_score", "sentiment_label", "sentiment_engine", "language", "language_confidence")
 _ROOT = Path(__file__).resolve().parents[2]  # the folder holding the intel package (intel/ingest/score.py)
 
 
 def score_texts_of(kind: str, texts: Sequence[str]) -> Scores:
-    """[score, label, engine(, comment kind)] per text, through intel.annotate (the helper runs this too)."""
+    """[score, label, engine, language, confidence(, comment kind)] per text, through intel.annotate (the helper runs this too)."""
     column, comments = _COLUMNS[kind]
     rows: list[MutableMapping[str, Any]] = [{column: text} for text in texts]
     annotate(rows, column, comments=comments)

@@ -57,6 +57,8 @@ _POSTS = cast(Table, SocialPost.__table__)
 
 # kind -> (table, natural key columns in the table, {file column: table columns it updates}, always updated)
 # The first table column of each entry is compared with the stored value; the others derive from it.
+# What scoring a text writes beside it (intel.text.annotate).
+_SCORED = ("sentiment_score", "sentiment_label", "sentiment_engine", "language", "language_confidence")
 _SHAPES: dict[str, tuple[Table, tuple[str, ...], dict[str, tuple[str, ...]], tuple[str, ...]]] = {
     "talents": (_T, ("primary_handle",), {"primary_handle": ("primary_handle",), "name": ("name",),
                                          "category": ("category",), "tier": ("tier",),
@@ -68,12 +70,12 @@ _SHAPES: dict[str, tuple[Table, tuple[str, ...], dict[str, tuple[str, ...]], tup
                                                      "posts_count": ("posts_count",)}, ()),
     "posts": (_POSTS, ("platform", "platform_post_id"), {
         "posted_at": ("posted_at",), "media_type": ("media_type",),
-        "caption": ("caption", "sentiment_score", "sentiment_label", "sentiment_engine"),
+        "caption": ("caption", *_SCORED),
         "likes": ("likes",), "comments": ("comments",), "shares": ("shares",), "saves": ("saves",),
         "views": ("views",), "is_sponsored": ("is_sponsored",)}, ("profile_id",)),
     "comments": (_C, ("post_id", "platform_comment_id"), {
         "created_at": ("created_at",),
-        "text": ("text", "kind", "sentiment_score", "sentiment_label", "sentiment_engine"),
+        "text": ("text", "kind", *_SCORED),
         "author_handle": ("author_handle",), "is_talent_reply": ("is_talent_reply",)}, ()),
 }
 

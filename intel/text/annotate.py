@@ -9,14 +9,18 @@ from collections.abc import MutableMapping, Sequence
 from typing import Any
 
 from intel.text.comment_kind import classify_comment
-from intel.text.sentiment import engine_version, score_texts
+from intel.text.scoring import engine_version, score_all
 
 
 def annotate(rows: Sequence[MutableMapping[str, Any]], column: str, *, comments: bool = False) -> None:
-    """Add sentiment_score/label/engine (and `kind` for comments) to each row, in one batch."""
+    """Add language, sentiment_score/label/engine (and `kind` for comments) to each row, in one batch.
+
+    A text in a language no engine knows gets language and engine but score and label None (unavailable).
+    """
     version = engine_version()
-    scores = score_texts(row[column] for row in rows)
+    scores = score_all(row[column] for row in rows)
     for row, score in zip(rows, scores, strict=True):
-        row.update(sentiment_score=score.score, sentiment_label=score.label, sentiment_engine=version)
+        row.update(sentiment_score=score.score, sentiment_label=score.label, sentiment_engine=version,
+                   language=score.language, language_confidence=score.language_confidence)
         if comments:
             row["kind"] = classify_comment(row[column])

@@ -10,7 +10,7 @@ from sqlalchemy import Connection, Engine, Float, ScalarSelect, String, column, 
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from intel.db.models import Comment, SocialPost, SocialProfile
-from intel.text.sentiment import engine_version, score_texts
+from intel.text.scoring import TextScore, engine_version, score_all
 
 log = logging.getLogger(__name__)
 BATCH = 2000
@@ -49,28 +49,30 @@ def _rescore_table(engine: Engine, model: type[SocialPost] | type[Comment], text
             rows = conn.execute(query.order_by(model.id).limit(BATCH)).all()
             if not rows:
                 return done
-            scores = score_texts(r[1] for r in rows)
-            _write_scores(conn, model, [(r[0], s.score, s.label) for r, s in zip(rows, scores, strict=True)],
-                          version)
+            scores = score_all(r[1] for r in rows)
+            _write_scores(conn, model, [(r[0], s) for r, s in zip(rows, scores, strict=True)], version)
         talents.update(r[2] for r in rows)
         done, last_id = done + len(rows), rows[-1][0]
         progress(len(rows))
 
 
-def _write_scores(conn: Connection, model: type[SocialPost] | type[Comment], scores: list[tuple[int, float, str]],
+def _write_scores(conn: Connection, model: type[SocialPost] | type[Comment], scores: list[tuple[int, TextScore]],
                   version: str) -> None:
     """Store a batch's scores by primary key in one statement on PostgreSQL, one executemany on SQLite."""
     if conn.dialect.name != "postgresql":  # SQLite's triggers are per row anyway, and it has no VALUES aliases
         Session(bind=conn).execute(update(model), [
-            {"id": i, "sentiment_score": score, "sentiment_label": label, "sentiment_engine": version}
-            for i, score, label in scores])
+            {"id": i, "sentiment_score": s.score, "sentiment_label": s.label, "sentiment_engine": version,
+             "language": s.language, "language_confidence": s.language_confidence}
+            for i, s in scores])
         return
     # One UPDATE … FROM (VALUES …): the comments' statement-level trigger (migration 0005) then recounts the
     # batch's groups once, not once per row as an executemany would (2,000 rows: 0.23 s instead of 3.4 s).
     batch = values(column("id", model.id.type), column("score", Float()), column("label", String()),
-                   name="batch").data(scores)
+                   column("language", String()), column("confidence", Float()), name="batch").data(
+        [(i, s.score, s.label, s.language, s.language_confidence) for i, s in scores])
     conn.execute(update(model).where(model.id == batch.c.id)
-                 .values(sentiment_score=batch.c.score, sentiment_label=batch.c.label, sentiment_engine=version))
+                 .values(sentiment_score=batch.c.score, sentiment_label=batch.c.label, sentiment_engine=version,
+                         language=batch.c.language, language_confidence=batch.c.confidence))
 
 
 def _talent_of(model: type[SocialPost] | type[Comment]) -> ScalarSelect[int]:
