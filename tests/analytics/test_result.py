@@ -64,7 +64,7 @@ def test_an_all_unavailable_result_round_trips_and_stays_unavailable(empty):
 
 def test_the_served_json_keeps_the_section_keys_clients_read(demo):
     data = demo.to_dict()
-    assert data["schema_version"] == SCHEMA_VERSION == 2
+    assert data["schema_version"] == SCHEMA_VERSION == 3
     assert set(data["overview"]) == {"total_followers", "total_growth", "platforms"}
     assert data["overview"]["platforms"]["instagram"]["followers"].keys() == {"value", "n", "basis", "status"}
     assert set(data["sentiment"]) == {
