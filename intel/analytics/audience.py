@@ -238,7 +238,7 @@ def _event(day: _Day, platform: str, kind: FollowerEventKind) -> FollowerEvent:
 
 def _events_component(name: str, scan: _Scan, kind: FollowerEventKind) -> AudienceComponent:
     found = [e for e in scan.events if e.kind == kind]
-    gaps = f"; {scan.skipped} changes across snapshot gaps skipped" if scan.skipped else ""
+    gaps = f"; {scan.skipped} change(s) across snapshot gaps skipped" if scan.skipped else ""
     basis = f"daily follower changes with a {BASELINE_DAYS}-day baseline{gaps}"
     if not scan.assessed:
         return AudienceComponent(name, None, 0, basis, "unavailable",
