@@ -75,7 +75,7 @@ st.caption(AUDIENCE_ESTIMATE_NOTE)
 kpi = audience.audience_kpi(intel.audience)
 st.metric(kpi.label, kpi.value, help=kpi.help)
 st.dataframe(audience.components_frame(intel.audience), hide_index=True, key="audience_components",
-             placeholder=views.PLACEHOLDER)
+             column_config=dict(audience.COMPONENT_COLUMNS), placeholder=views.PLACEHOLDER)
 if intel.audience.events:
     st.dataframe(audience.events_frame(intel.audience.events), hide_index=True, key="audience_events",
                  column_config=dict(audience.EVENT_COLUMNS))

@@ -23,7 +23,13 @@ COMPONENT_LABELS: Mapping[str, str] = {
 }
 STATUS_LABELS: Mapping[str, str] = {"ok": "no sign", "flag": "sign", "unavailable": "unavailable"}
 EVENT_LABELS: Mapping[str, str] = {"spike": "possible bought followers", "purge": "possible purge"}
-EVENT_COLUMNS: Mapping[str, dict[str, Any]] = {"Change": number_column("count"), "Change %": number_column("percent")}
+COMPONENT_COLUMNS: Mapping[str, dict[str, Any]] = {"n": number_column("count", help="What the rule rests on: days "
+                                                                                  "assessed, tier peers or comments")}
+EVENT_COLUMNS: Mapping[str, dict[str, Any]] = {
+    "Change": number_column("count"), "Change %": number_column("percent"),
+    "z": {"help": "Robust z-score against the profile's trailing 90 days", "type_config": {"type": "number",
+                                                                                          "format": "%.1f"}},
+}
 
 
 def audience_kpi(audience: AudienceQuality) -> Kpi:
