@@ -278,6 +278,7 @@ def engagement_component(overview: Overview, peers: TierPeers | None) -> Audienc
     """The largest platform's engagement rate as a % of the tier's median on that platform."""
     name = "engagement_vs_tier"
     platforms = overview.platforms
+    # The platform the roster shows (summary.summarize): the peers' stored rates are of their largest platform.
     largest = max(platforms, key=lambda p: platforms[p].followers.value or -1, default=None)
     rate = None if largest is None else platforms[largest].engagement_rate.value
     if largest is None or rate is None or peers is None:
@@ -285,7 +286,8 @@ def engagement_component(overview: Overview, peers: TierPeers | None) -> Audienc
                                  "No engagement rate, or no tier to compare with.")
     same = [r for p, r in peers.rates if p == largest]
     label = platform_label(largest)
-    basis = f"{label} engagement rate ÷ median of {len(same)} other {peers.tier} talents on {label} (roster figures)"
+    basis = (f"{label} engagement rate ÷ median of {len(same)} other {peers.tier} talents on {label} "
+             "(their stored roster figures)")
     median = float(np.median(same)) if same else 0.0
     if len(same) < MIN_TIER_PEERS or median <= 0:
         return AudienceComponent(name, None, len(same), basis, "unavailable",

@@ -312,16 +312,21 @@ def _add_post(
         "platform": platform, "platform_post_id": _post_id(ctx, platform), "posted_at": posted_at,
         "media_type": media, "is_sponsored": sponsored,
         "caption": text.caption(rng, spec.category, platform, media, sponsored=sponsored, mention=mention),
-        **_counters(rng, platform, media, followers * boost, spec.tier, stored),
+        **_counters(rng, platform, media, followers * boost, spec.tier, stored, viral=viral),
     }  # fmt: skip
     roster.posts.append((profile_index, row))
     _add_comments(ctx, roster, spec.handle, posted_at, stored, hostile=spec.controversy)
 
 
-def _counters(rng: random.Random, platform: str, media: str, base: float, tier: str, stored: int) -> Row:
+def _counters(
+    rng: random.Random, platform: str, media: str, base: float, tier: str, stored: int, *, viral: bool = False
+) -> Row:  # fmt: skip
     """Likes, comments, shares, saves and views, plausible for the platform, media and reach."""
     low, high, like, comment, share, save, has_views = RATES[(platform, media)]
-    reach = base * rng.uniform(low, high)
+    spread = rng.uniform(low, high)  # drawn for every post, so a viral one leaves the random stream as it was
+    # A viral post is pushed to the top of the platform's reach range: at its low end (TikTok: 0.15 of up to
+    # 1.2 × followers) even 20 × the usual audience would read as an ordinary post.
+    reach = base * (high if viral else spread)
     likes = reach * like * TIER_LIKE_FACTOR[tier] * rng.uniform(0.7, 1.3)
     return {
         "likes": round(likes),

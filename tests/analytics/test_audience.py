@@ -185,6 +185,12 @@ def test_a_perfectly_steady_series_still_has_a_scale():
     assert event.kind == "spike" and event.z > 0
 
 
+def test_a_day_after_zero_followers_is_not_assessed_and_breaks_nothing():
+    start = snapshots(changes(), start=0)  # day 0 has no followers: day 1's change is no share of anything
+    scan = scan_followers(start, posts())
+    assert scan.events == () and scan.assessed == DAYS - 1 - audience.MIN_BASELINE_DAYS
+
+
 def test_each_profile_has_its_own_baseline_and_platform():
     both = pd.concat([snapshots(changes({EVENT_DAY: 8_000})),
                       snapshots(changes({EVENT_DAY: -6_000}), platform="tiktok", profile_id=2)])
