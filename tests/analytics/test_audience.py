@@ -233,9 +233,9 @@ def test_engagement_far_below_the_tier_median_is_a_sign():
     assert "3 other macro talents on Instagram" in found.basis
 
 
-def test_engagement_at_half_the_tier_median_or_more_is_no_sign():
-    found = engagement_component(overview({"instagram": (2.0, 600_000)}), peers(("instagram", 4.0), ("instagram", 4.0)))
-    assert (found.status, found.value) == ("ok", 50.0)
+def test_engagement_above_a_third_of_the_tier_median_is_no_sign():
+    found = engagement_component(overview({"instagram": (1.6, 600_000)}), peers(("instagram", 4.0), ("instagram", 5.0)))
+    assert (found.status, found.value) == ("ok", 35.6)  # 1.6 ÷ 4.5, just above a third
 
 
 @pytest.mark.parametrize(("rates", "tier"), [
