@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from intel.analytics.result import platform_label
+from intel.analytics.result import AUDIENCE_ESTIMATE_NOTE, platform_label
 from intel.service import talents as service
-from intel.views import charts
+from intel.views import audience, charts
 from intel.views import tables as views
 from intel.views.memo import figure
 from pages._wiring import (
@@ -78,6 +78,16 @@ pos.dataframe(views.comments_frame(intel.sentiment.most_positive), hide_index=Tr
 neg.subheader("Most negative comments", anchor=False)
 neg.dataframe(views.comments_frame(intel.sentiment.most_negative), hide_index=True, key="most_negative",
               column_config=dict(views.COMMENT_COLUMNS), placeholder=views.PLACEHOLDER)
+
+st.subheader(audience.TITLE, anchor=False)
+st.caption(AUDIENCE_ESTIMATE_NOTE)
+kpi = audience.audience_kpi(intel.audience)
+st.metric(kpi.label, kpi.value, help=kpi.help)
+st.dataframe(audience.components_frame(intel.audience), hide_index=True, key="audience_components",
+             column_config=dict(audience.COMPONENT_COLUMNS), placeholder=views.PLACEHOLDER)
+if intel.audience.events:
+    st.dataframe(audience.events_frame(intel.audience.events), hide_index=True, key="audience_events",
+                 column_config=dict(audience.EVENT_COLUMNS))
 
 st.subheader("Top posts", anchor=False)
 st.dataframe(views.posts_frame(intel.content.top_posts), hide_index=True, key="top_posts",
