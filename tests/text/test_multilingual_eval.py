@@ -108,10 +108,10 @@ def test_macro_f1_counts_unavailable_as_wrong() -> None:
 def test_a_malformed_benchmark_folder_is_a_clear_error(tmp_path: Path) -> None:
     (tmp_path / "klingon_text.txt").write_text("a\nb\n", encoding="utf-8")
     (tmp_path / "klingon_labels.txt").write_text("0\n", encoding="utf-8")
-    with pytest.raises(ValueError, match="2 lines but klingon_labels.txt has 1"):
+    with pytest.raises(ValueError, match=r"2 lines but klingon_labels\.txt has 1"):
         read_folder(tmp_path)
     (tmp_path / "klingon_labels.txt").write_text("0\n7\n", encoding="utf-8")
-    with pytest.raises(ValueError, match="line 2: label '7' is not 0, 1 or 2"):
+    with pytest.raises(ValueError, match=r"line 2: label '7' is not 0, 1 or 2"):
         read_folder(tmp_path)
     done = subprocess.run([sys.executable, "-m", "intel", "sentiment", "eval", "--format", "umsab",
                            str(tmp_path / "missing")], cwd=ROOT, capture_output=True, text=True, timeout=120,
