@@ -45,13 +45,14 @@ CONFUSED_WITH_HINDI = frozenset({"tl", "id", "ms", "sw"})
 ENGLISH_WORD_SHARE = 0.5
 # Common English function words and comment words: a text made mostly of them is English whatever
 # lingua's fast mode says about it, which spares the accurate mode (4x slower, 600 MB) for most comments.
-ENGLISH_COMMON = frozenset("""
+_COMMON_WORDS = """
 a about after all also am an and any are as at be because been but by can could did do does for from get got
 had has have he her here him his how i if in into is it its just know like me more my new no not now of on one
 only or our out over she so some than that the their them then there they this to too up us was we were what
 when where which who why will with would you your yours love this that good great nice best so much thank
 thanks omg lol wow cute amazing awesome beautiful please video post link bio check follow
-""".split())
+"""
+ENGLISH_COMMON = frozenset(_COMMON_WORDS.split())
 _WORD = re.compile(r"[a-z']+")
 _NOISE = re.compile(r"https?://\S+|www\.\S+|[@#]\w+")
 _lock = threading.Lock()
