@@ -31,7 +31,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from bench import browser, browser_report, browser_rows, load, server_run, sim
+from bench import browser, browser_report, browser_rows, load, sentiment_speed, server_run, sim
 from bench import seed as env
 from intel.analytics.compute import compute_for_talent
 from intel.cache.stats import percentile
@@ -74,6 +74,8 @@ ROWS: dict[str, tuple[str, str, float | None]] = {
                              f"{load.SATURATE_THINK_S[1]:g} s), 1 process: runs/s", "—", None),
     "saturation_2_replicas": (f"capacity: {load.AGENTS} agents switching at once, 2 replicas behind HAProxy: runs/s",
                               "more runs/s than 1 process", None),
+    "sentiment": ("scoring: language detection + sentiment, texts/s on one core (n = texts)", "≥ 3,000 texts/s",
+                  None),
     "import": ("import comments: rows/s and peak RSS (n = rows)", "≥ 5,000 rows/s, RSS < 500 MB", None),
     "day_no_worker": (f"simulated day, {sim.DAY_TALENTS} talents, no worker: hit rate (n = views)", "—", None),
     "day_worker": (f"simulated day, {sim.DAY_TALENTS} talents, with worker: hit rate (n = views)", "> 99 % hits", None),
@@ -212,6 +214,9 @@ def _measure_all(report: dict[str, Any], engine: Engine, db_url: str, redis_url:
             log.info("bench: %s: %d concurrent agents on %d Streamlit process(es)", key, load.AGENTS, replicas)
         measure(key, lambda k=key, n=replicas: _load(k, engine, db_url, redis_url, prefix, n, rows),
                 errors=(Exception,), result=NOT_MEASURED)  # a server or HAProxy that cannot start: named in a note
+    if want("sentiment"):
+        log.info("bench: scoring throughput (language detection + sentiment)")
+    measure("sentiment", _sentiment, errors=(Exception,), result=NOT_MEASURED)
     log.info("bench: import, then a simulated day on %d talents without and with the worker", sim.DAY_TALENTS)
     measure("import", lambda: _import(engine, scale), errors=(Exception,), result=NOT_MEASURED)
     if want("day_no_worker", "day_worker"):
@@ -423,6 +428,15 @@ def _load(key: str, engine: Engine, db_url: str, redis_url: str | None, prefix: 
             gain = figures["runs_per_s"] / baseline["runs_per_s"]
             result = f"{'PASS' if gain > 1 and figures['errors'] == 0 else 'FAIL'}: runs/s × {gain:.2f}; " + result
     return _row(key, samples, result=result, **figures)
+
+
+def _sentiment() -> dict[str, Any]:
+    figures = sentiment_speed.throughput_figures()
+    comments, tweets = figures["comments_per_s"], figures["tweets_per_s"]
+    ok = comments is not None and comments >= sentiment_speed.GOAL_TEXTS_S
+    tweet_part = f"; UMSAB tweets {tweets:,.0f}/s" if tweets else ""
+    return _row("sentiment", [], result=f"{'PASS' if ok else 'FAIL'}: unique comments {comments:,.0f}/s{tweet_part}",
+                **figures)
 
 
 def _import(engine: Engine, scale: str) -> dict[str, Any]:
