@@ -17,10 +17,13 @@ from typing import Any, Literal
 from intel.analytics.decode import JsonObject, decode, encode
 
 # 2: sections became dataclasses (same JSON shape, stricter decoding); older cache entries are misses.
-SCHEMA_VERSION = 2
+# 3: sentiment.languages (comment languages and sentiment per main language).
+SCHEMA_VERSION = 3
 
 Status = Literal["measured", "estimated", "unavailable"]
 Extreme = Literal["positive", "negative"]
+# main: a main language; other: the smaller languages together; no_words: emoji only (zxx); not_detected: NULL.
+LanguageGroup = Literal["main", "other", "no_words", "not_detected"]
 
 # The one casing of each platform's name, for every label, chart, table, picker and comparison.
 PLATFORM_LABELS: Mapping[str, str] = {"instagram": "Instagram", "tiktok": "TikTok", "youtube": "YouTube"}
@@ -256,6 +259,37 @@ class EarlyWarning:
 
 
 @dataclass(frozen=True)
+class LanguageShare:
+    """Audience comments (the talent's replies and spam excluded) in one language, or one group of them.
+
+    code: ISO 639-1 code for a main language, "zxx" for no words, None for the other and not-detected groups;
+    includes: the codes grouped in "other" (largest first). comments: how many; share: % of all audience
+    comments. supported: an engine scores this language (for "other": at least one of its languages does).
+    scored: those with a score; score: their mean (0–1); shares: their label shares, all unavailable when
+    nothing is scored (e.g. no engine for the language), never neutral.
+    """
+
+    group: LanguageGroup
+    code: str | None
+    includes: tuple[str, ...]
+    comments: int
+    share: Metric
+    supported: bool
+    scored: int
+    score: Metric
+    shares: Shares
+
+
+@dataclass(frozen=True)
+class CommentLanguages:
+    """Comment languages: the main ones (largest first), then other languages, no words and not detected
+    (each present only when it has comments); `comments` is the total they share."""
+
+    comments: int
+    languages: tuple[LanguageShare, ...]
+
+
+@dataclass(frozen=True)
 class Sentiment:
     """Caption and audience-comment sentiment (scores 0–1).
 
@@ -263,6 +297,7 @@ class Sentiment:
     captions / comments: mean scores; comment_shares / caption_shares: label shares in %.
     weekly: weeks with data, oldest first. most_positive / most_negative: extreme comments.
     sponsored_vs_organic: mean comment score on sponsored against organic posts.
+    languages: audience-comment languages and the sentiment per main language.
     """
 
     overall: Metric
@@ -276,6 +311,7 @@ class Sentiment:
     most_negative: tuple[ExtremeComment, ...]
     sponsored_vs_organic: SponsoredSplit
     early_warning: EarlyWarning
+    languages: CommentLanguages
 
 
 # ---------------------------------------------------------------- community
