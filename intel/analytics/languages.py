@@ -31,7 +31,8 @@ def comment_languages(rows: pd.DataFrame) -> CommentLanguages:
     """Shares and sentiment of the comment languages, from per-language counts."""
     counts = _by_code(rows)
     total = int(counts["comments"].sum())
-    main, other = [], []
+    main: list[str] = []
+    other: list[str] = []
     for code, row in counts.sort_values(["comments", "code"], ascending=[False, True]).iterrows():
         if code in (NO_WORDS, ""):
             continue
@@ -40,7 +41,8 @@ def comment_languages(rows: pd.DataFrame) -> CommentLanguages:
     languages = [_share("main", code, (code,), counts.loc[[code]], total) for code in main]
     if other:
         languages.append(_share("other", None, tuple(other), counts.loc[other], total))
-    for group, code in (("no_words", NO_WORDS), ("not_detected", "")):
+    groups: tuple[tuple[LanguageGroup, str], ...] = (("no_words", NO_WORDS), ("not_detected", ""))
+    for group, code in groups:
         if code in counts.index:
             languages.append(_share(group, code or None, (), counts.loc[[code]], total))
     return CommentLanguages(comments=total, languages=tuple(languages))
