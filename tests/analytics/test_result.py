@@ -1,4 +1,4 @@
-"""The typed result survives JSON unchanged, keeps the served JSON shape, and refuses what is not a v2 result."""
+"""The typed result survives JSON unchanged, keeps the served JSON shape, and refuses what is not a v3 result."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 from intel.analytics.assemble import compute_intelligence
 from intel.analytics.decode import decode
 from intel.analytics.demo_facts import demo_facts
-from intel.analytics.result import SCHEMA_VERSION, Metric, SocialIntelligence, TimeSlot
+from intel.analytics.result import SCHEMA_VERSION, LanguageShare, Metric, SocialIntelligence, TimeSlot
 from intel.cache.entries import CorruptEntry
 from intel.cache.entries import decode as decode_entry
 
@@ -29,6 +29,7 @@ def empty() -> SocialIntelligence:
     facts = dataclasses.replace(
         facts, profiles=facts.profiles.iloc[0:0], snapshots=facts.snapshots.iloc[0:0], posts=facts.posts.iloc[0:0],
         comment_days=facts.comment_days.iloc[0:0], extreme_comments=[],
+        comment_languages=facts.comment_languages.iloc[0:0],
     )
     return compute_intelligence(facts, NOW)
 
@@ -53,6 +54,8 @@ def test_a_computed_result_round_trips_through_json_unchanged(demo):
     assert SocialIntelligence.from_dict(json.loads(json.dumps(demo.to_dict()))) == demo
     assert isinstance(again.content.best_time["instagram"].cells[0], TimeSlot)
     assert isinstance(again.follower_trend["instagram"][0], tuple)
+    assert isinstance(again.sentiment.languages.languages[0], LanguageShare)
+    assert again.sentiment.languages.languages[0].includes == ()
 
 
 def test_an_all_unavailable_result_round_trips_and_stays_unavailable(empty):
@@ -60,16 +63,20 @@ def test_an_all_unavailable_result_round_trips_and_stays_unavailable(empty):
     assert found and all(m.status == "unavailable" and m.value is None for m in found)
     assert SocialIntelligence.from_json(empty.to_json()) == empty
     assert empty.content.best_time == {} and empty.sentiment.weekly == () and empty.freshness.newest_post_at is None
+    assert empty.sentiment.languages.languages == () and empty.sentiment.languages.comments == 0
 
 
 def test_the_served_json_keeps_the_section_keys_clients_read(demo):
     data = demo.to_dict()
-    assert data["schema_version"] == SCHEMA_VERSION == 2
+    assert data["schema_version"] == SCHEMA_VERSION == 3
     assert set(data["overview"]) == {"total_followers", "total_growth", "platforms"}
     assert data["overview"]["platforms"]["instagram"]["followers"].keys() == {"value", "n", "basis", "status"}
     assert set(data["sentiment"]) == {
         "overall", "overall_label", "captions", "comments", "comment_shares", "caption_shares", "weekly",
-        "most_positive", "most_negative", "sponsored_vs_organic", "early_warning"}
+        "most_positive", "most_negative", "sponsored_vs_organic", "early_warning", "languages"}
+    assert set(data["sentiment"]["languages"]) == {"comments", "languages"}
+    assert set(data["sentiment"]["languages"]["languages"][0]) == {
+        "group", "code", "includes", "comments", "share", "supported", "scored", "score", "shares"}
     assert set(data["sentiment"]["early_warning"]) == {"triggered", "recent_negative_share",
                                                        "baseline_negative_share", "rule"}
     assert set(data["content"]["best_time"]["instagram"]) == {"cells", "best", "timezone"}
@@ -80,10 +87,10 @@ def test_the_served_json_keeps_the_section_keys_clients_read(demo):
 
 
 def test_a_payload_of_the_old_schema_is_refused(demo):
-    old = {**demo.to_dict(), "schema_version": 1}
-    with pytest.raises(ValueError, match="schema version 1"):
+    old = {**demo.to_dict(), "schema_version": 2}
+    with pytest.raises(ValueError, match="schema version 2"):
         SocialIntelligence.from_dict(old)
-    entry = json.dumps({"meta": {"schema_version": 1, "computed_at": demo.computed_at, "compute_ms": 1.0,
+    entry = json.dumps({"meta": {"schema_version": 2, "computed_at": demo.computed_at, "compute_ms": 1.0,
                                  "written_at": 0.0}, "payload": old}).encode()
     with pytest.raises(CorruptEntry):
         decode_entry(entry)
@@ -96,6 +103,8 @@ def test_a_payload_of_the_old_schema_is_refused(demo):
     lambda d: d["overview"]["total_followers"].update(n="3"),
     lambda d: d["sentiment"].update(weekly={}),
     lambda d: d["freshness"].update(is_stale=1),
+    lambda d: d["sentiment"]["languages"]["languages"][0].update(group="major"),
+    lambda d: d["sentiment"]["languages"]["languages"][0].pop("includes"),
     lambda d: d["overview"].update(totals=d["overview"].pop("total_followers")),
     lambda d: d["follower_trend"]["instagram"].append(["2026-03-02"]),
     lambda d: d["follower_trend"]["instagram"].append(["2026-03-02", "5"]),

@@ -16,6 +16,7 @@ from intel.analytics.demo_facts import demo_facts
 from intel.analytics.result import HealthComponent, SocialIntelligence
 from intel.views import charts
 from intel.views import compare_charts as charts_compare
+from intel.views import languages
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 EVIL_CAPTION = '<script>alert(1)</script><a href="javascript:alert(1)">x</a><img src=x onerror=alert(1)>'
@@ -30,6 +31,7 @@ PER_TALENT = {
     "sponsored": charts.sponsored_figure,
     "best_time": lambda intel: charts.best_time_figure(intel, "instagram"),
     "health": charts.health_figure,
+    "languages": languages.language_share_figure,
 }
 COMPARISON = {
     "growth_indexed": charts_compare.growth_indexed_figure,
@@ -58,6 +60,7 @@ def empty() -> SocialIntelligence:
     facts = dataclasses.replace(
         facts, profiles=facts.profiles.iloc[0:0], snapshots=facts.snapshots.iloc[0:0], posts=facts.posts.iloc[0:0],
         comment_days=facts.comment_days.iloc[0:0], extreme_comments=[],
+        comment_languages=facts.comment_languages.iloc[0:0],
     )
     return compute_intelligence(facts, NOW)
 
