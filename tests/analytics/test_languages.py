@@ -94,7 +94,8 @@ def test_sentiment_per_language_rests_on_its_scored_comments(intel):
     en = rows["en"].shares
     assert (en.positive.value, en.neutral.value, en.negative.value) == pytest.approx((50.0, 100 / 3, 50 / 3))
     # The per-language counts add up to the comment figures the rest of the section rests on.
-    assert sum(i.scored for i in intel.sentiment.languages.languages) == intel.sentiment.comments.n == 60 + 20 + 9 + 10 + 6
+    scored = sum(i.scored for i in intel.sentiment.languages.languages)
+    assert scored == intel.sentiment.comments.n == 60 + 20 + 9 + 10 + 6
 
 
 def test_a_language_without_an_engine_is_counted_with_its_sentiment_unavailable_not_neutral(intel):

@@ -14,9 +14,8 @@ import pytest
 from intel.analytics.assemble import compute_intelligence
 from intel.analytics.demo_facts import demo_facts
 from intel.analytics.result import HealthComponent, SocialIntelligence
-from intel.views import charts
+from intel.views import charts, languages
 from intel.views import compare_charts as charts_compare
-from intel.views import languages
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 EVIL_CAPTION = '<script>alert(1)</script><a href="javascript:alert(1)">x</a><img src=x onerror=alert(1)>'

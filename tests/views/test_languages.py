@@ -12,7 +12,6 @@ import pytest
 from intel.analytics.assemble import compute_intelligence
 from intel.analytics.demo_facts import demo_facts
 from intel.analytics.facts import LANGUAGE_COLUMNS
-from intel.analytics.languages import comment_languages
 from intel.analytics.result import SocialIntelligence
 from intel.views import languages
 
