@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from intel.analytics.result import platform_label
+from intel.analytics.result import AUDIENCE_ESTIMATE_NOTE, platform_label
 from intel.service import talents as service
-from intel.views import charts, languages
+from intel.views import audience, charts, languages
 from intel.views import tables as views
 from intel.views.memo import figure
 from pages._wiring import (
@@ -85,6 +85,16 @@ shares.plotly_chart(figure(intel, languages.language_share_figure), key="chart_l
 per_language.dataframe(languages.languages_frame(intel), hide_index=True, key="comment_languages",
                        column_config=dict(languages.LANGUAGE_COLUMNS), placeholder=views.PLACEHOLDER)
 per_language.caption(languages.LANGUAGES_CAPTION)
+
+st.subheader(audience.TITLE, anchor=False)
+st.caption(AUDIENCE_ESTIMATE_NOTE)
+kpi = audience.audience_kpi(intel.audience)
+st.metric(kpi.label, kpi.value, help=kpi.help)
+st.dataframe(audience.components_frame(intel.audience), hide_index=True, key="audience_components",
+             column_config=dict(audience.COMPONENT_COLUMNS), placeholder=views.PLACEHOLDER)
+if intel.audience.events:
+    st.dataframe(audience.events_frame(intel.audience.events), hide_index=True, key="audience_events",
+                 column_config=dict(audience.EVENT_COLUMNS))
 
 st.subheader("Top posts", anchor=False)
 st.dataframe(views.posts_frame(intel.content.top_posts), hide_index=True, key="top_posts",

@@ -8,20 +8,22 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from intel.analytics import community, content, freshness, overview, sentiment_section
+from intel.analytics import audience, community, content, freshness, overview, sentiment_section
 from intel.analytics.engagement import with_rates
 from intel.analytics.facts import TalentFacts
 from intel.analytics.result import SCHEMA_VERSION, SocialIntelligence, as_estimates
 
 # Figure → how it is computed, in the order the methodology table lists them.
 METHODOLOGY = {**overview.METHOD, **freshness.METHOD, **content.METHOD, **sentiment_section.METHOD,
-               **community.METHOD}
+               **community.METHOD, **audience.METHOD}
 
 
 def compute_intelligence(facts: TalentFacts, now: datetime) -> SocialIntelligence:
     """The full intelligence of one talent as of `now`."""
     posts = with_rates(facts.posts, facts.snapshots)
     days = overview.platform_days(facts.snapshots)
+    headline = overview.overview_section(days, posts, now)
+    conversation = community.community_section(posts, now)
     result = SocialIntelligence(
         schema_version=SCHEMA_VERSION,
         talent_id=facts.talent_id,
@@ -29,12 +31,13 @@ def compute_intelligence(facts: TalentFacts, now: datetime) -> SocialIntelligenc
         is_demo=facts.is_demo,
         computed_at=now.isoformat(),
         connected=freshness.connected_profiles(facts.profiles),
-        overview=overview.overview_section(days, posts, now),
+        overview=headline,
         follower_trend=overview.follower_trend(days),
         content=content.content_section(posts, facts.timezone),
         sentiment=sentiment_section.sentiment_section(posts, facts.comment_days, facts.extreme_comments, now,
                                                      facts.comment_languages),
-        community=community.community_section(posts, now),
+        community=conversation,
+        audience=audience.audience_quality(facts.snapshots, posts, headline, conversation, facts.peers),
         freshness=freshness.freshness_section(facts, now),
         methodology=dict(METHODOLOGY),
     )

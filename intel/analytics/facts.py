@@ -21,13 +21,25 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from intel.config import canonical_timezone
 from intel.db import comment_days
-from intel.db.models import Comment, CommentDay, FollowerSnapshot, SocialPost, SocialProfile, Talent
+from intel.db.models import Comment, CommentDay, FollowerSnapshot, SocialPost, SocialProfile, Talent, TalentSummary
 from intel.errors import TalentNotFound
 
 log = logging.getLogger(__name__)
 EXTREME_COMMENTS = 5
 EXCERPT_CHARS = 500
 LANGUAGE_COLUMNS = ("language", "comments", "scored", "score_sum", "positive", "neutral", "negative")
+
+
+@dataclass(frozen=True)
+class TierPeers:
+    """The stored roster figures of the other talents of one tier (demo with demo, real with real).
+
+    rates: (platform, engagement rate %) of each peer's largest platform, as their talent_summaries rows hold
+    them from their latest computation (a peer never computed yet takes no part).
+    """
+
+    tier: str
+    rates: tuple[tuple[str, float], ...]
 
 
 @dataclass(frozen=True)
@@ -46,6 +58,7 @@ class TalentFacts:
     # language (None: not detected), comments, scored, score_sum, positive, neutral, negative: audience
     # comments without spam, per stored language
     comment_languages: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(LANGUAGE_COLUMNS)))
+    peers: TierPeers | None = None  # the tier's stored engagement, for the audience-quality comparison
 
 
 def load_facts(session: Session, talent_id: int, now: datetime, *, stored_aggregates: bool = True,
@@ -67,10 +80,11 @@ def load_facts(session: Session, talent_id: int, now: datetime, *, stored_aggreg
     ).where(SocialProfile.talent_id == talent_id).order_by(SocialProfile.platform, SocialProfile.id))
     connected_ids = [int(i) for i in profiles.loc[profiles["connected"].astype(bool), "id"]]
     groups = _comment_groups(session, connected_ids, now, stored=stored_aggregates)
+    is_demo = bool(talent.is_demo or profiles["is_demo"].astype(bool).any())
     return TalentFacts(
         talent_id=talent.id,
         talent_name=talent.name,
-        is_demo=bool(talent.is_demo or profiles["is_demo"].astype(bool).any()),
+        is_demo=is_demo,
         profiles=profiles,
         snapshots=_snapshots(session, connected_ids, now),
         posts=_posts(session, connected_ids, now, groups),
@@ -78,6 +92,7 @@ def load_facts(session: Session, talent_id: int, now: datetime, *, stored_aggreg
         extreme_comments=_extremes(session, groups, now),
         timezone=_zone(talent, default_timezone),
         comment_languages=_languages(session, connected_ids, now),
+        peers=_tier_peers(session, talent, is_demo),
     )
 
 
@@ -90,6 +105,20 @@ def _zone(talent: Talent, default: str) -> str:
     if zone is None:
         log.warning("talent %s has an unknown time zone %r; using %s", talent.id, talent.timezone, default)
     return zone or default
+
+
+def _tier_peers(session: Session, talent: Talent, is_demo: bool) -> TierPeers:
+    """The other talents of the tier with a stored engagement rate: one indexed read of a roster-sized table.
+
+    The tier median is taken from talent_summaries (each talent's latest computation) rather than by computing
+    every peer here, which would cost a whole roster's facts per talent.
+    """
+    query = (select(TalentSummary.engagement_platform, TalentSummary.engagement_rate)
+             .join(Talent, Talent.id == TalentSummary.talent_id)
+             .where(Talent.tier == talent.tier, Talent.id != talent.id, TalentSummary.is_demo.is_(is_demo),
+                    TalentSummary.engagement_platform.is_not(None), TalentSummary.engagement_rate.is_not(None)))
+    rates = tuple((str(p), float(r)) for p, r in session.execute(query) if r is not None)
+    return TierPeers(tier=talent.tier, rates=rates)
 
 
 def _frame(session: Session, query: Executable) -> pd.DataFrame:

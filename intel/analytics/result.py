@@ -17,13 +17,19 @@ from typing import Any, Literal
 from intel.analytics.decode import JsonObject, decode, encode
 
 # 2: sections became dataclasses (same JSON shape, stricter decoding); older cache entries are misses.
-# 3: sentiment.languages (comment languages and sentiment per main language).
-SCHEMA_VERSION = 3
+# 3: the audience-quality section (`audience`); a v2 entry lacks it and is a miss, never misread.
+# 4: sentiment.languages (comment languages and sentiment per main language); a v3 entry lacks it.
+SCHEMA_VERSION = 4
 
 Status = Literal["measured", "estimated", "unavailable"]
 Extreme = Literal["positive", "negative"]
 # main: a main language; other: the smaller languages together; no_words: emoji only (zxx); not_detected: NULL.
 LanguageGroup = Literal["main", "other", "no_words", "not_detected"]
+AudienceStatus = Literal["ok", "flag", "unavailable"]
+AudienceLevel = Literal["no signs", "some signs", "strong signs", "unavailable"]
+FollowerEventKind = Literal["spike", "purge"]
+# Said wherever the audience-quality indicator is shown: it points at patterns, it counts no fake account.
+AUDIENCE_ESTIMATE_NOTE = "estimate — not a measurement of fake followers"
 
 # The one casing of each platform's name, for every label, chart, table, picker and comparison.
 PLATFORM_LABELS: Mapping[str, str] = {"instagram": "Instagram", "tiktok": "TikTok", "youtube": "YouTube"}
@@ -374,6 +380,60 @@ class Community:
     health: Health
 
 
+# ---------------------------------------------------------------- audience quality
+
+
+@dataclass(frozen=True)
+class AudienceComponent:
+    """One audience-quality rule as applied to this talent.
+
+    name: the rule's key (follower_spikes, follower_purges, engagement_vs_tier, comment_quality).
+    value: its figure (a count of days, a % …; see `basis`), None when unavailable (never 0 for "no data").
+    n: what it rests on (days assessed, tier peers, audience comments). status: ok, flag or unavailable.
+    explanation: one plain sentence on what was found and why it counts (or not).
+    """
+
+    name: str
+    value: float | None
+    n: int
+    basis: str
+    status: AudienceStatus
+    explanation: str
+
+
+@dataclass(frozen=True)
+class FollowerEvent:
+    """One flagged day: an unexplained jump (spike) or a one-day loss (purge) of one platform's followers.
+
+    day: ISO date of the snapshot that shows the change. change: followers gained (+) or lost (−) since the
+    day before; percent: that change in % of the day before; z: its robust z-score against the profile's
+    trailing baseline.
+    """
+
+    day: str
+    platform: str
+    kind: FollowerEventKind
+    change: int
+    percent: float
+    z: float
+
+
+@dataclass(frozen=True)
+class AudienceQuality:
+    """Signs of bought or purged followers: an ESTIMATE (`note`), never a measurement of fake followers.
+
+    level: no / some / strong signs (unavailable when no rule could be applied). signs: how many rules
+    flag (n = rules that could be applied; status estimated or unavailable). components: every rule, in
+    display order. events: the flagged days, oldest first.
+    """
+
+    level: AudienceLevel
+    signs: Metric
+    components: tuple[AudienceComponent, ...]
+    events: tuple[FollowerEvent, ...]
+    note: str
+
+
 # ---------------------------------------------------------------- freshness
 
 
@@ -419,7 +479,8 @@ TrendPoint = tuple[str, int]  # (ISO date, followers)
 class SocialIntelligence:
     """Everything the talent page shows, computed for one talent at one moment.
 
-    follower_trend: per platform, daily followers oldest first. methodology: figure → how it is computed.
+    follower_trend: per platform, daily followers oldest first. audience: signs of bought or purged followers
+    (an estimate). methodology: figure → how it is computed.
     """
 
     schema_version: int
@@ -433,6 +494,7 @@ class SocialIntelligence:
     content: Content
     sentiment: Sentiment
     community: Community
+    audience: AudienceQuality
     freshness: Freshness
     methodology: dict[str, str] = field(default_factory=dict)
 

@@ -11,7 +11,9 @@ and engagement depends on the local weekday and hour of posting; comments mix pr
 complaints, questions, spam, emoji, slang, other languages and talent replies, and some audiences write
 mostly in their talent's language (`text.AUDIENCE_LANGUAGES`: Portuguese, Spanish, French, …). Sofia Marques has a
 controversy in the last 7 days (negative comment surge, followers falling). Tyler Brooks and Elena
-Petrova have just signed: their profiles exist with connected=False and hold no data yet.
+Petrova have just signed: their profiles exist with connected=False and hold no data yet. Luca Romano's
+Instagram shows bought followers (a one-day jump on a day without posts) and, later, a platform purge (a
+one-day loss): `AUDIENCE_TALENT` and the `*_DAYS_AGO` constants say where, for the audience-quality tests.
 """
 
 from __future__ import annotations
@@ -43,6 +45,12 @@ DEFAULT_SEED = 7
 HISTORY_DAYS = 365  # daily snapshots for the 365 days ending `today`
 SYNC_TIME = time(0, 30)  # the nightly sync; all posts and comments are older than today's sync
 HOSTILE_DAYS = 7  # the controversy window before today's sync
+# The audience-quality story, on the talent's primary profile: followers bought on one day and a purge on a
+# later one, both on days without a post (nor one the day before), so no viral post explains them. In days
+# before `today` (the snapshot of that day shows the change); see `audience_event_days`.
+AUDIENCE_TALENT = "Luca Romano"
+BOUGHT_SPIKE_DAYS_AGO, BOUGHT_SPIKE_PCT = 230, 8.0
+PURGE_DAYS_AGO, PURGE_PCT = 75, 5.0
 
 # Followers today on the primary platform, by tier (the curve is scaled to end there).
 TIER_FOLLOWERS: dict[str, tuple[int, int]] = {
@@ -124,6 +132,11 @@ class _Context:
         self.horizon = datetime.combine(self.today, SYNC_TIME, UTC)
 
 
+def audience_event_days(today: date) -> tuple[date, date]:
+    """The snapshot days of `AUDIENCE_TALENT`'s bought-follower jump and purge in the year ending `today`."""
+    return today - timedelta(days=BOUGHT_SPIKE_DAYS_AGO), today - timedelta(days=PURGE_DAYS_AGO)
+
+
 def load_demo(engine: Engine, *, seed: int = DEFAULT_SEED, today: date | None = None) -> DemoSummary:
     """Replace the demo roster with the one generated from `seed` for the year ending `today` (UTC)."""
     if isinstance(today, datetime):
@@ -190,6 +203,8 @@ def _add_profile_data(
     series, spike_day = _follower_series(ctx.rng, followers, drop_at_end=spec.controversy)
     recent = 4 if spec.controversy and profile["platform"] == spec.platforms[0] else 0
     schedule = _post_schedule(ctx, n_posts, spike_day, recent, ZoneInfo(TIMEZONES[spec.handle]))
+    if spec.name == AUDIENCE_TALENT and profile["platform"] == spec.platforms[0]:
+        series, schedule = _bought_and_purged(ctx, series, schedule)
     sync_at = _snapshots(ctx, roster, profile_index, profile["platform"], series, [t for t, _ in schedule])
     profile["last_synced_at"] = sync_at
     for posted_at, viral in schedule:
@@ -220,6 +235,23 @@ def _follower_series(rng: random.Random, end: int, *, drop_at_end: bool) -> tupl
         _add_loss(rates, begin, rng.randint(4, 12), rng.uniform(0.02, 0.08))
     levels = list(itertools.accumulate(rate + rng.gauss(0, 0.0012) for rate in rates))
     return [max(1, round(end * math.exp(level - levels[-1]))) for level in levels], spike_day
+
+
+def _bought_and_purged(
+    ctx: _Context, series: list[int], schedule: list[tuple[datetime, bool]]
+) -> tuple[list[int], list[tuple[datetime, bool]]]:  # fmt: skip
+    """The series with a one-day bought jump and a later one-day purge (today's count kept), and the schedule
+    with any post on those days or the day before moved two days later (no random draw: the rest of the
+    roster stays as it was)."""
+    last = len(series) - 1
+    bought, purged = last - BOUGHT_SPIKE_DAYS_AGO, last - PURGE_DAYS_AGO
+    jump, loss = 1 + BOUGHT_SPIKE_PCT / 100, 1 - PURGE_PCT / 100
+    # Scale the days before each event down (before the jump) and up (before the purge): the later days keep
+    # the organic curve, the snapshot of each event day shows the step.
+    scaled = [round(f / (jump if d < bought else 1) / (loss if d < purged else 1)) for d, f in enumerate(series)]
+    quiet = {bought - 1, bought, purged - 1, purged}
+    moved = [(t + timedelta(days=2) if (t.date() - ctx.first_day).days in quiet else t, viral) for t, viral in schedule]
+    return scaled, sorted(moved)
 
 
 def _add_loss(rates: list[float], begin: int, days: int, loss: float) -> None:
@@ -285,31 +317,38 @@ def _add_post(
     rng = ctx.rng
     platform = roster.profiles[profile_index][1]["platform"]
     media = rng.choices(*MEDIA_MIX[platform])[0]
+    if viral and media == "story":
+        media = "reel"  # a story vanishes in a day and is not shared on: what goes viral on Instagram is a reel
     sponsored = rng.random() < 0.12
     mention = "@" + rng.choice([t.handle for t in text.TALENTS if t.handle != spec.handle])
     hostile = spec.controversy and posted_at >= ctx.horizon - timedelta(days=HOSTILE_DAYS)
     stored = 40 if viral or hostile else 5 + int(35 * rng.random() ** 2)
     age_hours = (ctx.horizon - posted_at).total_seconds() / 3600
     local = posted_at.astimezone(ZoneInfo(TIMEZONES[spec.handle]))  # audiences follow the talent's clock
-    boost = (
-        WEEKDAY_FACTOR[local.weekday()] * HOUR_FACTOR[local.hour] * rng.lognormvariate(0, 0.3)
-        * (rng.uniform(8, 20) if viral else 1.0) * (0.8 if sponsored else 1.0)
-        * (1 - math.exp(-age_hours / 30))
-    )  # fmt: skip
+    timing = WEEKDAY_FACTOR[local.weekday()] * HOUR_FACTOR[local.hour] * rng.lognormvariate(0, 0.3)
+    # A viral post reaches 8–20 times a typical post's audience whatever its hour: a slow slot must not make
+    # the post that drives a follower spike look ordinary (the audience-quality rules look for it).
+    audience = rng.uniform(8, 20) if viral else timing
+    boost = audience * (0.8 if sponsored else 1.0) * (1 - math.exp(-age_hours / 30))
     row = {
         "platform": platform, "platform_post_id": _post_id(ctx, platform), "posted_at": posted_at,
         "media_type": media, "is_sponsored": sponsored,
         "caption": text.caption(rng, spec.category, platform, media, sponsored=sponsored, mention=mention),
-        **_counters(rng, platform, media, followers * boost, spec.tier, stored),
+        **_counters(rng, platform, media, followers * boost, spec.tier, stored, viral=viral),
     }  # fmt: skip
     roster.posts.append((profile_index, row))
     _add_comments(ctx, roster, spec.handle, posted_at, stored, hostile=spec.controversy)
 
 
-def _counters(rng: random.Random, platform: str, media: str, base: float, tier: str, stored: int) -> Row:
+def _counters(
+    rng: random.Random, platform: str, media: str, base: float, tier: str, stored: int, *, viral: bool = False
+) -> Row:  # fmt: skip
     """Likes, comments, shares, saves and views, plausible for the platform, media and reach."""
     low, high, like, comment, share, save, has_views = RATES[(platform, media)]
-    reach = base * rng.uniform(low, high)
+    spread = rng.uniform(low, high)  # drawn for every post, so a viral one leaves the random stream as it was
+    # A viral post is pushed to the top of the platform's reach range: at its low end (TikTok: 0.15 of up to
+    # 1.2 × followers) even 20 × the usual audience would read as an ordinary post.
+    reach = base * (high if viral else spread)
     likes = reach * like * TIER_LIKE_FACTOR[tier] * rng.uniform(0.7, 1.3)
     return {
         "likes": round(likes),

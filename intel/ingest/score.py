@@ -35,7 +35,7 @@ _ROOT = Path(__file__).resolve().parents[2]  # the folder holding the intel pack
 
 
 def score_texts_of(kind: str, texts: Sequence[str]) -> Scores:
-    """[score, label, engine, language, confidence(, comment kind)] per text, through intel.annotate (the helper runs this too)."""
+    """[score, label, engine, language, confidence(, kind)] per text via intel.annotate (the helper runs this too)."""
     column, comments = _COLUMNS[kind]
     rows: list[MutableMapping[str, Any]] = [{column: text} for text in texts]
     annotate(rows, column, comments=comments)

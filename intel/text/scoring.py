@@ -68,7 +68,7 @@ def detect_all(prepared: Sequence[str]) -> list[lang.Detected]:
             continue
         guess, head = lang.lingua_guess(text), lang.Detected(*heads[i])
         devanagari_hindi = guess.code == "hi" and _devanagari(text)
-        found.append(guess if devanagari_hindi or lang.lingua_decides(guess, head) else head)
+        found.append(guess if devanagari_hindi else lang.decide(guess, head, len(text.split())))
     return found
 
 

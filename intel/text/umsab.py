@@ -38,8 +38,8 @@ def read_split(folder: str | os.PathLike[str], language: str) -> Split:
     text_path, label_path = base / f"{language}_text.txt", base / f"{language}_labels.txt"
     labels_raw = label_path.read_text(encoding="utf-8").splitlines()
     texts = text_path.read_text(encoding="utf-8").split("\n")
-    if texts and texts[-1] == "" and len(texts) == len(labels_raw) + 1:
-        texts.pop()  # the file's final newline
+    if texts and texts[-1] == "":
+        texts.pop()  # the file's final newline (a tweet is one line, so never the whole of one)
     if len(texts) != len(labels_raw):
         raise ValueError(f"{text_path}: {len(texts)} lines but {label_path.name} has {len(labels_raw)}")
     labels = []

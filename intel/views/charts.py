@@ -16,7 +16,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 from plotly.subplots import make_subplots
 
-from intel.analytics.result import Metric, PostRow, SocialIntelligence, TimeSlot
+from intel.analytics.result import FollowerEvent, Metric, PostRow, SocialIntelligence, TimeSlot
 from intel.analytics.result import platform_label as display_name
 
 NO_DATA = "No data yet"
@@ -38,6 +38,12 @@ WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 # without validating it again (~1.5 ms a figure), while `update_layout(template=...)` validates and copies
 # it (~10 ms a figure, most of a talent page's cold figure building).
 pio.templates.default = TEMPLATE
+# Flagged follower days on the follower chart: an estimate, said in the legend and in every hover.
+EVENT_MARKERS: Mapping[str, tuple[str, str, str]] = {
+    "spike": ("Possible bought followers (estimate)", "triangle-up", "#F2A900"),
+    "purge": ("Possible purge (estimate)", "triangle-down", "#D62728"),
+}
+EVENT_HOVER: Mapping[str, str] = {"spike": "possible bought followers (estimate)", "purge": "possible purge (estimate)"}
 HEALTH_LABELS: Mapping[str, str] = {"sentiment": "Sentiment", "engagement": "Engagement",
                                     "conversation_quality": "Conversation quality", "responsiveness": "Responsiveness"}
 
@@ -132,8 +138,32 @@ def follower_trend_figure(intel: SocialIntelligence) -> go.Figure:
         ))
     if not fig.data:
         return no_data_figure(title)
+    for trace in _event_traces(intel):
+        fig.add_trace(trace)
     fig.update_yaxes(title_text="Followers", tickformat="~s")
     return apply_layout(fig, title, time_series=True)
+
+
+def event_hover(event: FollowerEvent) -> str:
+    """`possible bought followers (estimate): +27,204 (+8.18%), z=84.0 · Instagram` (program text only)."""
+    return (f"{EVENT_HOVER[event.kind]}: {event.change:+,d} ({event.percent:+.2f}%), z={event.z:.1f}"
+            f" · {platform_label(event.platform)}")
+
+
+def _event_traces(intel: SocialIntelligence) -> list[go.Scatter]:
+    """One marker trace per kind of flagged day, each marker on its platform's line."""
+    traces = []
+    for kind, (name, symbol, color) in EVENT_MARKERS.items():
+        events = [e for e in intel.audience.events if e.kind == kind]
+        points = [(e, dict(intel.follower_trend.get(e.platform, ())).get(e.day)) for e in events]
+        shown = [(e, y) for e, y in points if y is not None]
+        if shown:
+            traces.append(go.Scatter(
+                x=[e.day for e, _ in shown], y=[y for _, y in shown], mode="markers", name=name,
+                marker={"symbol": symbol, "size": 12, "color": color, "line": {"width": 1, "color": "#333333"}},
+                customdata=[event_hover(e) for e, _ in shown], hovertemplate="%{customdata}<extra></extra>",
+            ))
+    return traces
 
 
 def sentiment_trend_figure(intel: SocialIntelligence) -> go.Figure:

@@ -1,4 +1,4 @@
-"""The typed result survives JSON unchanged, keeps the served JSON shape, and refuses what is not a v3 result."""
+"""The typed result survives JSON unchanged, keeps the served JSON shape, and refuses what is not a current result."""
 
 from __future__ import annotations
 
@@ -11,9 +11,10 @@ import pytest
 from intel.analytics.assemble import compute_intelligence
 from intel.analytics.decode import decode
 from intel.analytics.demo_facts import demo_facts
-from intel.analytics.result import SCHEMA_VERSION, LanguageShare, Metric, SocialIntelligence, TimeSlot
+from intel.analytics.result import SCHEMA_VERSION, FollowerEvent, LanguageShare, Metric, SocialIntelligence, TimeSlot
 from intel.cache.entries import CorruptEntry
 from intel.cache.entries import decode as decode_entry
+from intel.cache.entries import encode as encode_entry
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 
@@ -68,7 +69,7 @@ def test_an_all_unavailable_result_round_trips_and_stays_unavailable(empty):
 
 def test_the_served_json_keeps_the_section_keys_clients_read(demo):
     data = demo.to_dict()
-    assert data["schema_version"] == SCHEMA_VERSION == 3
+    assert data["schema_version"] == SCHEMA_VERSION == 4
     assert set(data["overview"]) == {"total_followers", "total_growth", "platforms"}
     assert data["overview"]["platforms"]["instagram"]["followers"].keys() == {"value", "n", "basis", "status"}
     assert set(data["sentiment"]) == {
@@ -83,17 +84,38 @@ def test_the_served_json_keeps_the_section_keys_clients_read(demo):
     assert list(data["community"]["health"]["components"]) == [
         "sentiment", "engagement", "conversation_quality", "responsiveness"]
     assert set(data["freshness"]["thresholds_hours"]) == {"snapshot", "sync"}
+    assert [c["name"] for c in data["audience"]["components"]] == [
+        "follower_spikes", "follower_purges", "engagement_vs_tier", "comment_quality"]
     assert isinstance(data["follower_trend"]["instagram"][0], list)  # JSON-ready: tuples are lists
 
 
-def test_a_payload_of_the_old_schema_is_refused(demo):
-    old = {**demo.to_dict(), "schema_version": 2}
-    with pytest.raises(ValueError, match="schema version 2"):
+@pytest.mark.parametrize("version", [1, 2, 3])
+def test_a_payload_of_an_old_schema_is_refused(demo, version):
+    old = {**demo.to_dict(), "schema_version": version}
+    if version <= 3:
+        old["sentiment"] = {k: v for k, v in old["sentiment"].items() if k != "languages"}  # v3 had no languages
+    if version == 2:
+        old.pop("audience")  # what a v2 entry holds: no audience section
+    with pytest.raises(ValueError, match=f"schema version {version}"):
         SocialIntelligence.from_dict(old)
-    entry = json.dumps({"meta": {"schema_version": 2, "computed_at": demo.computed_at, "compute_ms": 1.0,
+    entry = json.dumps({"meta": {"schema_version": version, "computed_at": demo.computed_at, "compute_ms": 1.0,
                                  "written_at": 0.0}, "payload": old}).encode()
     with pytest.raises(CorruptEntry):
         decode_entry(entry)
+
+
+def test_the_audience_section_with_flagged_days_round_trips_through_json_and_the_cache_entry(demo):
+    events = (FollowerEvent(day="2026-01-20", platform="instagram", kind="spike", change=27_204, percent=8.18, z=84.0),
+              FollowerEvent(day="2026-02-10", platform="tiktok", kind="purge", change=-3_000, percent=-5.0, z=-38))
+    flagged = dataclasses.replace(demo, audience=dataclasses.replace(demo.audience, events=events))
+    again = SocialIntelligence.from_json(flagged.to_json())
+    assert again == flagged and again.audience.events == events
+    assert isinstance(again.audience.events[1].z, float)  # JSON wrote -38.0 as -38; the hint makes it a float again
+    assert decode_entry(encode_entry(flagged, 12.0)).intel == flagged
+    data = flagged.to_dict()["audience"]
+    assert set(data) == {"level", "signs", "components", "events", "note"}
+    assert set(data["components"][0]) == {"name", "value", "n", "basis", "status", "explanation"}
+    assert data["note"] == "estimate — not a measurement of fake followers"
 
 
 @pytest.mark.parametrize("damage", [
@@ -105,6 +127,9 @@ def test_a_payload_of_the_old_schema_is_refused(demo):
     lambda d: d["freshness"].update(is_stale=1),
     lambda d: d["sentiment"]["languages"]["languages"][0].update(group="major"),
     lambda d: d["sentiment"]["languages"]["languages"][0].pop("includes"),
+    lambda d: d.pop("audience"),
+    lambda d: d["audience"].update(level="no fakes"),
+    lambda d: d["audience"]["components"][0].update(status="measured"),
     lambda d: d["overview"].update(totals=d["overview"].pop("total_followers")),
     lambda d: d["follower_trend"]["instagram"].append(["2026-03-02"]),
     lambda d: d["follower_trend"]["instagram"].append(["2026-03-02", "5"]),

@@ -151,10 +151,14 @@ def test_captions_and_comments_are_scored_and_comments_classified_as_they_are_wr
     load_examples(engine)
     with engine.connect() as conn:
         kinds = dict(conn.execute(select(Comment.platform_comment_id, Comment.kind)).all())
-        labels = conn.execute(select(Comment.sentiment_label, Comment.sentiment_engine)).all()
+        labels = {r[0]: r[1:] for r in conn.execute(select(
+            Comment.platform_comment_id, Comment.sentiment_label, Comment.sentiment_engine, Comment.language))}
         captions = conn.execute(select(SocialPost.sentiment_score)).scalars().all()
     assert kinds["7363000000000000101"] == "spam"
-    assert all(label in ("negative", "neutral", "positive") and engine_name for label, engine_name in labels)
+    turkish = labels.pop("Ugz000000000000000000001")  # "Çok güzel tarif! 👏": no engine reads Turkish
+    assert turkish[0] is None and turkish[1] and turkish[2] == "tr"
+    assert all(label in ("negative", "neutral", "positive") and engine_name and language
+               for label, engine_name, language in labels.values())
     assert all(score is not None for score in captions)
 
 
