@@ -4,7 +4,7 @@ import streamlit as st
 
 from intel.analytics.result import AUDIENCE_ESTIMATE_NOTE, platform_label
 from intel.service import talents as service
-from intel.views import audience, charts
+from intel.views import audience, charts, languages
 from intel.views import tables as views
 from intel.views.memo import figure
 from pages._wiring import (
@@ -78,6 +78,13 @@ pos.dataframe(views.comments_frame(intel.sentiment.most_positive), hide_index=Tr
 neg.subheader("Most negative comments", anchor=False)
 neg.dataframe(views.comments_frame(intel.sentiment.most_negative), hide_index=True, key="most_negative",
               column_config=dict(views.COMMENT_COLUMNS), placeholder=views.PLACEHOLDER)
+
+st.subheader("Comment languages", anchor=False)
+shares, per_language = st.columns(2)
+shares.plotly_chart(figure(intel, languages.language_share_figure), key="chart_languages")
+per_language.dataframe(languages.languages_frame(intel), hide_index=True, key="comment_languages",
+                       column_config=dict(languages.LANGUAGE_COLUMNS), placeholder=views.PLACEHOLDER)
+per_language.caption(languages.LANGUAGES_CAPTION)
 
 st.subheader(audience.TITLE, anchor=False)
 st.caption(AUDIENCE_ESTIMATE_NOTE)

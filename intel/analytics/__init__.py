@@ -5,7 +5,8 @@
 - `facts`: the SQL that reads a talent's facts; `demo_facts`: generated facts for a talent without data;
   `engagement`: per-post followers at posting time and rates.
 - One module per result section: `overview` (followers, growth, engagement, follower trend), `content`,
-  `sentiment_section`, `community`, `audience` (signs of bought or purged followers, an estimate),
+  `sentiment_section` (with `languages`: comment languages and sentiment per language), `community`,
+  `audience` (signs of bought or purged followers, an estimate),
   `freshness` (connected profiles and staleness).
 - `assemble`: facts → SocialIntelligence (plus the methodology table); `compute`: from the database.
 - Roster-wide reads and writes built on results: `summary`, `roster`, `compare`.

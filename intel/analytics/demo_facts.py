@@ -12,12 +12,14 @@ from datetime import datetime, timedelta
 
 import pandas as pd
 
-from intel.analytics.facts import TalentFacts
+from intel.analytics.facts import LANGUAGE_COLUMNS, TalentFacts
 
 DAYS, POSTS = 180, 72
 PLATFORMS = (("instagram", "image"), ("tiktok", "video"))
 POSITIVE = ("Obsessed with this!", "You always deliver 🔥", "Best video this month", "Love the energy 😍",
             "This made my day")
+# Share of the scored audience comments per language (English takes the rest), for the language section.
+LANGUAGE_MIX = (("es", 0.10), ("pt", 0.06), ("zxx", 0.08), ("fr", 0.02))
 NEGATIVE = ("Too many ads lately", "Not your best work", "Audio is terrible", "This was boring",
             "Unfollowing, sorry")
 
@@ -36,7 +38,7 @@ def demo_facts(talent_id: int, talent_name: str, now: datetime, timezone: str = 
     return TalentFacts(
         talent_id=talent_id, talent_name=talent_name, is_demo=True, profiles=profiles,
         snapshots=snapshots, posts=posts, comment_days=_days(posts), extreme_comments=_extremes(rng, now),
-        timezone=timezone,
+        timezone=timezone, comment_languages=_languages(posts),
     )
 
 
@@ -82,6 +84,20 @@ def _days(posts: pd.DataFrame) -> pd.DataFrame:
     grouped = posts.assign(day=day).groupby("day")[["c_scored", "c_sum_score", "c_pos", "c_neu", "c_neg"]].sum()
     grouped.columns = ["n_scored", "sum_score", "n_pos", "n_neu", "n_neg"]
     return grouped.reset_index()
+
+
+def _languages(posts: pd.DataFrame) -> pd.DataFrame:
+    """The posts' scored comments split by LANGUAGE_MIX (every demo comment is scored, spam aside)."""
+    totals = {c: float(posts[f"c_{k}"].sum()) for c, k in (("comments", "scored"), ("scored", "scored"),
+              ("score_sum", "sum_score"), ("positive", "pos"), ("neutral", "neu"), ("negative", "neg"))}
+    rows, left = [], dict(totals)
+    for code, fraction in LANGUAGE_MIX:
+        part = {k: (round(v * fraction, 4) if k == "score_sum" else int(v * fraction)) for k, v in totals.items()}
+        part["comments"] = part["scored"] = part["positive"] + part["neutral"] + part["negative"]
+        rows.append({"language": code, **part})
+        left = {k: left[k] - part[k] for k in left}
+    rows.append({"language": "en", **left})
+    return pd.DataFrame(rows, columns=list(LANGUAGE_COLUMNS))
 
 
 def _extremes(rng: random.Random, now: datetime) -> list[dict[str, object]]:

@@ -4,12 +4,14 @@ Comments come aggregated per post and UTC day (counts, sentiment sums, each grou
 stored in comment_days for the days before today (kept exact by triggers, see intel.db.comment_days),
 counted from the comments for today. The extremes are read from the few groups that can hold them. So a
 talent with 50,000 comments costs a read of ~3,000 groups and today's comments, not 50,000 rows.
+Comment languages come from one GROUP BY language over the talent's audience comments (comment_days has no
+language): the database counts the rows, a handful of groups come back.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
@@ -25,6 +27,7 @@ from intel.errors import TalentNotFound
 log = logging.getLogger(__name__)
 EXTREME_COMMENTS = 5
 EXCERPT_CHARS = 500
+LANGUAGE_COLUMNS = ("language", "comments", "scored", "score_sum", "positive", "neutral", "negative")
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,9 @@ class TalentFacts:
     comment_days: pd.DataFrame  # day, n_scored, sum_score, n_pos, n_neu, n_neg
     extreme_comments: list[dict[str, object]]  # the most positive and most negative comments
     timezone: str = "UTC"  # IANA zone of the best-time table: the talent's own, else the configured default
+    # language (None: not detected), comments, scored, score_sum, positive, neutral, negative: audience
+    # comments without spam, per stored language
+    comment_languages: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(LANGUAGE_COLUMNS)))
     peers: TierPeers | None = None  # the tier's stored engagement, for the audience-quality comparison
 
 
@@ -85,6 +91,7 @@ def load_facts(session: Session, talent_id: int, now: datetime, *, stored_aggreg
         comment_days=_comment_days(groups),
         extreme_comments=_extremes(session, groups, now),
         timezone=_zone(talent, default_timezone),
+        comment_languages=_languages(session, connected_ids, now),
         peers=_tier_peers(session, talent, is_demo),
     )
 
@@ -241,3 +248,21 @@ def _in_group(post_id: int, day: object) -> ColumnElement[bool]:
     start = datetime.combine(pd.Timestamp(day).date(), time.min, tzinfo=UTC)
     end = start + timedelta(days=1)
     return (Comment.post_id == post_id) & (Comment.created_at >= start) & (Comment.created_at < end)
+
+
+def _languages(session: Session, profile_ids: list[int], now: datetime) -> pd.DataFrame:
+    """Audience comments (the talent's replies and spam excluded, as in every sentiment figure) per language,
+    with their scored count, score sum and label counts; NULL language is one group of its own."""
+    audience = Comment.is_talent_reply.is_(False) & (Comment.kind != "spam")
+    scored = Comment.sentiment_score.is_not(None)
+    query = (
+        select(Comment.language.label("language"), func.count().label("comments"),
+               func.count().filter(scored).label("scored"),
+               func.coalesce(func.sum(Comment.sentiment_score).filter(scored), 0.0).label("score_sum"),
+               *(func.count().filter(scored & (Comment.sentiment_label == label)).label(label)
+                 for label in ("positive", "neutral", "negative")))
+        .join(SocialPost, SocialPost.id == Comment.post_id)
+        .where(SocialPost.profile_id.in_(profile_ids), Comment.created_at <= now, audience)
+        .group_by(Comment.language)
+    )
+    return _frame(session, query)

@@ -18,10 +18,13 @@ from intel.analytics.decode import JsonObject, decode, encode
 
 # 2: sections became dataclasses (same JSON shape, stricter decoding); older cache entries are misses.
 # 3: the audience-quality section (`audience`); a v2 entry lacks it and is a miss, never misread.
-SCHEMA_VERSION = 3
+# 4: sentiment.languages (comment languages and sentiment per main language); a v3 entry lacks it.
+SCHEMA_VERSION = 4
 
 Status = Literal["measured", "estimated", "unavailable"]
 Extreme = Literal["positive", "negative"]
+# main: a main language; other: the smaller languages together; no_words: emoji only (zxx); not_detected: NULL.
+LanguageGroup = Literal["main", "other", "no_words", "not_detected"]
 AudienceStatus = Literal["ok", "flag", "unavailable"]
 AudienceLevel = Literal["no signs", "some signs", "strong signs", "unavailable"]
 FollowerEventKind = Literal["spike", "purge"]
@@ -262,6 +265,37 @@ class EarlyWarning:
 
 
 @dataclass(frozen=True)
+class LanguageShare:
+    """Audience comments (the talent's replies and spam excluded) in one language, or one group of them.
+
+    code: ISO 639-1 code for a main language, "zxx" for no words, None for the other and not-detected groups;
+    includes: the codes grouped in "other" (largest first). comments: how many; share: % of all audience
+    comments. supported: an engine scores this language (for "other": at least one of its languages does).
+    scored: those with a score; score: their mean (0–1); shares: their label shares, all unavailable when
+    nothing is scored (e.g. no engine for the language), never neutral.
+    """
+
+    group: LanguageGroup
+    code: str | None
+    includes: tuple[str, ...]
+    comments: int
+    share: Metric
+    supported: bool
+    scored: int
+    score: Metric
+    shares: Shares
+
+
+@dataclass(frozen=True)
+class CommentLanguages:
+    """Comment languages: the main ones (largest first), then other languages, no words and not detected
+    (each present only when it has comments); `comments` is the total they share."""
+
+    comments: int
+    languages: tuple[LanguageShare, ...]
+
+
+@dataclass(frozen=True)
 class Sentiment:
     """Caption and audience-comment sentiment (scores 0–1).
 
@@ -269,6 +303,7 @@ class Sentiment:
     captions / comments: mean scores; comment_shares / caption_shares: label shares in %.
     weekly: weeks with data, oldest first. most_positive / most_negative: extreme comments.
     sponsored_vs_organic: mean comment score on sponsored against organic posts.
+    languages: audience-comment languages and the sentiment per main language.
     """
 
     overall: Metric
@@ -282,6 +317,7 @@ class Sentiment:
     most_negative: tuple[ExtremeComment, ...]
     sponsored_vs_organic: SponsoredSplit
     early_warning: EarlyWarning
+    languages: CommentLanguages
 
 
 # ---------------------------------------------------------------- community

@@ -7,6 +7,8 @@ from datetime import datetime
 import pandas as pd
 
 from intel.analytics.decode import decode
+from intel.analytics.languages import METHOD as LANGUAGE_METHOD
+from intel.analytics.languages import comment_languages
 from intel.analytics.result import (
     EarlyWarning,
     ExtremeComment,
@@ -33,13 +35,15 @@ METHOD = {
         f"negative at a share ≥ {WARNING_MARGIN_POINTS:.0f} points above and ≥ {WARNING_RATIO}× the share "
         f"on posts of the {WARNING_BASELINE_DAYS} days before."
     ),
+    **LANGUAGE_METHOD,
 }
 
 
 def sentiment_section(
-    posts: pd.DataFrame, days: pd.DataFrame, extremes: list[dict[str, object]], now: datetime
+    posts: pd.DataFrame, days: pd.DataFrame, extremes: list[dict[str, object]], now: datetime,
+    languages: pd.DataFrame,
 ) -> Sentiment:
-    """The sentiment section (`extremes` are the facts' extreme-comment rows)."""
+    """The sentiment section (`extremes` and `languages` are the facts' extreme-comment and per-language rows)."""
     captions = posts["sentiment_score"].dropna()
     n_comments = int(posts["c_scored"].sum())
     comment_mean = float(posts["c_sum_score"].sum()) / n_comments if n_comments else None
@@ -59,6 +63,7 @@ def sentiment_section(
         most_negative=tuple(c for c in comments if c.extreme == "negative"),
         sponsored_vs_organic=_sponsored(posts),
         early_warning=_early_warning(posts, now),
+        languages=comment_languages(languages),
     )
 
 

@@ -8,7 +8,8 @@ real (non-demo) talents are never touched.
 The story in the data: follower curves compound with noise, with plateaus, a viral spike (led by a
 viral post) and a drop on some profiles; each talent lives in a time zone and posts by its local clock,
 and engagement depends on the local weekday and hour of posting; comments mix praise,
-complaints, questions, spam, emoji, slang, other languages and talent replies. Sofia Marques has a
+complaints, questions, spam, emoji, slang, other languages and talent replies, and some audiences write
+mostly in their talent's language (`text.AUDIENCE_LANGUAGES`: Portuguese, Spanish, French, …). Sofia Marques has a
 controversy in the last 7 days (negative comment surge, followers falling). Tyler Brooks and Elena
 Petrova have just signed: their profiles exist with connected=False and hold no data yet. Luca Romano's
 Instagram shows bought followers (a one-day jump on a day without posts) and, later, a platform purge (a
@@ -372,7 +373,7 @@ def _add_comments(
         if j > 0 and rng.random() < 0.07:
             author, body, is_reply = handle, text.reply(rng, hostile=angry), True
         else:
-            author, body = text.comment(rng, ctx.fans, hostile=angry)
+            author, body = text.comment(rng, ctx.fans, hostile=angry, language=text.AUDIENCE_LANGUAGES.get(handle))
             is_reply = False
         roster.comments.append(
             (post_index, {"platform_comment_id": str(base_id + j), "author_handle": author, "text": body,

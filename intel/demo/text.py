@@ -199,6 +199,76 @@ NON_ENGLISH: tuple[str, ...] = (
     "sehr cool", "bellissimo", "대박", "saludos desde México",
 )
 
+# Talents whose audience mostly or partly writes in their own language (by handle): (ISO 639-1 code, share of
+# the fan comments). The rest follow the ordinary mix above. Japanese has no sentiment engine: its share is
+# counted, its sentiment unavailable.
+AUDIENCE_LANGUAGES: dict[str, tuple[str, float]] = {
+    "sofiamarques.style": ("pt", 0.6), "diegoplays": ("es", 0.55), "chloebakes": ("fr", 0.45),
+    "lucacooks": ("it", 0.35), "kenjiframes": ("ja", 0.3), "priyalifts": ("hi", 0.25), "aishareads": ("ar", 0.2),
+}
+
+# code -> (praise, questions, chatter, complaints), each as written by native speakers in comment sections.
+LOCAL_BANKS: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {
+    "pt": (
+        ("amei demais", "que vídeo incrível", "você é maravilhosa", "perfeita como sempre", "muito bom, parabéns",
+         "arrasou demais 😍", "que look mais lindo, amei", "adorei a dica, obrigada", "inspiração total",
+         "que estilo, menina!"),
+        ("onde você comprou esse vestido?", "qual é a marca da bolsa?", "você tem o link da jaqueta?",
+         "quanto custou essa bolsa?", "vai ter parte 2? por favor"),
+        ("assistindo do Brasil", "marcando a minha irmã", "salvei para depois", "alguém de Portugal por aqui?",
+         "primeira vez que vejo o seu perfil"),
+        ("muita publicidade ultimamente", "não gostei nada desse look", "que decepção", "o áudio está horrível",
+         "muito caro, não vale a pena"),
+    ),
+    "es": (
+        ("me encanta este video", "eres el mejor", "qué buen contenido", "increíble jugada", "buenísimo como siempre",
+         "no puedo dejar de verlo 😂", "el mejor canal de gaming", "sigue así, crack", "qué risa, me encantó"),
+        ("¿qué juego es este?", "¿cuándo sale la segunda parte?", "¿qué teclado usas?", "¿a qué hora es el directo?",
+         "¿dónde compraste esa silla?"),
+        ("saludos desde Argentina", "viendo desde el celular", "etiqueto a mi hermano", "aquí antes del millón",
+         "saludos desde México"),
+        ("hay demasiada publicidad últimamente", "el audio está fatal", "qué aburrido este video",
+         "ya no es como antes", "el título es puro clickbait", "no me gustó nada"),
+    ),
+    "fr": (
+        ("trop bon, merci pour la recette", "ça a l'air délicieux", "magnifique comme toujours",
+         "j'adore tes vidéos", "tu es trop douée", "je vais tester ce week-end", "trop bien, j'adore !"),
+        ("tu as mis combien de grammes de beurre ?", "c'est quelle farine ?", "combien de temps au four ?",
+         "on peut la faire sans œufs ?"),
+        ("coucou de Lyon", "je tague ma sœur", "enregistré pour dimanche", "qui est là depuis le début ?"),
+        ("franchement, c'est nul", "beaucoup trop sucré pour moi", "ma pâte n'a pas levé, recette ratée",
+         "trop de pubs en ce moment", "déçue par cette recette"),
+    ),
+    "it": (
+        ("bellissimo", "che buono!", "sei un grande", "ricetta perfetta, grazie", "complimenti, bravissimo",
+         "mi hai fatto venire fame"),
+        ("quanto tempo di cottura?", "che farina usi?", "dove hai comprato la pentola?", "si può congelare?"),
+        ("ciao da Milano", "salvato per domenica", "taggo mia madre", "chi guarda da Napoli?"),
+        ("la carbonara non si fa con la panna", "che delusione", "troppa pubblicità ultimamente",
+         "non mi piace per niente"),
+    ),
+    "ja": (
+        ("素敵な写真ですね", "色がとても綺麗です", "最高です", "かっこいい！", "この雰囲気が大好きです"),
+        ("どのレンズを使っていますか？", "これはどこで撮りましたか？", "編集はどのアプリですか？"),
+        ("保存しました", "東京から見ています", "いつも楽しみにしています"),
+        ("ちょっと暗すぎるかな", "前の作品の方が好きでした"),
+    ),
+    "hi": (
+        ("bahut badhiya workout", "aap bahut inspire karti ho", "kya baat hai, superb", "mast video hai",
+         "bahut accha laga dekh ke"),
+        ("ye kitne din karna hai?", "diet plan kab aayega?", "kya ye ghar pe kar sakte hai?"),
+        ("Delhi se dekh rahe hai", "save kar liya", "meri behen ko tag kar rahi hu"),
+        ("bilkul bekaar video", "ye kaam nahi karta", "bahut bore kiya yaar"),
+    ),
+    "ar": (
+        ("ما شاء الله، رائع", "أحببت هذا الكتاب كثيراً", "شكراً على الترشيح", "محتوى جميل جداً"),
+        ("ما اسم هذا الكتاب؟", "هل توجد ترجمة عربية؟", "من أين اشتريته؟"),
+        ("متابعة من الرياض", "حفظته لوقت لاحق"),
+        ("الكتاب ممل جداً", "لم يعجبني أبداً"),
+    ),
+}
+_LOCAL_WEIGHTS = (0.45, 0.15, 0.15, 0.25)  # praise, questions, chatter, complaints
+
 HTML_COMMENTS: tuple[str, ...] = (
     "<script>alert(1)</script>", "nice <img src=x onerror=alert(1)>", "<b>hello</b> from the comments",
 )
@@ -275,10 +345,14 @@ def caption(
     return " ".join(parts) + "\n\n" + " ".join(hashtags)
 
 
-def comment(rng: random.Random, fans: list[str], *, hostile: bool) -> tuple[str, str]:
-    """(author handle, text) of a fan comment; `hostile` draws from the controversy bank."""
+def comment(rng: random.Random, fans: list[str], *, hostile: bool,
+            language: tuple[str, float] | None = None) -> tuple[str, str]:
+    """(author handle, text) of a fan comment; `hostile` draws from the controversy bank; `language` (code, share)
+    writes that share of the other comments in the talent's language (LOCAL_BANKS)."""
     if hostile:
         return rng.choice(fans), rng.choice(CONTROVERSY)
+    if language is not None and rng.random() < language[1]:
+        return rng.choice(fans), rng.choice(rng.choices(LOCAL_BANKS[language[0]], _LOCAL_WEIGHTS)[0])
     bank = rng.choices(_BANKS, _WEIGHTS)[0]
     text = rng.choice(bank)
     if bank is SPAM:

@@ -182,7 +182,7 @@ def test_freshness_flags_a_stale_sync(result):
 
 def test_the_result_round_trips_through_json_unchanged(result):
     assert SocialIntelligence.from_json(result.to_json()) == result
-    assert result.is_demo is False and result.schema_version == SCHEMA_VERSION == 3
+    assert result.is_demo is False and result.schema_version == SCHEMA_VERSION == 4
 
 
 def test_early_warning_fires_on_a_surge_of_negative_comments(session, fixture_talent):

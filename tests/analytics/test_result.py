@@ -11,7 +11,7 @@ import pytest
 from intel.analytics.assemble import compute_intelligence
 from intel.analytics.decode import decode
 from intel.analytics.demo_facts import demo_facts
-from intel.analytics.result import SCHEMA_VERSION, FollowerEvent, Metric, SocialIntelligence, TimeSlot
+from intel.analytics.result import SCHEMA_VERSION, FollowerEvent, LanguageShare, Metric, SocialIntelligence, TimeSlot
 from intel.cache.entries import CorruptEntry
 from intel.cache.entries import decode as decode_entry
 from intel.cache.entries import encode as encode_entry
@@ -30,6 +30,7 @@ def empty() -> SocialIntelligence:
     facts = dataclasses.replace(
         facts, profiles=facts.profiles.iloc[0:0], snapshots=facts.snapshots.iloc[0:0], posts=facts.posts.iloc[0:0],
         comment_days=facts.comment_days.iloc[0:0], extreme_comments=[],
+        comment_languages=facts.comment_languages.iloc[0:0],
     )
     return compute_intelligence(facts, NOW)
 
@@ -54,6 +55,8 @@ def test_a_computed_result_round_trips_through_json_unchanged(demo):
     assert SocialIntelligence.from_dict(json.loads(json.dumps(demo.to_dict()))) == demo
     assert isinstance(again.content.best_time["instagram"].cells[0], TimeSlot)
     assert isinstance(again.follower_trend["instagram"][0], tuple)
+    assert isinstance(again.sentiment.languages.languages[0], LanguageShare)
+    assert again.sentiment.languages.languages[0].includes == ()
 
 
 def test_an_all_unavailable_result_round_trips_and_stays_unavailable(empty):
@@ -61,16 +64,20 @@ def test_an_all_unavailable_result_round_trips_and_stays_unavailable(empty):
     assert found and all(m.status == "unavailable" and m.value is None for m in found)
     assert SocialIntelligence.from_json(empty.to_json()) == empty
     assert empty.content.best_time == {} and empty.sentiment.weekly == () and empty.freshness.newest_post_at is None
+    assert empty.sentiment.languages.languages == () and empty.sentiment.languages.comments == 0
 
 
 def test_the_served_json_keeps_the_section_keys_clients_read(demo):
     data = demo.to_dict()
-    assert data["schema_version"] == SCHEMA_VERSION == 3
+    assert data["schema_version"] == SCHEMA_VERSION == 4
     assert set(data["overview"]) == {"total_followers", "total_growth", "platforms"}
     assert data["overview"]["platforms"]["instagram"]["followers"].keys() == {"value", "n", "basis", "status"}
     assert set(data["sentiment"]) == {
         "overall", "overall_label", "captions", "comments", "comment_shares", "caption_shares", "weekly",
-        "most_positive", "most_negative", "sponsored_vs_organic", "early_warning"}
+        "most_positive", "most_negative", "sponsored_vs_organic", "early_warning", "languages"}
+    assert set(data["sentiment"]["languages"]) == {"comments", "languages"}
+    assert set(data["sentiment"]["languages"]["languages"][0]) == {
+        "group", "code", "includes", "comments", "share", "supported", "scored", "score", "shares"}
     assert set(data["sentiment"]["early_warning"]) == {"triggered", "recent_negative_share",
                                                        "baseline_negative_share", "rule"}
     assert set(data["content"]["best_time"]["instagram"]) == {"cells", "best", "timezone"}
@@ -82,9 +89,11 @@ def test_the_served_json_keeps_the_section_keys_clients_read(demo):
     assert isinstance(data["follower_trend"]["instagram"][0], list)  # JSON-ready: tuples are lists
 
 
-@pytest.mark.parametrize("version", [1, 2])
+@pytest.mark.parametrize("version", [1, 2, 3])
 def test_a_payload_of_an_old_schema_is_refused(demo, version):
     old = {**demo.to_dict(), "schema_version": version}
+    if version <= 3:
+        old["sentiment"] = {k: v for k, v in old["sentiment"].items() if k != "languages"}  # v3 had no languages
     if version == 2:
         old.pop("audience")  # what a v2 entry holds: no audience section
     with pytest.raises(ValueError, match=f"schema version {version}"):
@@ -116,6 +125,8 @@ def test_the_audience_section_with_flagged_days_round_trips_through_json_and_the
     lambda d: d["overview"]["total_followers"].update(n="3"),
     lambda d: d["sentiment"].update(weekly={}),
     lambda d: d["freshness"].update(is_stale=1),
+    lambda d: d["sentiment"]["languages"]["languages"][0].update(group="major"),
+    lambda d: d["sentiment"]["languages"]["languages"][0].pop("includes"),
     lambda d: d.pop("audience"),
     lambda d: d["audience"].update(level="no fakes"),
     lambda d: d["audience"]["components"][0].update(status="measured"),

@@ -31,6 +31,7 @@ from intel.db.models import (
     Talent,
 )
 from intel.demo.generate import DEFAULT_SEED, DemoSummary, load_demo
+from intel.demo.text import LOCAL_BANKS, PRAISE
 from intel.text.language import NO_WORDS, SUPPORTED
 from intel.text.scoring import engine_version
 from tests.factories import empty_tables
@@ -39,6 +40,7 @@ TODAY = date(2025, 6, 30)
 SYNC = datetime.combine(TODAY, time(0, 30), UTC)  # today's nightly sync: all posts and comments are older
 Rows = dict[str, list[dict[str, Any]]]
 TABLES = ("talents", "profiles", "snapshots", "posts", "comments")
+PRAISE_TEXTS = {p + tail for p in PRAISE for tail in ("", "!", "!!", " ❤️", " 😍", " 🔥", " 🙌", " omg", " tbh")}
 
 
 def _dump(engine: Engine) -> Rows:
@@ -352,3 +354,40 @@ def test_everything_is_marked_demo_and_scored_by_the_current_sentiment_engine(de
             assert row["sentiment_label"] in SENTIMENT_LABELS and 0.0 <= row["sentiment_score"] <= 1.0
         else:  # a language no engine reads (the demo's Japanese and Korean fans): unavailable, not neutral
             assert row["sentiment_label"] is None and row["sentiment_score"] is None
+
+
+def _fans(demo: Loaded, handle: str) -> list[dict[str, Any]]:
+    return [c for c in demo.by_talent("comments")[handle] if not c["is_talent_reply"]]
+
+
+@pytest.mark.parametrize(("handle", "code", "low", "high"), [
+    ("sofiamarques.style", "pt", 0.3, 0.65),  # her controversy's comments (in English) dilute her Portuguese
+    ("diegoplays", "es", 0.45, 0.65), ("chloebakes", "fr", 0.35, 0.55), ("lucacooks", "it", 0.25, 0.45),
+    ("kenjiframes", "ja", 0.2, 0.4), ("priyalifts", "hi", 0.15, 0.35), ("aishareads", "ar", 0.1, 0.3),
+])
+def test_some_audiences_write_mostly_or_partly_in_their_talents_language(demo: Loaded, handle: str, code: str,
+                                                                          low: float, high: float) -> None:
+    local = {t for bank in LOCAL_BANKS[code] for t in bank}
+    fans = _fans(demo, handle)
+    share = sum(c["text"] in local for c in fans) / len(fans)
+    assert low <= share <= high, (handle, share)
+    assert sum(c["text"] in PRAISE_TEXTS for c in fans) > 0.1 * len(fans)  # and still English praise
+
+
+def test_an_english_speaking_audience_writes_few_other_languages(demo: Loaded) -> None:
+    local = {t for banks in LOCAL_BANKS.values() for bank in banks for t in bank}
+    fans = _fans(demo, "samtechtalks")
+    assert sum(c["text"] in local for c in fans) < 0.1 * len(fans)
+
+
+def test_an_english_speaking_audience_is_detected_as_mostly_english(demo: Loaded) -> None:
+    found = Counter(c["language"] for c in _fans(demo, "samtechtalks"))
+    assert found["en"] > 0.6 * sum(found.values()), found
+
+
+def test_japanese_comments_are_japanese_with_sentiment_unavailable(demo: Loaded) -> None:
+    japanese = [c for c in demo.by_talent("comments")["kenjiframes"]
+                if any("\u3040" <= ch <= "\u30ff" for ch in c["text"])]
+    assert len(japanese) >= 10
+    assert {c["language"] for c in japanese} == {"ja"}
+    assert all(c["sentiment_score"] is None for c in japanese)

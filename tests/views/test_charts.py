@@ -14,7 +14,7 @@ import pytest
 from intel.analytics.assemble import compute_intelligence
 from intel.analytics.demo_facts import demo_facts
 from intel.analytics.result import HealthComponent, SocialIntelligence
-from intel.views import charts
+from intel.views import charts, languages
 from intel.views import compare_charts as charts_compare
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
@@ -30,6 +30,7 @@ PER_TALENT = {
     "sponsored": charts.sponsored_figure,
     "best_time": lambda intel: charts.best_time_figure(intel, "instagram"),
     "health": charts.health_figure,
+    "languages": languages.language_share_figure,
 }
 COMPARISON = {
     "growth_indexed": charts_compare.growth_indexed_figure,
@@ -58,6 +59,7 @@ def empty() -> SocialIntelligence:
     facts = dataclasses.replace(
         facts, profiles=facts.profiles.iloc[0:0], snapshots=facts.snapshots.iloc[0:0], posts=facts.posts.iloc[0:0],
         comment_days=facts.comment_days.iloc[0:0], extreme_comments=[],
+        comment_languages=facts.comment_languages.iloc[0:0],
     )
     return compute_intelligence(facts, NOW)
 
