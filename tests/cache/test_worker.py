@@ -145,11 +145,11 @@ class ComputeRecorder:
         self.lock = threading.Lock()
         self.intervals: dict[int, list[tuple[float, float]]] = {}
 
-    def __call__(self, session, talent_id, now):
+    def __call__(self, session, talent_id, now, **options):
         started = time.monotonic()
         try:
             time.sleep(self.pause_s)
-            return self.real(session, talent_id, now)
+            return self.real(session, talent_id, now, **options)
         finally:
             ended = time.monotonic()
             with self.lock:
