@@ -436,7 +436,7 @@ def _sentiment() -> dict[str, Any]:
     ok = comments is not None and comments >= sentiment_speed.GOAL_TEXTS_S
     tweet_part = f"; UMSAB tweets {tweets:,.0f}/s" if tweets else ""
     return _row("sentiment", [], result=f"{'PASS' if ok else 'FAIL'}: unique comments {comments:,.0f}/s{tweet_part}",
-                **figures)
+                n=int(figures["comments"] or 0) + int(figures["tweets"] or 0), **figures)
 
 
 def _import(engine: Engine, scale: str) -> dict[str, Any]:

@@ -1,17 +1,17 @@
 """Language of a caption or comment, detected when it is written: an ISO 639-1 code and a confidence.
 
-Two stages, because neither alone is good enough on social text (measured on the UMSAB validation
-tweets, 323 per language; see docs/sentiment-model.md):
+Two detectors, because neither alone is good enough on social text (measured on the UMSAB validation
+tweets, 324 per language, and the English human-rated tweets; see docs/sentiment-model.md):
 
 1. lingua (offline, ships its models) over `DETECTED` — the eight languages the sentiment model
    knows plus the other languages agencies see most in comments — in its low-accuracy mode (~4,700
-   tweets/s on one core and 76 MB, against ~1,100/s and 670 MB in high-accuracy mode). It answers
-   "is this one of our languages at all?": a text it places in another language with confidence
-   >= `OTHER_MIN_CONFIDENCE` keeps that code (its sentiment is then unavailable, never neutral).
-2. The multilingual model's own language head (`intel.text.multilingual`), trained on the same tweets
-   as the sentiment model, picks among the eight. It is needed because lingua has no romanised Hindi:
-   it calls 46 % of the Hindi tweets English and most of the rest Tagalog, Indonesian or Malay
-   (`CONFUSED_WITH_HINDI`), which therefore never count as "another language" here.
+   tweets/s on one core, ~75 MB; the accurate mode is ~1,100/s and ~670 MB). It knows scripts and
+   languages the model never saw: a text it is all but certain is in another language keeps that
+   code, and its sentiment is unavailable, never neutral.
+2. The multilingual model's language head (`intel.text.multilingual`), trained on the same tweets as
+   the sentiment model. lingua has no romanised Hindi (it calls 46 % of the Hindi tweets English and
+   most of the rest Tagalog, Indonesian or Malay: `CONFUSED_WITH_HINDI`), and its fast mode calls
+   short English German or Danish; the head catches both. `decide` combines them.
 
 Text without letters (emoji, punctuation, numbers) is `zxx`, ISO 639-2's "no linguistic content";
 emoji are then read by the English engine, which knows them.
@@ -27,10 +27,9 @@ from typing import Any
 
 SUPPORTED: tuple[str, ...] = ("ar", "de", "en", "es", "fr", "hi", "it", "pt")
 NO_WORDS = "zxx"
-LINGUA_MIN_CONFIDENCE = 0.5
-FAST_ENGLISH_CONFIDENCE = 0.9
 HEAD_ENGLISH_CONFIDENCE = 0.8
-FAST_AGREE_CONFIDENCE = 0.9
+AGREE_CONFIDENCE = 0.9
+OTHER_MIN_CONFIDENCE = 0.97
 HEAD_MIN_CONFIDENCE = 0.95
 HEAD_MIN_WORDS = 3
 
@@ -44,21 +43,9 @@ DETECTED: tuple[str, ...] = (
 # Where lingua puts romanised Hindi (and short Latin-script text): left to the model's language head.
 CONFUSED_WITH_HINDI = frozenset({"tl", "id", "ms", "sw"})
 
-ENGLISH_WORD_SHARE = 0.5
-# Common English function words and comment words: a text made mostly of them is English whatever
-# lingua's fast mode says about it, which spares the accurate mode (4x slower, 600 MB) for most comments.
-_COMMON_WORDS = """
-a about after all also am an and any are as at be because been but by can could did do does for from get got
-had has have he her here him his how i if in into is it its just know like me more my new no not now of on one
-only or our out over she so some than that the their them then there they this to too up us was we were what
-when where which who why will with would you your yours love this that good great nice best so much thank
-thanks omg lol wow cute amazing awesome beautiful please video post link bio check follow
-"""
-ENGLISH_COMMON = frozenset(_COMMON_WORDS.split())
-_WORD = re.compile(r"[a-z']+")
 _NOISE = re.compile(r"https?://\S+|www\.\S+|[@#]\w+")
 _lock = threading.Lock()
-_detectors: dict[bool, Any] = {}
+_detector: Any = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,20 +61,17 @@ class Detected:
         return self.code in SUPPORTED or self.code == NO_WORDS
 
 
-def _lingua(fast: bool) -> Any:
-    """The shared lingua detector, fast (low-accuracy) or accurate, built on first use."""
-    found = _detectors.get(fast)
-    if found is None:
+def _lingua() -> Any:
+    """The shared lingua detector (low-accuracy mode), built on first use (0.2 s, ~75 MB)."""
+    global _detector
+    if _detector is None:
         with _lock:
-            found = _detectors.get(fast)
-            if found is None:
+            if _detector is None:
                 from lingua import Language, LanguageDetectorBuilder
 
                 builder = LanguageDetectorBuilder.from_languages(*[getattr(Language, n) for n in DETECTED])
-                if fast:
-                    builder = builder.with_low_accuracy_mode()
-                found = _detectors[fast] = builder.with_preloaded_language_models().build()
-    return found
+                _detector = builder.with_low_accuracy_mode().with_preloaded_language_models().build()
+    return _detector
 
 
 def words_of(text: str) -> str:
@@ -100,51 +84,32 @@ def has_letters(text: str) -> bool:
     return any(unicodedata.category(ch).startswith("L") for ch in text)
 
 
-def _top(detector: Any, text: str) -> Detected:
-    values = detector.compute_language_confidence_values(text)
+def lingua_guess(text: str) -> Detected:
+    """lingua's most likely language among DETECTED and its confidence (None when it cannot tell)."""
+    values = _lingua().compute_language_confidence_values(text)
     if not values or values[0].value <= 0:
         return Detected(None, 0.0)
     return Detected(values[0].language.iso_code_639_1.name.lower(), round(float(values[0].value), 4))
 
 
-def lingua_guess(text: str, head: Detected | None = None) -> Detected:
-    """lingua's most likely language among DETECTED and its confidence (None when it cannot tell).
+def decide(guess: Detected, head: Detected, text: str) -> Detected:
+    """The language of a text with letters, from lingua's guess and the model's head (one of the eight).
 
-    lingua's fast mode answers when it is sure of English, or when the text is mostly common English
-    words; the model's head (`head`) settles English it is sure of, and a language both agree on. The
-    accurate mode (4x slower, ~600 MB) is asked only about the rest, because the fast mode alone calls
-    short English German, Danish or Finnish.
+    In order: English the head is sure of (>= HEAD_ENGLISH_CONFIDENCE); a language both name, lingua
+    sure of it (>= AGREE_CONFIDENCE); another language lingua is all but certain of (>=
+    OTHER_MIN_CONFIDENCE; its sentiment is then unavailable); a text of HEAD_MIN_WORDS+ words the head
+    is sure of (>= HEAD_MIN_CONFIDENCE: romanised Hindi, which lingua lacks, or a language lingua's fast
+    mode mistook); else English — the language most comments are written in, whose engine also reads
+    emoji and slang — with lingua's English confidence (0 when it named another), so nobody takes it for
+    a finding. lingua's low-accuracy mode alone calls short English German, Danish or Finnish; its
+    accurate mode would not, but costs 4x the time and ~600 MB, which the import cannot afford.
     """
-    fast = _top(_lingua(True), text)
-    if fast.code == "en" and (fast.confidence >= FAST_ENGLISH_CONFIDENCE or english_words(text)):
-        return fast
-    if head is not None and head.code == "en" and head.confidence >= HEAD_ENGLISH_CONFIDENCE:
-        return Detected("en", head.confidence)
-    if head is not None and fast.code == head.code and fast.confidence >= FAST_AGREE_CONFIDENCE:
-        return fast
-    return _top(_lingua(False), text)
-
-
-def english_words(text: str) -> bool:
-    """True when at least ENGLISH_WORD_SHARE of the text's words (and >= 2) are common English words."""
-    words = _WORD.findall(text.lower())
-    hits = sum(w in ENGLISH_COMMON for w in words)
-    return hits >= 2 and hits >= ENGLISH_WORD_SHARE * len(words)
-
-
-def decide(guess: Detected, head: Detected, words: int) -> Detected:
-    """The language of a text with letters, from lingua's guess, the model's head and the word count.
-
-    - lingua stands when it is confident (>= LINGUA_MIN_CONFIDENCE) about a language other than English
-      and those romanised Hindi is mistaken for: it knows scripts and languages the head never saw;
-    - otherwise the head stands for a text of at least HEAD_MIN_WORDS words when it is sure
-      (>= HEAD_MIN_CONFIDENCE): that is how romanised Hindi, which lingua lacks, is found; on one or two
-      words a closed-set head is confidently wrong ("so good" came out Hindi);
-    - otherwise English, the language most comments are written in, whose engine also reads emoji and
-      slang, with lingua's confidence for English (0 when it had none) so nobody takes it for a finding.
-    """
-    if guess.code not in (None, "en", *CONFUSED_WITH_HINDI) and guess.confidence >= LINGUA_MIN_CONFIDENCE:
+    if head.code == "en" and head.confidence >= HEAD_ENGLISH_CONFIDENCE:
+        return head
+    if guess.code is not None and guess.code == head.code and guess.confidence >= AGREE_CONFIDENCE:
         return guess
-    if words >= HEAD_MIN_WORDS and head.confidence >= HEAD_MIN_CONFIDENCE:
+    if guess.code not in (None, *SUPPORTED, *CONFUSED_WITH_HINDI) and guess.confidence >= OTHER_MIN_CONFIDENCE:
+        return guess
+    if len(text.split()) >= HEAD_MIN_WORDS and head.confidence >= HEAD_MIN_CONFIDENCE:
         return head
     return Detected("en", guess.confidence if guess.code == "en" else 0.0)

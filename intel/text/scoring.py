@@ -66,10 +66,9 @@ def detect_all(prepared: Sequence[str]) -> list[lang.Detected]:
         if i not in heads:
             found.append(lang.Detected(lang.NO_WORDS, 1.0))
             continue
-        head = lang.Detected(*heads[i])
-        guess = lang.lingua_guess(text, head)
+        guess, head = lang.lingua_guess(text), lang.Detected(*heads[i])
         devanagari_hindi = guess.code == "hi" and _devanagari(text)
-        found.append(guess if devanagari_hindi else lang.decide(guess, head, len(text.split())))
+        found.append(guess if devanagari_hindi else lang.decide(guess, head, text))
     return found
 
 

@@ -60,7 +60,7 @@ def test_small_bench_reports_every_measurement(bench_database_url, redis_url, tm
     assert report["seed"]["roster"] == {"talents": 1_000, "reused": False}
     assert set(report["measurements"]) == set(ROWS)
     for key, row in report["measurements"].items():
-        if key in unmeasured | {"import"} | set(BROWSER_ROWS):  # the import reports rows/s and RSS, not ms
+        if key in unmeasured | {"import", "sentiment"} | set(BROWSER_ROWS):  # rates and RSS, not ms
             continue
         assert row["n"] > 0, key
         assert all(_is_number(row[f]) for f in ("p50_ms", "p95_ms", "max_ms")), key
@@ -68,6 +68,8 @@ def test_small_bench_reports_every_measurement(bench_database_url, redis_url, tm
     if import_row["result"] != "not measured":
         assert import_row["n"] == 20_000
         assert _is_number(import_row["rows_per_s"]) and _is_number(import_row["peak_rss_mb"])
+    scoring = report["measurements"]["sentiment"]
+    assert scoring["comments"] == 10_000 and _is_number(scoring["comments_per_s"]) and scoring["n"] >= 10_000
     assert all(_is_number(v) for v in report["ratios"].values())
     assert _is_number(report["counts"]["stampede"]["computations_shared_counter"])
     assert sum(report["counts"]["refresh_race"]["outcomes"].values()) == 50
