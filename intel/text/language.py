@@ -92,6 +92,12 @@ def lingua_guess(text: str) -> Detected:
     return Detected(values[0].language.iso_code_639_1.name.lower(), round(float(values[0].value), 4))
 
 
+def english_without_head(guess: Detected, text: str) -> bool:
+    """True when `decide` answers English whatever the head says: lingua says English or nothing, and the
+    text is too short for the head to overrule it (so the head's cost is spared on most short comments)."""
+    return guess.code in ("en", None) and len(text.split()) < HEAD_MIN_WORDS
+
+
 def decide(guess: Detected, head: Detected, text: str) -> Detected:
     """The language of a text with letters, from lingua's guess and the model's head (one of the eight).
 

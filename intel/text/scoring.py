@@ -57,19 +57,23 @@ def _devanagari(text: str) -> bool:
 
 
 def detect_all(prepared: Sequence[str]) -> list[lang.Detected]:
-    """The language of each prepared text (see `intel.text.language` for the two stages)."""
+    """The language of each prepared text (see `intel.text.language`): lingua, then the head where it matters."""
     words = [lang.words_of(text) for text in prepared]
-    lettered = [i for i, w in enumerate(words) if lang.has_letters(w)]
-    heads = dict(zip(lettered, model().identify([words[i] for i in lettered]), strict=True))
-    found: list[lang.Detected] = []
+    found: list[lang.Detected | None] = [None] * len(words)
+    guesses: dict[int, lang.Detected] = {}
     for i, text in enumerate(words):
-        if i not in heads:
-            found.append(lang.Detected(lang.NO_WORDS, 1.0))
+        if not lang.has_letters(text):
+            found[i] = lang.Detected(lang.NO_WORDS, 1.0)
             continue
-        guess, head = lang.lingua_guess(text), lang.Detected(*heads[i])
-        devanagari_hindi = guess.code == "hi" and _devanagari(text)
-        found.append(guess if devanagari_hindi else lang.decide(guess, head, text))
-    return found
+        guess = guesses[i] = lang.lingua_guess(text)
+        if guess.code == "hi" and _devanagari(text):
+            found[i] = guess
+        elif lang.english_without_head(guess, text):
+            found[i] = lang.Detected("en", guess.confidence)
+    pending = [i for i, d in enumerate(found) if d is None]
+    for i, head in zip(pending, model().identify([words[i] for i in pending]), strict=True):
+        found[i] = lang.decide(guesses[i], lang.Detected(*head), words[i])
+    return [d if d is not None else lang.Detected(None, 0.0) for d in found]
 
 
 def _model_scores(code: str, prepared: Sequence[str]) -> list[tuple[float, str]]:
