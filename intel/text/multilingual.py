@@ -33,12 +33,21 @@ _loaded: dict[Path, MultilingualModel] = {}
 
 @dataclass(frozen=True)
 class Vocabulary:
-    """A fitted TF-IDF space: terms in column order and their IDF weights (sublinear tf, l2 norm)."""
+    """A fitted TF-IDF space: terms in column order and their IDF weights (sublinear tf, l2 norm).
 
-    terms: tuple[str, ...]
+    The terms stay UTF-8 bytes until the first text of this language arrives, so a process that only
+    meets English and Spanish never builds the other languages' term tables (~10 MB each).
+    """
+
+    packed: bytes  # the terms, newline-separated, in column order
     idf: np.ndarray
     analyzer: str
     ngrams: tuple[int, int]
+
+    @cached_property
+    def index(self) -> dict[str, int]:
+        """Term → column."""
+        return {term: i for i, term in enumerate(self.packed.decode("utf-8").split("\n"))}
 
     @cached_property
     def _counter(self) -> Any:
@@ -46,7 +55,7 @@ class Vocabulary:
 
         pattern = WORD_PATTERN if self.analyzer == "word" else None
         return CountVectorizer(analyzer=self.analyzer, ngram_range=self.ngrams, token_pattern=pattern,
-                               vocabulary={t: i for i, t in enumerate(self.terms)}, dtype=np.float64)
+                               vocabulary=self.index, dtype=np.float64)
 
     def transform(self, texts: Sequence[str]) -> csr_matrix:
         """TF-IDF rows, the same values scikit-learn's TfidfVectorizer(sublinear_tf=True) gives."""
@@ -122,9 +131,8 @@ def _text(arrays: Any, key: str) -> str:
 
 
 def _vocabulary(arrays: Any, prefix: str, analyzer: str, ngrams: Sequence[int]) -> Vocabulary:
-    terms = tuple(_text(arrays, f"{prefix}/terms").split("\n"))
-    return Vocabulary(terms, np.asarray(arrays[f"{prefix}/idf"], dtype=np.float64), analyzer,
-                      (int(ngrams[0]), int(ngrams[1])))
+    return Vocabulary(bytes(arrays[f"{prefix}/terms"]), np.asarray(arrays[f"{prefix}/idf"], dtype=np.float64),
+                      analyzer, (int(ngrams[0]), int(ngrams[1])))
 
 
 def _linear(arrays: Any, prefix: str) -> Linear:
