@@ -205,3 +205,26 @@ def _wait_for_a_lock_wait(engine, timeout: float = 10.0) -> None:
                 return
             time.sleep(0.02)
     raise AssertionError("the second writer never waited for the first")
+
+
+def test_a_rescore_detects_languages_and_leaves_unsupported_ones_unavailable(engine):
+    from tests.factories import make_talent
+
+    make_talent(engine, posts=2, comments_per_post=2)
+    texts = ["Me encanta tu contenido, sigue así", "Wat een mooie video, echt geweldig",
+             "What a beautiful video, you made my day!", "😍😍"]
+    with engine.begin() as conn:
+        ids = conn.scalars(select(Comment.id).order_by(Comment.id)).all()
+        for comment_id, text in zip(ids, texts, strict=True):
+            conn.execute(update(Comment).where(Comment.id == comment_id)
+                         .values(text=text, sentiment_engine="old", language=None, kind="substantive",
+                                 is_talent_reply=False))
+    assert rescore(engine).comments == 4
+    with engine.connect() as conn:
+        rows = conn.execute(select(Comment.language, Comment.sentiment_label, Comment.language_confidence)
+                            .order_by(Comment.id)).all()
+        assert [r.language for r in rows] == ["es", "nl", "en", "zxx"]
+        assert rows[1].sentiment_label is None and all(r.sentiment_label for i, r in enumerate(rows) if i != 1)
+        assert all(r.language_confidence is not None for r in rows)
+        assert conn.scalar(select(func.sum(CommentDay.scored))) == 3  # Dutch is not counted, not neutral
+        assert comment_days.drift(conn) == 0
