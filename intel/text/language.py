@@ -30,6 +30,7 @@ NO_WORDS = "zxx"
 HEAD_ENGLISH_CONFIDENCE = 0.8
 AGREE_CONFIDENCE = 0.9
 OTHER_MIN_CONFIDENCE = 0.97
+OURS_MIN_CONFIDENCE = 0.9
 HEAD_MIN_CONFIDENCE = 0.95
 HEAD_MIN_WORDS = 3
 
@@ -101,20 +102,23 @@ def english_without_head(guess: Detected, text: str) -> bool:
 def decide(guess: Detected, head: Detected, text: str) -> Detected:
     """The language of a text with letters, from lingua's guess and the model's head (one of the eight).
 
-    In order: English the head is sure of (>= HEAD_ENGLISH_CONFIDENCE); a language both name, lingua
-    sure of it (>= AGREE_CONFIDENCE); another language lingua is all but certain of (>=
-    OTHER_MIN_CONFIDENCE; its sentiment is then unavailable); a text of HEAD_MIN_WORDS+ words the head
-    is sure of (>= HEAD_MIN_CONFIDENCE: romanised Hindi, which lingua lacks, or a language lingua's fast
-    mode mistook); else English — the language most comments are written in, whose engine also reads
-    emoji and slang — with lingua's English confidence (0 when it named another), so nobody takes it for
-    a finding. lingua's low-accuracy mode alone calls short English German, Danish or Finnish; its
-    accurate mode would not, but costs 4x the time and ~600 MB, which the import cannot afford.
+    In order: English the head is sure of (>= HEAD_ENGLISH_CONFIDENCE); a language both name, lingua sure of it
+    (>= AGREE_CONFIDENCE); another language lingua is all but certain of (>= OTHER_MIN_CONFIDENCE; its sentiment
+    is then unavailable); one of ours other than English that lingua is sure of (>= OURS_MIN_CONFIDENCE, e.g.
+    "muito bom, parabéns") unless the head leans English; a text of HEAD_MIN_WORDS+ words the head is sure of
+    (>= HEAD_MIN_CONFIDENCE: romanised Hindi, which lingua lacks, or a language lingua's fast mode mistook);
+    else English — the language most comments are written in, whose engine also reads emoji and slang — with
+    lingua's English confidence (0 when it named another), so nobody takes it for a finding. lingua's low-
+    accuracy mode alone calls short English German, Danish or Finnish; its accurate mode would not, but costs 4x
+    the time and ~600 MB, which the import cannot afford.
     """
     if head.code == "en" and head.confidence >= HEAD_ENGLISH_CONFIDENCE:
         return head
     if guess.code is not None and guess.code == head.code and guess.confidence >= AGREE_CONFIDENCE:
         return guess
     if guess.code not in (None, *SUPPORTED, *CONFUSED_WITH_HINDI) and guess.confidence >= OTHER_MIN_CONFIDENCE:
+        return guess
+    if guess.code in SUPPORTED and "en" not in (guess.code, head.code) and guess.confidence >= OURS_MIN_CONFIDENCE:
         return guess
     if len(text.split()) >= HEAD_MIN_WORDS and head.confidence >= HEAD_MIN_CONFIDENCE:
         return head
