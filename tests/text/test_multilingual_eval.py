@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SHARED = ROOT.parent / "shared" / "data" / "sentiment"
 VAL = SHARED / "multilingual" / "val"
 TRAIN = SHARED / "multilingual" / "train"
-AVERAGE_BAR = 0.56  # measured 0.566 (docs/sentiment-model.md); the goal of 0.60 is not met
+AVERAGE_BAR = 0.56  # measured 0.565 (docs/sentiment-model.md); the goal of 0.60 is not met
 
 
 def _need(path: Path) -> Path:
