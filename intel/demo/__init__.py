@@ -1,5 +1,5 @@
-"""The generated demo roster for sales walkthroughs: deterministic talents, posts and comments (`generate`) and
-their texts (`text`), always flagged `is_demo`.
+"""The generated demo roster for sales walkthroughs: deterministic talents, posts and comments (`generate`),
+their follower curves (`followers`) and texts (`text`), always flagged `is_demo`.
 
 May import `intel.text`, `intel.db`, `intel.config` and `intel.errors`.
 """

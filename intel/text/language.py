@@ -56,11 +56,6 @@ class Detected:
     code: str | None
     confidence: float
 
-    @property
-    def supported(self) -> bool:
-        """True when the sentiment engines score this language (ours, or no words at all)."""
-        return self.code in SUPPORTED or self.code == NO_WORDS
-
 
 def _lingua() -> Any:
     """The shared lingua detector (low-accuracy mode), built on first use (0.2 s, ~75 MB)."""

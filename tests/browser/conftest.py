@@ -41,6 +41,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from bench.browser import CHART_DRAWN_JS
+from bench.browser import stop as stop_process
 from intel.db.engine import make_engine, transaction
 from intel.db.migrate import upgrade
 from intel.db.models import FollowerSnapshot, SocialProfile, Talent
@@ -237,12 +238,7 @@ class StreamlitServer:
         """Stop the server: terminate, wait, kill if it does not exit. Safe to call twice."""
         process, self._process = self._process, None
         if process is not None and process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=10)
+            stop_process(process)
         if self._log is not None:
             self._log.close()
             self._log = None

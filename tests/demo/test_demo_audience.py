@@ -15,13 +15,8 @@ from intel.analytics.compute import compute_for_talent
 from intel.analytics.result import SocialIntelligence
 from intel.analytics.summary import save_summary
 from intel.db.models import Talent
-from intel.demo.generate import (
-    AUDIENCE_TALENT,
-    BOUGHT_SPIKE_PCT,
-    PURGE_PCT,
-    audience_event_days,
-    load_demo,
-)
+from intel.demo.followers import AUDIENCE_TALENT, BOUGHT_SPIKE_PCT, PURGE_PCT, audience_event_days
+from intel.demo.generate import load_demo
 from tests.factories import empty_tables
 
 TODAY = date(2025, 6, 30)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from intel.demo.generate import AUDIENCE_TALENT, audience_event_days
+from intel.demo.followers import AUDIENCE_TALENT, audience_event_days
 from tests.app_pages import run_page, talent_id
 
 NOTE = "estimate — not a measurement of fake followers"
