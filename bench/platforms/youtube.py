@@ -1,0 +1,420 @@
+"""A local YouTube Data API v3 server for tests and the sync benchmark: the documented requests and answers.
+
+`YouTubeServer(videos=N, comments=M)` generates one channel deterministically (N uploads, newest first, M
+comments and replies spread over them, some threads with more replies than commentThreads.list includes,
+some replies by the channel owner) and serves, under `/youtube/v3/`, `channels` (by `id` or `forHandle`),
+`playlistItems` (the uploads playlist), `videos` (≤ 50 ids), `commentThreads` (with `replies`) and
+`comments` (by `parentId`): `key` checked, `part` honoured, `maxResults` bounded as documented, opaque
+`pageToken`/`nextPageToken`, `items` + `pageInfo`, and the documented error body
+`{"error": {"code", "message", "errors": [{"reason", "domain", "message"}]}}`.
+
+Faults: `fail_next(status, times)` (429/500… answered to the next calls), `quota_after(k)` (403 quotaExceeded
+once k calls were served, until `reset_faults()`), `drop_after(k)` (the connection is closed without an answer
+once k calls were served). `calls` counts the calls served per method; `add_videos`, `set_counts` and
+`add_comments` change the channel between syncs.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import math
+import random
+import threading
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlparse
+
+from intel.demo import text as demo_text
+
+INCLUDED_REPLIES = 5
+MAX_RESULTS = {"playlistItems": (5, 50), "commentThreads": (20, 100), "comments": (20, 100)}  # (default, max)
+_ERRORS = {  # reason -> (code, domain, message)
+    "keyInvalid": (400, "usageLimits", "API key not valid. Please pass a valid API key."),
+    "quotaExceeded": (403, "youtube.quota", "The request cannot be completed because you have exceeded your "
+                                            "<a href=\"/youtube/v3/getting-started#quota\">quota</a>."),
+    "commentsDisabled": (403, "youtube.commentThread", "The video identified by the videoId parameter has disabled "
+                                                       "comments."),
+    "videoNotFound": (404, "youtube.commentThread", "The video identified by the videoId parameter could not be "
+                                                    "found."),
+    "playlistNotFound": (404, "youtube.playlistItem", "The playlist identified with the request's playlistId "
+                                                      "parameter cannot be found."),
+    "invalidPageToken": (400, "youtube.parameter", "The request specifies an invalid page token."),
+    "maxResultsInvalid": (400, "youtube.parameter", "The maxResults parameter is out of range."),
+    "rateLimitExceeded": (429, "youtube.quota", "Too many requests."),
+    "backendError": (500, "global", "Backend Error"),
+    "notFound": (404, "global", "Not Found"),
+}
+
+
+@dataclass
+class FakeComment:
+    """One comment or reply as the server holds it."""
+
+    id: str
+    author: str
+    author_channel: str
+    text: str
+    published: datetime
+
+
+@dataclass
+class Thread:
+    """A top-level comment and its replies (oldest first, as the API lists replies)."""
+
+    top: FakeComment
+    replies: list[FakeComment] = field(default_factory=list)
+
+
+@dataclass
+class Video:
+    """One upload with its counters and comment threads (newest first)."""
+
+    id: str
+    published: datetime
+    title: str
+    description: str
+    duration_s: int
+    views: int
+    likes: int
+    sponsored: bool
+    threads: list[Thread] = field(default_factory=list)
+
+    @property
+    def comment_count(self) -> int:
+        """commentCount as the API reports it: top-level comments and replies."""
+        return len(self.threads) + sum(len(t.replies) for t in self.threads)
+
+
+class YouTubeServer:
+    """The local API server (ThreadingHTTPServer on a free port): start(), stop(), `url` for the settings."""
+
+    def __init__(self, videos: int = 20, comments: int = 200, *, seed: int = 1, key: str = "test-key",
+                 handle: str = "@localchannel", newest: datetime | None = None) -> None:
+        self.key, self.handle = key, handle
+        self.rng = random.Random(seed)
+        self.channel_id = "UC" + "".join(self.rng.choices("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghij0123456789_-", k=22))
+        self.uploads = "UU" + self.channel_id[2:]
+        self.subscribers = 123_400
+        self.videos: list[Video] = []  # newest first
+        self.comments_disabled: set[str] = set()
+        self.calls: Counter[str] = Counter()
+        self.lock = threading.Lock()
+        self._serial = 0
+        self._fans = demo_text.fan_handles(self.rng, 300)
+        self._failures: list[int] = []
+        self._quota_after: int | None = None
+        self._drop_after: int | None = None
+        self._httpd: ThreadingHTTPServer | None = None
+        newest = newest or datetime(2026, 11, 1, 12, tzinfo=UTC)
+        self._add(videos, comments, newest, step=timedelta(days=1))
+
+    # --- data ---------------------------------------------------------------------------------------------
+
+    def _next(self, prefix: str) -> str:
+        self._serial += 1
+        return f"{prefix}{self._serial:08d}"
+
+    def _add(self, videos: int, comments: int, newest: datetime, *, step: timedelta) -> list[Video]:
+        made = []
+        for i in range(videos):
+            vid = "v" + self._next("")[-8:] + "".join(self.rng.choices("abcdefXYZ_-", k=2))
+            duration = self.rng.choice((15, 45, 59, 300, 720, 1500))
+            made.append(Video(vid, newest - step * i, f"Video {vid}: {self.rng.choice(demo_text.FAN_FIRST)} day",
+                              f"Description of {vid}", duration, self.rng.randint(1_000, 900_000),
+                              self.rng.randint(10, 50_000), self.rng.random() < 0.1))
+        if made:
+            shares = [self.rng.random() for _ in made]
+            total = sum(shares)
+            counts = [math.floor(comments * s / total) for s in shares]
+            counts[0] += comments - sum(counts)
+            for video, count in zip(made, counts, strict=True):
+                self._comment(video, count)
+        self.videos = sorted(made + self.videos, key=lambda v: v.published, reverse=True)
+        return made
+
+    def _comment(self, video: Video, count: int) -> None:
+        """Add `count` comments (threads and replies) to `video`, newer than its existing ones."""
+        made: list[Thread] = []
+        start = max([t.top.published for t in video.threads], default=video.published)
+        left = count
+        while left > 0:
+            author, text = demo_text.comment(self.rng, self._fans, hostile=self.rng.random() < 0.05)
+            when = start + timedelta(minutes=len(made) + 1)
+            thread = Thread(FakeComment(self._next("Ug"), "@" + author, "UCfan" + author, text, when))
+            left -= 1
+            replies = min(left, self.rng.choice((0, 0, 0, 0, 0, 0, 1, 2, 3, 7)))
+            for r in range(replies):
+                owner = self.rng.random() < 0.3
+                author, text = demo_text.comment(self.rng, self._fans, hostile=False)
+                thread.replies.append(FakeComment(f"{thread.top.id}.{self._next('r')}",
+                                                  self.handle if owner else "@" + author,
+                                                  self.channel_id if owner else "UCfan" + author,
+                                                  text, when + timedelta(seconds=r + 1)))
+            left -= replies
+            made.append(thread)
+        video.threads = sorted(made, key=lambda t: t.top.published, reverse=True) + video.threads
+
+    def add_videos(self, count: int, comments: int = 0) -> list[str]:
+        """Publish `count` new uploads (after the newest) with `comments` comments between them; their ids."""
+        with self.lock:
+            newest = self.videos[0].published if self.videos else datetime(2026, 11, 1, tzinfo=UTC)
+            made = self._add(count, comments, newest + timedelta(hours=count), step=timedelta(hours=1))
+        return [v.id for v in made]
+
+    def set_counts(self, video_id: str, *, likes: int | None = None, views: int | None = None) -> None:
+        """Change a video's counters."""
+        with self.lock:
+            video = self.video(video_id)
+            video.likes = video.likes if likes is None else likes
+            video.views = video.views if views is None else views
+
+    def add_comments(self, video_id: str, count: int) -> None:
+        """Add `count` top-level comments to a video (its commentCount changes)."""
+        with self.lock:
+            video = self.video(video_id)
+            start = len(video.threads)
+            for n in range(count):
+                author, text = demo_text.comment(self.rng, self._fans, hostile=False)
+                when = (video.threads[0].top.published if video.threads else video.published) + timedelta(
+                    minutes=n + 1)
+                video.threads.insert(0, Thread(FakeComment(self._next("Ug"), "@" + author, "UCfan" + author,
+                                                           f"{text} ({start + n})", when)))
+
+    def video(self, video_id: str) -> Video:
+        """The video with this id (KeyError if none)."""
+        return next(v for v in self.videos if v.id == video_id)
+
+    # --- faults -------------------------------------------------------------------------------------------
+
+    def fail_next(self, status: int, times: int = 1) -> None:
+        """Answer the next `times` calls with `status` (429 rateLimitExceeded, 5xx backendError)."""
+        with self.lock:
+            self._failures.extend([status] * times)
+
+    def quota_after(self, calls: int) -> None:
+        """Answer 403 quotaExceeded once `calls` more calls were served."""
+        with self.lock:
+            self._quota_after = sum(self.calls.values()) + calls
+
+    def drop_after(self, calls: int) -> None:
+        """Close connections without an answer once `calls` more calls were served."""
+        with self.lock:
+            self._drop_after = sum(self.calls.values()) + calls
+
+    def reset_faults(self) -> None:
+        """No more injected failures."""
+        with self.lock:
+            self._failures, self._quota_after, self._drop_after = [], None, None
+
+    # --- serving ------------------------------------------------------------------------------------------
+
+    @property
+    def url(self) -> str:
+        """The API root to set as INTEL_YOUTUBE_API_URL."""
+        assert self._httpd is not None, "start() the server first"
+        return f"http://127.0.0.1:{self._httpd.server_address[1]}/"
+
+    def start(self) -> YouTubeServer:
+        """Listen on a free port in a daemon thread."""
+        server = self
+
+        class Handler(_Handler):
+            api = server
+
+        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._httpd.daemon_threads = True
+        threading.Thread(target=self._httpd.serve_forever, name="youtube-api", daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        """Stop listening."""
+        if self._httpd is not None:
+            self._httpd.shutdown()
+            self._httpd.server_close()
+            self._httpd = None
+
+    def __enter__(self) -> YouTubeServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def fault(self) -> str | int | None:
+        """The injected failure for the call being served: "drop", a status, or None."""
+        served = sum(self.calls.values())
+        if self._drop_after is not None and served >= self._drop_after:
+            return "drop"
+        if self._quota_after is not None and served >= self._quota_after:
+            return 403
+        if self._failures:
+            return self._failures.pop(0)
+        return None
+
+    def answer(self, method: str, query: dict[str, str]) -> tuple[int, dict[str, Any]]:
+        """(status, JSON body) of one call; counts it."""
+        handlers = {"channels": self._channels, "playlistItems": self._playlist_items, "videos": self._videos,
+                    "commentThreads": self._comment_threads, "comments": self._replies}
+        if method not in handlers:
+            return _error("notFound")
+        if query.get("key") != self.key:
+            return _error("keyInvalid")
+        self.calls[method] += 1
+        return handlers[method](query)
+
+    def _channels(self, q: dict[str, str]) -> tuple[int, dict[str, Any]]:
+        wanted = q.get("forHandle", "").lstrip("@").lower()
+        match = q.get("id") == self.channel_id or (wanted and wanted == self.handle.lstrip("@").lower())
+        parts = set(q.get("part", "").split(","))
+        item: dict[str, Any] = {"kind": "youtube#channel", "etag": "e", "id": self.channel_id}
+        if "snippet" in parts:
+            item["snippet"] = {"title": "Local channel", "description": "", "customUrl": self.handle.lower(),
+                               "publishedAt": "2019-03-01T10:00:00Z"}
+        if "contentDetails" in parts:
+            item["contentDetails"] = {"relatedPlaylists": {"likes": "", "uploads": self.uploads}}
+        if "statistics" in parts:
+            item["statistics"] = {"viewCount": str(sum(v.views for v in self.videos)),
+                                  "subscriberCount": str(self.subscribers), "hiddenSubscriberCount": False,
+                                  "videoCount": str(len(self.videos))}
+        return _list("youtube#channelListResponse", [item] if match else [], None, 5)
+
+    def _playlist_items(self, q: dict[str, str]) -> tuple[int, dict[str, Any]]:
+        if q.get("playlistId") != self.uploads:
+            return _error("playlistNotFound")
+        return self._page(q, "playlistItems", "youtube#playlistItemListResponse", [
+            {"kind": "youtube#playlistItem", "etag": "e", "id": f"PI{v.id}",
+             "snippet": {"publishedAt": _rfc(v.published), "channelId": self.channel_id, "title": v.title,
+                         "playlistId": self.uploads, "position": n, "resourceId": {"kind": "youtube#video",
+                                                                                   "videoId": v.id}},
+             "contentDetails": {"videoId": v.id, "videoPublishedAt": _rfc(v.published)}}
+            for n, v in enumerate(self.videos)])
+
+    def _videos(self, q: dict[str, str]) -> tuple[int, dict[str, Any]]:
+        ids = [i for i in q.get("id", "").split(",") if i]
+        if len(ids) > 50:
+            return _error("maxResultsInvalid")
+        by_id = {v.id: v for v in self.videos}
+        parts = set(q.get("part", "").split(","))
+        items = []
+        for vid in ids:
+            if vid not in by_id:
+                continue
+            v = by_id[vid]
+            item: dict[str, Any] = {"kind": "youtube#video", "etag": "e", "id": v.id}
+            if "snippet" in parts:
+                item["snippet"] = {"publishedAt": _rfc(v.published), "channelId": self.channel_id, "title": v.title,
+                                   "description": v.description}
+            if "contentDetails" in parts:
+                item["contentDetails"] = {"duration": f"PT{v.duration_s // 60}M{v.duration_s % 60}S",
+                                          "dimension": "2d", "definition": "hd"}
+            if "statistics" in parts:
+                item["statistics"] = {"viewCount": str(v.views), "likeCount": str(v.likes), "favoriteCount": "0",
+                                      "commentCount": str(v.comment_count)}
+            if "paidProductPlacementDetails" in parts:
+                item["paidProductPlacementDetails"] = {"hasPaidProductPlacement": v.sponsored}
+            items.append(item)
+        return _list("youtube#videoListResponse", items, None, len(items))
+
+    def _comment_threads(self, q: dict[str, str]) -> tuple[int, dict[str, Any]]:
+        vid = q.get("videoId", "")
+        if vid in self.comments_disabled:
+            return _error("commentsDisabled")
+        video = next((v for v in self.videos if v.id == vid), None)
+        if video is None:
+            return _error("videoNotFound")
+        with_replies = "replies" in q.get("part", "")
+        items = []
+        for thread in video.threads:
+            item: dict[str, Any] = {"kind": "youtube#commentThread", "etag": "e", "id": thread.top.id, "snippet": {
+                "channelId": self.channel_id, "videoId": vid, "topLevelComment": self._resource(thread.top, vid),
+                "canReply": True, "totalReplyCount": len(thread.replies), "isPublic": True}}
+            if with_replies and thread.replies:
+                item["replies"] = {"comments": [self._resource(r, vid, thread.top.id)
+                                                for r in thread.replies[:INCLUDED_REPLIES]]}
+            items.append(item)
+        return self._page(q, "commentThreads", "youtube#commentThreadListResponse", items)
+
+    def _replies(self, q: dict[str, str]) -> tuple[int, dict[str, Any]]:
+        parent = q.get("parentId", "")
+        found = next(((v, t) for v in self.videos for t in v.threads if t.top.id == parent), None)
+        if found is None:
+            return _list("youtube#commentListResponse", [], None, 0)
+        video, thread = found
+        return self._page(q, "comments", "youtube#commentListResponse",
+                          [self._resource(r, video.id, parent) for r in thread.replies])
+
+    def _resource(self, comment: FakeComment, video_id: str, parent: str | None = None) -> dict[str, Any]:
+        snippet = {"channelId": self.channel_id, "videoId": video_id, "textDisplay": comment.text,
+                   "textOriginal": comment.text, "authorDisplayName": comment.author,
+                   "authorChannelUrl": f"http://www.youtube.com/{comment.author}",
+                   "authorChannelId": {"value": comment.author_channel}, "canRate": True, "viewerRating": "none",
+                   "likeCount": 0, "publishedAt": _rfc(comment.published), "updatedAt": _rfc(comment.published)}
+        if parent:
+            snippet["parentId"] = parent
+        return {"kind": "youtube#comment", "etag": "e", "id": comment.id, "snippet": snippet}
+
+    def _page(self, q: dict[str, str], method: str, kind: str, items: list[Any]) -> tuple[int, dict[str, Any]]:
+        default, largest = MAX_RESULTS[method]
+        try:
+            size = int(q.get("maxResults", default))
+            offset = int(base64.urlsafe_b64decode(q["pageToken"]).decode()) if q.get("pageToken") else 0
+        except ValueError:
+            return _error("invalidPageToken" if q.get("pageToken") else "maxResultsInvalid")
+        if not 0 <= size <= largest:
+            return _error("maxResultsInvalid")
+        page = items[offset:offset + size]
+        following = offset + size if offset + size < len(items) else None
+        token = base64.urlsafe_b64encode(str(following).encode()).decode() if following is not None else None
+        return _list(kind, page, token, size, total=len(items))
+
+
+def _list(kind: str, items: list[Any], token: str | None, per_page: int, *, total: int | None = None,
+          ) -> tuple[int, dict[str, Any]]:
+    body: dict[str, Any] = {"kind": kind, "etag": "e", "pageInfo": {"totalResults": len(items) if total is None
+                                                                    else total, "resultsPerPage": per_page},
+                            "items": items}
+    if token:
+        body["nextPageToken"] = token
+    return 200, body
+
+
+def _error(reason: str) -> tuple[int, dict[str, Any]]:
+    code, domain, message = _ERRORS[reason]
+    return code, {"error": {"code": code, "message": message,
+                            "errors": [{"message": message, "domain": domain, "reason": reason}]}}
+
+
+def _rfc(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class _Handler(BaseHTTPRequestHandler):
+    api: YouTubeServer
+    protocol_version = "HTTP/1.1"
+
+    def do_GET(self) -> None:
+        parsed = urlparse(self.path)
+        method = parsed.path.removeprefix("/youtube/v3/").strip("/")
+        query = {k: v[-1] for k, v in parse_qs(parsed.query).items()}
+        with self.api.lock:
+            fault = self.api.fault()
+            if fault is None:
+                status, body = self.api.answer(method, query)
+        if fault == "drop":
+            self.close_connection = True
+            return
+        if fault is not None:
+            status, body = _error({429: "rateLimitExceeded", 403: "quotaExceeded"}.get(int(fault), "backendError"))
+            status = int(fault)
+        data = json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json; charset=UTF-8")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Quiet: one line per request would drown the test output."""
