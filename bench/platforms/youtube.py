@@ -184,6 +184,17 @@ class YouTubeServer:
                 video.threads.insert(0, Thread(FakeComment(self._next("Ug"), "@" + author, "UCfan" + author,
                                                            f"{text} ({start + n})", when)))
 
+    def minimum_units(self) -> int:
+        """The documented minimum quota of a full sync of this channel: channels.list 1, one playlistItems.list and
+        one videos.list per 50 uploads, one commentThreads.list per 100 threads of each video with comments, one
+        comments.list per 100 replies of each thread with more replies than commentThreads.list includes."""
+        pages = math.ceil(len(self.videos) / 50)
+        threads = sum(math.ceil(len(v.threads) / 100) for v in self.videos
+                      if v.comment_count and v.id not in self.comments_disabled)
+        replies = sum(math.ceil(len(t.replies) / 100) for v in self.videos if v.id not in self.comments_disabled
+                      for t in v.threads if len(t.replies) > INCLUDED_REPLIES)
+        return 1 + 2 * pages + threads + replies
+
     def video(self, video_id: str) -> Video:
         """The video with this id (KeyError if none)."""
         return next(v for v in self.videos if v.id == video_id)
