@@ -104,6 +104,7 @@ class YouTubeServer:
         self.calls: Counter[str] = Counter()
         self.lock = threading.Lock()
         self._serial = 0
+        self._threads: dict[str, tuple[Video, Thread]] = {}  # thread id -> where it is (comments.list parentId)
         self._fans = demo_text.fan_handles(self.rng, 300)
         self._failures: list[int] = []
         self._quota_after: int | None = None
@@ -156,6 +157,7 @@ class YouTubeServer:
                                                   text, when + timedelta(seconds=r + 1)))
             left -= replies
             made.append(thread)
+            self._threads[thread.top.id] = (video, thread)
         video.threads = sorted(made, key=lambda t: t.top.published, reverse=True) + video.threads
 
     def add_videos(self, count: int, comments: int = 0) -> list[str]:
@@ -181,8 +183,10 @@ class YouTubeServer:
                 author, text = demo_text.comment(self.rng, self._fans, hostile=False)
                 when = (video.threads[0].top.published if video.threads else video.published) + timedelta(
                     minutes=n + 1)
-                video.threads.insert(0, Thread(FakeComment(self._next("Ug"), "@" + author, "UCfan" + author,
-                                                           f"{text} ({start + n})", when)))
+                thread = Thread(FakeComment(self._next("Ug"), "@" + author, "UCfan" + author, f"{text} ({start + n})",
+                                            when))
+                video.threads.insert(0, thread)
+                self._threads[thread.top.id] = (video, thread)
 
     def minimum_units(self) -> int:
         """The documented minimum quota of a full sync of this channel: channels.list 1, one playlistItems.list and
@@ -350,7 +354,7 @@ class YouTubeServer:
 
     def _replies(self, q: dict[str, str]) -> tuple[int, dict[str, Any]]:
         parent = q.get("parentId", "")
-        found = next(((v, t) for v in self.videos for t in v.threads if t.top.id == parent), None)
+        found = self._threads.get(parent)
         if found is None:
             return _list("youtube#commentListResponse", [], None, 0)
         video, thread = found
@@ -405,6 +409,10 @@ def _rfc(moment: datetime) -> str:
 class _Handler(BaseHTTPRequestHandler):
     api: YouTubeServer
     protocol_version = "HTTP/1.1"
+    # Headers and body leave in one segment: otherwise Nagle's algorithm and the client's delayed ACK add
+    # ~40 ms to every answer, which would dominate the sync benchmark.
+    disable_nagle_algorithm = True
+    wbufsize = 1 << 16
 
     def do_GET(self) -> None:
         parsed = urlparse(self.path)

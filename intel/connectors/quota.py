@@ -79,24 +79,30 @@ class QuotaMeter:
         self.calls = 0
         self.units = 0
         self.by_method: Counter[str] = Counter()
+        self._ready: date | None = None  # the quota day whose row is known to exist
 
     def charge(self, method: str) -> None:
         """Charge one call of `method` before it is sent; QuotaExhausted when the day's limit would be passed."""
         units, moment = cost(self.platform, method), self.now()
         day = quota_day(moment)
+        if not self._charged(day, units, ensure=self._ready != day) and not self._charged(day, units, ensure=True):
+            raise self.exhausted(moment)
+        self._ready = day
+        self.calls += 1
+        self.units += units
+        self.by_method[method] += 1
+
+    def _charged(self, day: date, units: int, *, ensure: bool) -> bool:
+        """One atomic UPDATE adding `units` and a call, unless that passes the limit; whether it was made."""
         table = _TABLE
         with self.sessions.begin() as session:
-            self._ensure_row(session, day)
+            if ensure:
+                self._ensure_row(session, day)
             stmt = (update(table).where(table.c.platform == self.platform, table.c.quota_day == day)
                     .values(units=table.c.units + units, calls=table.c.calls + 1))
             if self.daily_limit is not None:
                 stmt = stmt.where(table.c.units + units <= self.daily_limit)
-            charged = session.execute(stmt).rowcount  # type: ignore[attr-defined]  # CursorResult of an UPDATE
-        if not charged:
-            raise self.exhausted(moment)
-        self.calls += 1
-        self.units += units
-        self.by_method[method] += 1
+            return bool(session.execute(stmt).rowcount)  # type: ignore[attr-defined]  # CursorResult of an UPDATE
 
     def spent(self) -> None:
         """Record that the platform itself says today's quota is spent (another client of the key used it)."""

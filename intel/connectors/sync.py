@@ -46,7 +46,8 @@ log = logging.getLogger(__name__)
 
 Status = Literal["synced", "paused", "needs_reconnect", "failed", "skipped"]
 LEASE = timedelta(hours=1)  # a sync still "running" after this long is taken to have died with its worker
-COMMENT_BATCH = 2_000  # comments written per transaction
+COMMENT_BATCH = 2_000  # comments written per transaction (of several posts: each post marked once they are)
+MARK_BATCH = 200  # posts without new comments marked per transaction
 FAILURE_BACKOFF_S, FAILURE_BACKOFF_CAP_S = 300, 86_400
 DAILY_QUOTA = {"youtube": "youtube_daily_quota"}  # platforms metered in units: their ConnectorSettings field
 
@@ -218,23 +219,38 @@ class _Run:
                 .where(SocialPost.profile_id == self.profile.id,
                        or_(SyncedPost.post_id.is_(None), SyncedPost.comment_count != SocialPost.comments))
                 .order_by(SocialPost.posted_at.desc())).all()
-        for post_id, platform_post_id, count in pending:
-            if count:  # a post without comments needs no call
-                buffer: list[dict[str, Any]] = []
-                for page in connector.comments(platform_post_id):
+        buffer: list[dict[str, Any]] = []
+        done: list[tuple[int, int]] = []  # posts whose comments are all in `buffer` or written
+        try:
+            for post_id, platform_post_id, count in pending:
+                for page in connector.comments(platform_post_id) if count else ():  # no comments: no call
                     buffer += [{"platform_post_id": platform_post_id, **c.fields()} for c in page]
                     if len(buffer) >= COMMENT_BATCH:
-                        self.comments += self._write("comments", buffer).written
-                        buffer = []
-                self.comments += self._write("comments", buffer).written if buffer else 0
-            self._mark_synced(post_id, count)
+                        self._flush_comments(buffer, done)
+                done.append((post_id, count))
+                if len(buffer) >= COMMENT_BATCH or len(done) >= MARK_BATCH:
+                    self._flush_comments(buffer, done)
+        except ConnectorError:  # quota spent, platform down: keep what was fetched (the post being read stays unmarked)
+            self._flush_comments(buffer, done)
+            raise
+        self._flush_comments(buffer, done)
 
-    def _mark_synced(self, post_id: int, count: int) -> None:
+    def _flush_comments(self, buffer: list[dict[str, Any]], done: list[tuple[int, int]]) -> None:
+        """Write the buffered comments, then mark the posts they complete (so a crash between refetches them)."""
+        if buffer:
+            self.comments += self._write("comments", buffer).written
+            buffer.clear()
+        if done:
+            self._mark_synced(done)
+            done.clear()
+
+    def _mark_synced(self, posts: list[tuple[int, int]]) -> None:
         """Remember the comment count whose comments are now stored (after they are committed)."""
         with self.sessions.begin() as session:
-            stmt = _insert(session)(SyncedPost).values(post_id=post_id, comment_count=count, synced_at=self.now())
+            stmt = _insert(session)(SyncedPost)
             session.execute(stmt.on_conflict_do_update(index_elements=["post_id"], set_={
-                "comment_count": stmt.excluded.comment_count, "synced_at": stmt.excluded.synced_at}))
+                "comment_count": stmt.excluded.comment_count, "synced_at": stmt.excluded.synced_at}),
+                [{"post_id": p, "comment_count": c, "synced_at": self.now()} for p, c in posts])
 
     def _synced_message(self) -> str:
         text = (f"{self.posts:,} posts, {self.comments:,} comments written"

@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import Engine, func, select
 
 from bench.platforms.youtube import YouTubeServer
+from intel.connectors import sync
 from intel.connectors.base import Account, CommentRecord
 from intel.connectors.quota import QuotaMeter, next_reset, quota_day, usage
 from intel.connectors.sync import LEASE, sync_profile
@@ -133,7 +134,8 @@ class CrashingConnector(YouTubeConnector):
             yield page
 
 
-def test_a_sync_killed_midway_resumes_after_its_lease_to_the_same_rows(engine, server, linked):
+def test_a_sync_killed_midway_resumes_after_its_lease_to_the_same_rows(engine, server, linked, monkeypatch):
+    monkeypatch.setattr(sync, "COMMENT_BATCH", 50)  # commit (and mark posts done) every ~2 posts of comments
     profile_id, clock = linked(), Clock()
     settings = settings_for(server)
     meter = QuotaMeter(session_factory(engine), "youtube", None, now=clock)
