@@ -54,3 +54,12 @@ def test_link_profile_refuses_an_account_of_another_talent(engine, server):
         with pytest.raises(IntelError, match="already linked to another talent"):
             link_profile(session, talent_id=b.id, platform="youtube", account_id=server.channel_id,
                          handle=server.handle, connected_by=None)
+
+
+def test_the_client_uses_the_shipped_discovery_document_and_the_configured_root(server):
+    from intel.connectors.youtube import build_service
+
+    service = build_service(settings_for(server).connectors)  # no network here: a discovery fetch would fail
+    request = service.channels().list(part="id", id=server.channel_id)
+    assert request.uri.startswith(f"{server.url}youtube/v3/channels?")
+    assert sum(server.calls.values()) == 0

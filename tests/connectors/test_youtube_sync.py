@@ -13,7 +13,7 @@ from sqlalchemy import Engine, func, select
 
 from bench.platforms.youtube import YouTubeServer
 from intel.connectors import sync
-from intel.connectors.base import Account, CommentRecord
+from intel.connectors.base import Account, CommentRecord, TokenInvalid
 from intel.connectors.quota import QuotaMeter, next_reset, quota_day, usage
 from intel.connectors.sync import LEASE, sync_profile
 from intel.connectors.youtube import YouTubeConnector
@@ -259,3 +259,26 @@ def test_a_connection_that_needs_reconnecting_is_not_called(engine, server, link
     assert report.status == "needs_reconnect" and report.message == "token revoked"
     assert sum(server.calls.values()) == 0
 
+
+
+class RevokedConnector(YouTubeConnector):
+    """The real connector on a platform that has just refused the profile's token."""
+
+    def profile(self) -> Any:
+        raise TokenInvalid("Instagram says the token was revoked")
+
+
+def test_a_refused_token_marks_the_connection_and_stops_the_syncs(engine, server, linked):
+    profile_id, clock = linked(), Clock()
+    settings = settings_for(server)
+    meter = QuotaMeter(session_factory(engine), "youtube", None, now=clock)
+    revoked = RevokedConnector(settings.connectors, meter, Account("youtube", server.channel_id, server.handle))
+    report = sync_profile(engine, profile_id, settings, now=clock, connector=revoked)
+    assert report.status == "needs_reconnect" and report.next_sync_at is None
+    with session_factory(engine)() as session:
+        connection = session.scalar(select(PlatformConnection).where(PlatformConnection.profile_id == profile_id))
+        assert connection is not None and connection.status == "needs_reconnect"
+        assert connection.status_reason == "Instagram says the token was revoked"
+    assert state(engine, profile_id).next_sync_at is None
+    assert sync_profile(engine, profile_id, settings, now=clock).status == "needs_reconnect"
+    assert sum(server.calls.values()) == 0
