@@ -22,73 +22,16 @@ import math
 import random
 import threading
 from collections import Counter
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
+from bench.platforms.youtube_resources import FakeComment, Thread, Video, error_body, list_body, rfc3339
 from intel.demo import text as demo_text
 
 INCLUDED_REPLIES = 5
 MAX_RESULTS = {"playlistItems": (5, 50), "commentThreads": (20, 100), "comments": (20, 100)}  # (default, max)
-_ERRORS = {  # reason -> (code, domain, message)
-    "keyInvalid": (400, "usageLimits", "API key not valid. Please pass a valid API key."),
-    "quotaExceeded": (403, "youtube.quota", "The request cannot be completed because you have exceeded your "
-                                            "<a href=\"/youtube/v3/getting-started#quota\">quota</a>."),
-    "commentsDisabled": (403, "youtube.commentThread", "The video identified by the videoId parameter has disabled "
-                                                       "comments."),
-    "videoNotFound": (404, "youtube.commentThread", "The video identified by the videoId parameter could not be "
-                                                    "found."),
-    "playlistNotFound": (404, "youtube.playlistItem", "The playlist identified with the request's playlistId "
-                                                      "parameter cannot be found."),
-    "invalidPageToken": (400, "youtube.parameter", "The request specifies an invalid page token."),
-    "maxResultsInvalid": (400, "youtube.parameter", "The maxResults parameter is out of range."),
-    "rateLimitExceeded": (429, "youtube.quota", "Too many requests."),
-    "backendError": (500, "global", "Backend Error"),
-    "notFound": (404, "global", "Not Found"),
-}
-
-
-@dataclass
-class FakeComment:
-    """One comment or reply as the server holds it."""
-
-    id: str
-    author: str
-    author_channel: str
-    text: str
-    published: datetime
-
-
-@dataclass
-class Thread:
-    """A top-level comment and its replies (oldest first, as the API lists replies)."""
-
-    top: FakeComment
-    replies: list[FakeComment] = field(default_factory=list)
-
-
-@dataclass
-class Video:
-    """One upload with its counters and comment threads (newest first)."""
-
-    id: str
-    published: datetime
-    title: str
-    description: str
-    duration_s: int
-    views: int
-    likes: int
-    sponsored: bool
-    threads: list[Thread] = field(default_factory=list)
-
-    @property
-    def comment_count(self) -> int:
-        """commentCount as the API reports it: top-level comments and replies."""
-        return len(self.threads) + sum(len(t.replies) for t in self.threads)
-
-
 class YouTubeServer:
     """The local API server (ThreadingHTTPServer on a free port): start(), stop(), `url` for the settings."""
 
@@ -274,9 +217,9 @@ class YouTubeServer:
         handlers = {"channels": self._channels, "playlistItems": self._playlist_items, "videos": self._videos,
                     "commentThreads": self._comment_threads, "comments": self._replies}
         if method not in handlers:
-            return _error("notFound")
+            return error_body("notFound")
         if query.get("key") != self.key:
-            return _error("keyInvalid")
+            return error_body("keyInvalid")
         self.calls[method] += 1
         return handlers[method](query)
 
@@ -294,23 +237,23 @@ class YouTubeServer:
             item["statistics"] = {"viewCount": str(sum(v.views for v in self.videos)),
                                   "subscriberCount": str(self.subscribers), "hiddenSubscriberCount": False,
                                   "videoCount": str(len(self.videos))}
-        return _list("youtube#channelListResponse", [item] if match else [], None, 5)
+        return list_body("youtube#channelListResponse", [item] if match else [], None, 5)
 
     def _playlist_items(self, q: dict[str, str]) -> tuple[int, dict[str, Any]]:
         if q.get("playlistId") != self.uploads:
-            return _error("playlistNotFound")
+            return error_body("playlistNotFound")
         return self._page(q, "playlistItems", "youtube#playlistItemListResponse", [
             {"kind": "youtube#playlistItem", "etag": "e", "id": f"PI{v.id}",
-             "snippet": {"publishedAt": _rfc(v.published), "channelId": self.channel_id, "title": v.title,
+             "snippet": {"publishedAt": rfc3339(v.published), "channelId": self.channel_id, "title": v.title,
                          "playlistId": self.uploads, "position": n, "resourceId": {"kind": "youtube#video",
                                                                                    "videoId": v.id}},
-             "contentDetails": {"videoId": v.id, "videoPublishedAt": _rfc(v.published)}}
+             "contentDetails": {"videoId": v.id, "videoPublishedAt": rfc3339(v.published)}}
             for n, v in enumerate(self.videos)])
 
     def _videos(self, q: dict[str, str]) -> tuple[int, dict[str, Any]]:
         ids = [i for i in q.get("id", "").split(",") if i]
         if len(ids) > 50:
-            return _error("maxResultsInvalid")
+            return error_body("maxResultsInvalid")
         by_id = {v.id: v for v in self.videos}
         parts = set(q.get("part", "").split(","))
         items = []
@@ -320,7 +263,7 @@ class YouTubeServer:
             v = by_id[vid]
             item: dict[str, Any] = {"kind": "youtube#video", "etag": "e", "id": v.id}
             if "snippet" in parts:
-                item["snippet"] = {"publishedAt": _rfc(v.published), "channelId": self.channel_id, "title": v.title,
+                item["snippet"] = {"publishedAt": rfc3339(v.published), "channelId": self.channel_id, "title": v.title,
                                    "description": v.description}
             if "contentDetails" in parts:
                 item["contentDetails"] = {"duration": f"PT{v.duration_s // 60}M{v.duration_s % 60}S",
@@ -331,15 +274,15 @@ class YouTubeServer:
             if "paidProductPlacementDetails" in parts:
                 item["paidProductPlacementDetails"] = {"hasPaidProductPlacement": v.sponsored}
             items.append(item)
-        return _list("youtube#videoListResponse", items, None, len(items))
+        return list_body("youtube#videoListResponse", items, None, len(items))
 
     def _comment_threads(self, q: dict[str, str]) -> tuple[int, dict[str, Any]]:
         vid = q.get("videoId", "")
         if vid in self.comments_disabled:
-            return _error("commentsDisabled")
+            return error_body("commentsDisabled")
         video = next((v for v in self.videos if v.id == vid), None)
         if video is None:
-            return _error("videoNotFound")
+            return error_body("videoNotFound")
         with_replies = "replies" in q.get("part", "")
         items = []
         for thread in video.threads:
@@ -356,7 +299,7 @@ class YouTubeServer:
         parent = q.get("parentId", "")
         found = self._threads.get(parent)
         if found is None:
-            return _list("youtube#commentListResponse", [], None, 0)
+            return list_body("youtube#commentListResponse", [], None, 0)
         video, thread = found
         return self._page(q, "comments", "youtube#commentListResponse",
                           [self._resource(r, video.id, parent) for r in thread.replies])
@@ -366,7 +309,7 @@ class YouTubeServer:
                    "textOriginal": comment.text, "authorDisplayName": comment.author,
                    "authorChannelUrl": f"http://www.youtube.com/{comment.author}",
                    "authorChannelId": {"value": comment.author_channel}, "canRate": True, "viewerRating": "none",
-                   "likeCount": 0, "publishedAt": _rfc(comment.published), "updatedAt": _rfc(comment.published)}
+                   "likeCount": 0, "publishedAt": rfc3339(comment.published), "updatedAt": rfc3339(comment.published)}
         if parent:
             snippet["parentId"] = parent
         return {"kind": "youtube#comment", "etag": "e", "id": comment.id, "snippet": snippet}
@@ -377,33 +320,13 @@ class YouTubeServer:
             size = int(q.get("maxResults", default))
             offset = int(base64.urlsafe_b64decode(q["pageToken"]).decode()) if q.get("pageToken") else 0
         except ValueError:
-            return _error("invalidPageToken" if q.get("pageToken") else "maxResultsInvalid")
+            return error_body("invalidPageToken" if q.get("pageToken") else "maxResultsInvalid")
         if not 0 <= size <= largest:
-            return _error("maxResultsInvalid")
+            return error_body("maxResultsInvalid")
         page = items[offset:offset + size]
         following = offset + size if offset + size < len(items) else None
         token = base64.urlsafe_b64encode(str(following).encode()).decode() if following is not None else None
-        return _list(kind, page, token, size, total=len(items))
-
-
-def _list(kind: str, items: list[Any], token: str | None, per_page: int, *, total: int | None = None,
-          ) -> tuple[int, dict[str, Any]]:
-    body: dict[str, Any] = {"kind": kind, "etag": "e", "pageInfo": {"totalResults": len(items) if total is None
-                                                                    else total, "resultsPerPage": per_page},
-                            "items": items}
-    if token:
-        body["nextPageToken"] = token
-    return 200, body
-
-
-def _error(reason: str) -> tuple[int, dict[str, Any]]:
-    code, domain, message = _ERRORS[reason]
-    return code, {"error": {"code": code, "message": message,
-                            "errors": [{"message": message, "domain": domain, "reason": reason}]}}
-
-
-def _rfc(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return list_body(kind, page, token, size, total=len(items))
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -426,7 +349,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             return
         if fault is not None:
-            status, body = _error({429: "rateLimitExceeded", 403: "quotaExceeded"}.get(int(fault), "backendError"))
+            status, body = error_body({429: "rateLimitExceeded", 403: "quotaExceeded"}.get(int(fault), "backendError"))
             status = int(fault)
         data = json.dumps(body).encode()
         self.send_response(status)

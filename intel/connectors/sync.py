@@ -27,6 +27,7 @@ from typing import Any, Literal
 from sqlalchemy import Engine, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from intel.config import Settings
@@ -158,8 +159,16 @@ class _Run:
             return self._failed(f"the sync stopped on an internal error ({type(exc).__name__}); it will be "
                                 "retried", 0.0)
         finally:
-            if self.talents:
-                bump_generations(self.sessions, self.talents)
+            self._bump()
+
+    def _bump(self) -> None:
+        """Bump the generations of the talents written, as the importer does, so every cache drops them."""
+        if not self.talents:
+            return
+        try:
+            bump_generations(self.sessions, self.talents)
+        except SQLAlchemyError as exc:  # the rows are written; the caller's invalidation still follows `changed`
+            log.error("data generation bump of talents %s failed: %s", sorted(self.talents), exc)
 
     def _open(self, connection: PlatformConnection) -> Connector:
         keys = self.settings.connectors.secret_keys

@@ -170,6 +170,7 @@ class YouTubeConnector:
 
     def __init__(self, settings: ConnectorSettings, meter: QuotaMeter, account: Account, *,
                  sleep: Callable[[float], None] = time.sleep) -> None:
+        self.meter = meter  # the sync reports this meter's calls and units
         self.client = YouTubeClient(settings, meter, sleep=sleep)
         self.channel_id = account.account_id
         self._uploads: str | None = None

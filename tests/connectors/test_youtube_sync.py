@@ -143,6 +143,7 @@ def test_a_sync_killed_midway_resumes_after_its_lease_to_the_same_rows(engine, s
                                  pages=4)
     with pytest.raises(Crash):
         sync_profile(engine, profile_id, settings, now=clock, connector=crashing)
+    assert meter.calls > 0
     assert state(engine, profile_id).last_status == "running"
     assert sync_profile(engine, profile_id, settings, now=clock).status == "skipped"  # the lease still holds
 
