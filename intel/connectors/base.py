@@ -30,7 +30,7 @@ class Account:
 class ProfileCounts:
     """A profile's counters as the platform reports them now."""
 
-    followers: int
+    followers: int | None  # None when the platform hides it (a YouTube channel's hidden subscriber count)
     following: int | None
     posts_count: int | None
     handle: str | None = None
