@@ -24,6 +24,12 @@ log = logging.getLogger(__name__)
 USER_AGENT = "talent-social-intelligence/1.0 (+https://github.com/; connectors)"
 TIMEOUT = httpx.Timeout(20.0, connect=5.0)
 Params = Mapping[str, str | int]
+NAMES = {"instagram": "Instagram", "tiktok": "TikTok", "youtube": "YouTube"}
+
+
+def display_name(platform: str) -> str:
+    """The platform's name as people write it ("TikTok", not "Tiktok")."""
+    return NAMES.get(platform, platform.title())
 
 
 def make_client(*, timeout: httpx.Timeout = TIMEOUT, **kwargs: Any) -> httpx.Client:
@@ -87,7 +93,7 @@ def send(client: httpx.Client, method: str, url: str, *, platform: str, params: 
             response = client.request(method, url, params=params, data=data, json=json, headers=headers)
         except httpx.TransportError as exc:
             if last:
-                raise ConnectorError(f"{platform.title()} cannot be reached ({type(exc).__name__}); the sync "
+                raise ConnectorError(f"{display_name(platform)} cannot be reached ({type(exc).__name__}); the sync "
                                      "will try again later.") from None
             _wait(policy, policy.backoff(attempt), platform, path, type(exc).__name__)
             continue
@@ -96,15 +102,15 @@ def send(client: httpx.Client, method: str, url: str, *, platform: str, params: 
             return response
         asked = retry_after_s(response)
         if asked is not None and asked > policy.max_retry_after_s:
-            raise RateLimited(f"{platform.title()} asked us to wait {asked:.0f} s before calling again.", asked)
+            raise RateLimited(f"{display_name(platform)} asked us to wait {asked:.0f} s before calling again.", asked)
         if last:
             break
         _wait(policy, asked if asked is not None else policy.backoff(attempt), platform, path,
               f"HTTP {response.status_code}")
     wait = retry_after_s(response) or policy.cap_s
     if limited:
-        raise RateLimited(f"{platform.title()} is rate-limiting our calls; the sync will try again later.", wait)
-    raise ConnectorError(f"{platform.title()} answered HTTP {response.status_code} {policy.attempts} times in a "
+        raise RateLimited(f"{display_name(platform)} is rate-limiting our calls; the sync will try again later.", wait)
+    raise ConnectorError(f"{display_name(platform)} answered HTTP {response.status_code} {policy.attempts} times in a "
                          "row; the sync will try again later.")
 
 
@@ -120,5 +126,5 @@ def json_body(response: httpx.Response, platform: str) -> dict[str, Any]:
     except ValueError:
         body = None
     if not isinstance(body, dict):
-        raise ConnectorError(f"{platform.title()} answered HTTP {response.status_code} without a JSON object.")
+        raise ConnectorError(f"{display_name(platform)} answered HTTP {response.status_code} without a JSON object.")
     return body

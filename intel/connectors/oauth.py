@@ -29,6 +29,7 @@ from intel.config import ConnectorSettings
 from intel.connectors import http, tokens
 from intel.connectors.base import Account, ConnectorError, NotConfigured
 from intel.connectors.crypto import TokenBox
+from intel.connectors.http import display_name
 from intel.connectors.instagram import InstagramConnector
 from intel.connectors.tiktok import TikTokConnector
 from intel.connectors.tokens import TokenGrant
@@ -100,7 +101,7 @@ def provider(platform: str, settings: ConnectorSettings) -> Provider:
     """The OAuth registration of `platform`; NotConfigured naming the missing setting."""
     reason = missing(platform, settings)
     if reason is not None:
-        raise NotConfigured(f"{platform.title()} cannot be connected: {reason}.")
+        raise NotConfigured(f"{display_name(platform)} cannot be connected: {reason}.")
     if platform == "instagram":
         return Provider("instagram", settings.instagram_client_id or "", settings.instagram_client_secret or "",
                         settings.instagram_auth_url, settings.instagram_token_url, SCOPES["instagram"], False,
@@ -206,14 +207,14 @@ def exchange(p: Provider, *, code: str, redirect: str, code_verifier: str | None
         with oauth_client(p, redirect) as client:
             body = dict(client.fetch_token(p.token_url, code=code, grant_type="authorization_code", **extra))
     except (httpx.HTTPError, ValueError) as exc:
-        raise ConnectorError(f"{p.platform.title()} could not be reached to finish the connection "
+        raise ConnectorError(f"{display_name(p.platform)} could not be reached to finish the connection "
                              f"({type(exc).__name__}). {AGAIN}") from None
     except OAuthError as exc:  # the platform refused the code (used, expired, wrong verifier or redirect)
         description = exc.description or exc.error or type(exc).__name__
-        raise ConnectorError(f"{p.platform.title()} refused the authorisation code ({str(description)[:200]}). "
+        raise ConnectorError(f"{display_name(p.platform)} refused the authorisation code ({str(description)[:200]}). "
                              f"{AGAIN}") from None
     if not body.get("access_token"):
-        raise ConnectorError(f"{p.platform.title()} answered the code exchange without a token. {AGAIN}")
+        raise ConnectorError(f"{display_name(p.platform)} answered the code exchange without a token. {AGAIN}")
     body.pop("expires_at", None)  # Authlib's addition, in epoch seconds of this machine's clock
     return tokens.grant_from(body, now)
 

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from intel.connectors.crypto import TokenBox
+from intel.connectors.http import display_name
 from intel.db.base import utcnow
 from intel.db.connections import PlatformConnection, SyncState
 from intel.db.models import SocialProfile
@@ -29,7 +30,7 @@ def link_profile(session: Session, *, talent_id: int, platform: str, account_id:
     profile = session.scalars(select(SocialProfile).where(SocialProfile.platform == platform,
                                                           SocialProfile.account_id == account_id)).first()
     if profile is not None and profile.talent_id != talent_id:
-        raise IntelError(f"This {platform.title()} account is already linked to another talent.")
+        raise IntelError(f"This {display_name(platform)} account is already linked to another talent.")
     if profile is None:
         profile = SocialProfile(talent_id=talent_id, platform=platform, account_id=account_id,
                                 handle=handle or account_id)

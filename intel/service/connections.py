@@ -19,6 +19,7 @@ from intel.accounts.auth import Identity, identity_for_session
 from intel.connectors import http, oauth, tokens
 from intel.connectors.base import ConnectorError, NotConfigured
 from intel.connectors.crypto import TokenBox
+from intel.connectors.http import display_name
 from intel.connectors.oauth import OAUTH_PLATFORMS, OAuthRefused
 from intel.connectors.profiles import link_profile
 from intel.db.base import utcnow
@@ -139,7 +140,7 @@ def complete_connect(platform: str, *, code: str, state: str, session_token: str
                 session.commit()  # a claimed (or expired) state is spent even when the rest fails
         talent_id = pending.talent_id
         if error:
-            raise OAuthRefused(DENIED.format(platform=platform.title()))
+            raise OAuthRefused(DENIED.format(platform=display_name(platform)))
         if identity is None or identity.user_id != pending.user_id:
             raise OAuthRefused("Your sign-in session ended. Sign in, then start again with Connect.")
         profile_id, handle = _connect(rt, identity, pending, code=code, origin=origin, now=now)
