@@ -38,7 +38,9 @@ from intel.errors import IntelError
 
 with warnings.catch_warnings():
     # Authlib 1.9 warns that it will prefer the `httpx2` fork; httpx is what this project pins and tests.
-    warnings.simplefilter("ignore")
+    # Its `deprecate` module installs an "always" filter when imported, so import it first, then ignore.
+    import authlib.deprecate
+    warnings.simplefilter("ignore", authlib.deprecate.AuthlibDeprecationWarning)
     from authlib.integrations.httpx_client import OAuth2Client, OAuthError
 
 log = logging.getLogger(__name__)
@@ -116,14 +118,15 @@ def redirect_uri(origin: str, platform: str) -> str:
     return f"{origin.rstrip('/')}/oauth/{platform}/callback"
 
 
-def _client_key_post(client: Any, method: str, uri: str, headers: dict[str, str], body: str
-                     ) -> tuple[str, dict[str, str], str]:
+def _client_key_post(client: Any, method: str, uri: str, headers: Any, body: bytes | str
+                     ) -> tuple[str, Any, bytes]:
     """Authlib client auth for TikTok: `client_key` and `client_secret` in the form body."""
-    extra = urlencode({"client_key": client.client_id, "client_secret": client.client_secret or ""})
-    body = f"{body}&{extra}" if body else extra
-    if "Content-Length" in headers:
-        headers["Content-Length"] = str(len(body))
-    return uri, headers, body
+    text = body.decode() if isinstance(body, bytes) else body
+    form = [*parse_qsl(text, keep_blank_values=True), ("client_key", client.client_id),
+            ("client_secret", client.client_secret or "")]
+    encoded = urlencode(form).encode()
+    headers["Content-Length"] = str(len(encoded))
+    return uri, headers, encoded
 
 
 def _unwrap_instagram(response: httpx.Response) -> httpx.Response:

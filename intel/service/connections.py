@@ -68,7 +68,7 @@ def _views(session: Session, talent_id: int, profile_id: int | None = None) -> l
              .where(SocialProfile.talent_id == talent_id).order_by(SocialProfile.platform, SocialProfile.id))
     if profile_id is not None:
         query = query.where(SocialProfile.id == profile_id)
-    return [_view(p, c, s) for p, c, s in session.execute(query).tuples()]
+    return [_view(p, c, s) for p, c, s in session.execute(query)]
 
 
 @database_boundary

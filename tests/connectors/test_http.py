@@ -11,7 +11,12 @@ import pytest
 from bench.platforms.server import PlatformServer, Reply
 from intel.connectors.base import ConnectorError, RateLimited
 from intel.connectors.http import RetryPolicy, make_client, retry_after_s, send
+from tests import platforms
 from tests.services import free_port
+
+# The platform stand-ins' fixtures (tests/platforms.py), shared with the other connector and web tests.
+policy = platforms.policy
+waits = platforms.waits
 
 
 class Echo(PlatformServer):

@@ -12,6 +12,14 @@ from intel.config import ConnectorSettings
 from intel.connectors.base import Account, ConnectorError, RateLimited, TokenInvalid
 from intel.connectors.http import RetryPolicy, make_client
 from intel.connectors.instagram import InstagramConnector
+from tests import platforms
+
+# The platform stand-ins' fixtures (tests/platforms.py), shared with the other connector and web tests.
+connector_settings = platforms.connector_settings
+instagram_server = platforms.instagram_server
+policy = platforms.policy
+tiktok_server = platforms.tiktok_server
+waits = platforms.waits
 
 
 @pytest.fixture

@@ -15,6 +15,13 @@ from intel.connectors.http import make_client
 from intel.connectors.profiles import link_profile
 from intel.db.connections import PlatformConnection
 from intel.db.models import Talent
+from tests import platforms
+
+# The platform stand-ins' fixtures (tests/platforms.py), shared with the other connector and web tests.
+connector_settings = platforms.connector_settings
+instagram_server = platforms.instagram_server
+tiktok_server = platforms.tiktok_server
+
 
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 
