@@ -21,6 +21,10 @@ import httpx
 from intel.connectors.base import ConnectorError, RateLimited
 
 log = logging.getLogger(__name__)
+# httpx logs every request's full URL at INFO, query string included, and Instagram's Graph API takes the
+# access token (and the token exchange the app secret) as query parameters: keep those lines out of the logs.
+for _name in ("httpx", "httpcore"):
+    logging.getLogger(_name).setLevel(logging.WARNING)
 USER_AGENT = "talent-social-intelligence/1.0 (+https://github.com/; connectors)"
 TIMEOUT = httpx.Timeout(20.0, connect=5.0)
 Params = Mapping[str, str | int]

@@ -2,8 +2,9 @@
 where the token allows, insights (views, reach, saved, shares), and comments with their replies.
 
 Graph errors arrive as `{"error": {"message", "type", "code", "error_subcode", "fbtrace_id"}}`: code 190 is
-an invalid or expired token (→ TokenInvalid), codes 4, 17, 32 and 613 are rate limits (retried with backoff,
-then RateLimited), anything else is a ConnectorError with Meta's message.
+an invalid or expired token (→ TokenInvalid), codes 4, 17, 32 and 613 (and Instagram's business-use-case
+limit, 80002) are rate limits (retried with backoff, then RateLimited), anything else is a ConnectorError with
+Meta's message.
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ from intel.connectors.base import Account, CommentRecord, ConnectorError, PostRe
 log = logging.getLogger(__name__)
 VERSION = "v22.0"
 PLATFORM = "instagram"
-RATE_LIMIT_CODES = frozenset({4, 17, 32, 613})
+# 4 app, 17 user, 32 page, 613 custom, 80002 Instagram's business-use-case limit.
+RATE_LIMIT_CODES = frozenset({4, 17, 32, 613, 80002})
 TOKEN_CODES = frozenset({190})
 # "Unsupported metric for this media" (100) or no permission for insights (10, 200): no insights, no failure.
 NO_INSIGHTS_CODES = frozenset({10, 100, 200})

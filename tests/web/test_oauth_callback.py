@@ -5,6 +5,7 @@ behind the sign-in middleware, with a real sign-in session) → tokens sealed in
 from __future__ import annotations
 
 import dataclasses
+import logging
 import re
 from dataclasses import dataclass
 from datetime import timedelta
@@ -114,7 +115,8 @@ def start(world: World, platform: str, who: Person | None = None) -> str:
 
 @pytest.mark.parametrize("platform", ["instagram", "tiktok"])
 def test_approve_connects_the_account_with_sealed_tokens_and_a_first_sync_due(world, platform, instagram_server,
-                                                                              tiktok_server):
+                                                                              tiktok_server, caplog):
+    caplog.set_level(logging.DEBUG)
     server = instagram_server if platform == "instagram" else tiktok_server
     account = (instagram_server.add_account("ann.talent") if platform == "instagram"
                else tiktok_server.add_user("ann.talent"))
@@ -132,6 +134,8 @@ def test_approve_connects_the_account_with_sealed_tokens_and_a_first_sync_due(wo
     plain = list(server.tokens) + list(getattr(server, "refresh_tokens", {}))
     columns = " ".join(str(v) for v in vars(row).values())
     assert plain and not any(token in columns for token in plain)  # only ciphertext in the row
+    secrets = [*plain, server.client_secret]
+    assert not any(secret in caplog.text for secret in secrets)  # nor in any log line, at any level
     with world.rt.sessions() as s:
         profile = s.get(SocialProfile, row.profile_id)
         assert (profile.handle, profile.account_id) == ("ann.talent", getattr(account, "user_id", None)
@@ -212,10 +216,21 @@ def test_error_page_escapes_what_it_shows(world):
     assert reply.status_code == 400 and "<script>" not in reply.text
 
 
+def test_configured_platforms_name_the_missing_setting(world, connector_settings, installed_runtime):
+    assert connections.configured_platforms()["instagram"] is None
+    bare = world.rt.settings.replace(connectors=connector_settings.replace(tiktok_client_key=None))
+    installed_runtime(dataclasses.replace(world.rt, settings=bare))
+    assert connections.configured_platforms()["tiktok"] == "INTEL_TIKTOK_CLIENT_KEY is not set"
+    with pytest.raises(NotConfigured, match="INTEL_TIKTOK_CLIENT_KEY is not set"):
+        start(world, "tiktok")
+
+
 def test_without_intel_secret_key_connecting_refuses_in_plain_words(world, connector_settings, installed_runtime):
     bare = world.rt.settings.replace(connectors=connector_settings.replace(secret_keys=()))
     installed_runtime(dataclasses.replace(world.rt, settings=bare))
-    assert connections.configured_platforms()["instagram"] == "INTEL_SECRET_KEY is not set"
+    assert connections.configured_platforms() == {"instagram": "INTEL_SECRET_KEY is not set",
+                                                  "tiktok": "INTEL_SECRET_KEY is not set",
+                                                  "youtube": "INTEL_YOUTUBE_API_KEY is not set"}
     with pytest.raises(NotConfigured, match="INTEL_SECRET_KEY is not set"):
         start(world, "tiktok")
     with world.rt.sessions() as s:
