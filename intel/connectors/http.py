@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import random
+import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -34,6 +35,23 @@ NAMES = {"instagram": "Instagram", "tiktok": "TikTok", "youtube": "YouTube"}
 def display_name(platform: str) -> str:
     """The platform's name as people write it ("TikTok", not "Tiktok")."""
     return NAMES.get(platform, platform.title())
+
+
+_shared: httpx.Client | None = None
+_shared_lock = threading.Lock()
+
+
+def shared_client() -> httpx.Client:
+    """The process's client for platform calls (httpx clients are thread-safe and pool connections).
+
+    Built on first use, so a worker process that forks gets its own.
+    """
+    global _shared
+    if _shared is None:
+        with _shared_lock:
+            if _shared is None:
+                _shared = make_client()
+    return _shared
 
 
 def make_client(*, timeout: httpx.Timeout = TIMEOUT, **kwargs: Any) -> httpx.Client:

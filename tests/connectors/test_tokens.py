@@ -9,12 +9,14 @@ import pytest
 from sqlalchemy import select
 
 from intel.connectors import tokens
-from intel.connectors.base import TokenInvalid
+from intel.connectors.base import NotConfigured, TokenInvalid
 from intel.connectors.crypto import TokenBox
 from intel.connectors.http import make_client
+from intel.connectors.openers import open_instagram, open_tiktok
 from intel.connectors.profiles import link_profile
 from intel.db.connections import PlatformConnection
-from intel.db.models import Talent
+from intel.db.engine import session_factory
+from intel.db.models import SocialProfile, Talent
 from tests import platforms
 
 # The platform stand-ins' fixtures (tests/platforms.py), shared with the other connector and web tests.
@@ -120,3 +122,30 @@ def test_tokens_in_the_row_are_ciphertext(session, box, tiktok_server):
     stored = " ".join(str(v) for v in vars(row).values())
     assert access not in stored and refresh not in stored
     assert box.open(row.access_token) == access and box.open(row.refresh_token) == refresh
+
+
+def test_opener_refreshes_a_dying_tiktok_token_commits_it_and_reads_with_it(engine, tiktok_server,
+                                                                            connector_settings):
+    box = TokenBox(connector_settings.secret_keys)
+    user = tiktok_server.add_user("tt", videos=3)
+    access, refresh = tiktok_server.issue_tokens(user.open_id)
+    sessions = session_factory(engine)
+    with sessions.begin() as s:
+        row = connection(s, box, "tiktok", user.open_id, access, datetime.now(UTC) + timedelta(minutes=5),
+                         refresh=refresh)
+        profile_id, connection_id = row.profile_id, row.id
+    tiktok_server.expire(user.open_id)  # the old access token stops working: only a refreshed one reads
+    with sessions() as s:
+        profile, row = s.get(SocialProfile, profile_id), s.get(PlatformConnection, connection_id)
+        reader = open_tiktok(s, profile, row, connector_settings, box, None)
+    assert len([p for page in reader.posts(None) for p in page]) == 3
+    with sessions() as s:  # the new tokens were committed
+        stored = s.get(PlatformConnection, connection_id)
+        assert box.open(stored.access_token) in tiktok_server.tokens
+        assert stored.token_expires_at > datetime.now(UTC) + timedelta(hours=23)
+
+
+def test_opener_without_intel_secret_key_says_why(session, box, tiktok_server, connector_settings):
+    row = connection(session, box, "instagram", "ig-1", "token", NOW)
+    with pytest.raises(NotConfigured, match="INTEL_SECRET_KEY is not set"):
+        open_instagram(session, session.get(SocialProfile, row.profile_id), row, connector_settings, None, None)
