@@ -22,6 +22,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import httpx
+from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from intel.accounts.auth import token_hash
@@ -184,8 +185,8 @@ def claim(session: Session, box: TokenBox, *, platform: str, state: str, session
           now: datetime) -> Pending:
     """The pending authorisation `state` names, deleted (single use); OAuthRefused when it cannot be used.
 
-    The row is deleted (flushed) before an expiry refusal too, so the caller commits in every case. A state
-    presented by another session is left for its owner.
+    The row is deleted before an expiry refusal too, so the caller commits in every case. A state presented
+    by another session is left for its owner.
     """
     row = session.get(OAuthState, token_hash(state)) if state else None
     if row is None or row.platform != platform:
@@ -195,8 +196,12 @@ def claim(session: Session, box: TokenBox, *, platform: str, state: str, session
                            f"{AGAIN[0].lower()}{AGAIN[1:]}")
     if not secrets.compare_digest(row.session_hash, token_hash(session_token)):
         raise OAuthRefused(f"This connection was started in another sign-in session. {AGAIN}")
-    session.delete(row)
-    session.flush()
+    # One atomic DELETE decides who uses the state: of two callbacks racing with it, one deletes the row and
+    # the other (blocked on PostgreSQL until the first commits) deletes nothing and is refused.
+    spent = session.execute(delete(OAuthState).where(OAuthState.state_hash == row.state_hash,
+                                                     OAuthState.session_hash == row.session_hash))
+    if spent.rowcount != 1:  # type: ignore[attr-defined]  # CursorResult of a DELETE
+        raise OAuthRefused(f"This connection link is unknown or was already used. {AGAIN}")
     if row.expires_at <= now:
         raise OAuthRefused(f"This connection link expired (links last {STATE_TTL.seconds // 60} minutes). {AGAIN}")
     verifier = box.open(row.code_verifier) if row.code_verifier else None

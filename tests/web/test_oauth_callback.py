@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import re
+import threading
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -275,3 +276,27 @@ def test_an_agent_cannot_connect_or_disconnect_another_agents_talent(world, inst
     with pytest.raises(TalentNotFound):
         connections.list_connections(world.other_agent.identity, world.talent_id)
     assert len(stored(world.rt, world.talent_id)) == 1
+
+
+def test_callbacks_racing_with_one_state_connect_once(world, instagram_server):
+    instagram_server.add_account("ann.talent")
+    callback = httpx.URL(consent(start(world, "instagram")))
+    barrier, outcomes = threading.Barrier(6), []
+
+    def complete() -> None:
+        barrier.wait()
+        try:
+            connections.complete_connect("instagram", code=callback.params["code"], state=callback.params["state"],
+                                         session_token=world.agent.token, origin=ORIGIN)
+            outcomes.append("connected")
+        except OAuthRefused as exc:
+            outcomes.append(str(exc))
+
+    threads = [threading.Thread(target=complete) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert outcomes.count("connected") == 1 and len(outcomes) == 6
+    assert all("already used" in o for o in outcomes if o != "connected")
+    assert len(stored(world.rt, world.talent_id)) == 1 and instagram_server.calls["/oauth/access_token"] == 1
