@@ -9,13 +9,14 @@ from sqlalchemy.orm import Session
 
 from intel.config import ConnectorSettings
 from intel.connectors import http, tokens
-from intel.connectors.base import Account, Connector, NotConfigured, TokenInvalid
+from intel.connectors.base import Account, Connector, ConnectorError, NotConfigured, TokenInvalid
 from intel.connectors.crypto import TokenBox
 from intel.connectors.instagram import InstagramConnector
 from intel.connectors.tiktok import TikTokConnector
 from intel.db.base import utcnow
 from intel.db.connections import PlatformConnection
 from intel.db.models import SocialProfile
+from intel.errors import ConfigError
 
 
 def open_instagram(session: Session, profile: SocialProfile, connection: PlatformConnection,
@@ -39,9 +40,11 @@ def account(session: Session, profile: SocialProfile, connection: PlatformConnec
     row = session.get(PlatformConnection, connection.id) or connection
     try:
         tokens.ensure_fresh(session, row, settings, box, utcnow(), client=http.shared_client())
+        if row.access_token is None:
+            raise TokenInvalid(f"This {http.display_name(profile.platform)} profile has no access token. Connect "
+                               "it again.")
+        return Account(profile.platform, profile.account_id, profile.handle, box.open(row.access_token))
+    except ConfigError as exc:  # INTEL_SECRET_KEY lost the key that sealed it: fixable, so not "reconnect"
+        raise ConnectorError(str(exc)) from None
     finally:
         session.commit()  # a refreshed token, or the "needs_reconnect" mark, must survive this session
-    if row.access_token is None:
-        raise TokenInvalid(f"This {http.display_name(profile.platform)} profile has no access token. Connect it "
-                           "again.")
-    return Account(profile.platform, profile.account_id, profile.handle, box.open(row.access_token))

@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import select
 
 from intel.connectors import tokens
-from intel.connectors.base import NotConfigured, TokenInvalid
-from intel.connectors.crypto import TokenBox
+from intel.connectors.base import Account, ConnectorError, NotConfigured, TokenInvalid
+from intel.connectors.crypto import TokenBox, new_key
 from intel.connectors.http import make_client
 from intel.connectors.openers import open_instagram, open_tiktok
 from intel.connectors.profiles import link_profile
@@ -149,3 +149,15 @@ def test_opener_without_intel_secret_key_says_why(session, box, tiktok_server, c
     row = connection(session, box, "instagram", "ig-1", "token", NOW)
     with pytest.raises(NotConfigured, match="INTEL_SECRET_KEY is not set"):
         open_instagram(session, session.get(SocialProfile, row.profile_id), row, connector_settings, None, None)
+
+
+def test_opener_with_a_rotated_out_key_fails_the_sync_without_needing_a_reconnect(session, box, connector_settings):
+    row = connection(session, box, "instagram", "ig-2", "token", NOW + timedelta(days=30))
+    other = TokenBox((new_key(),))
+    with pytest.raises(ConnectorError, match="cannot be decrypted"):
+        open_instagram(session, session.get(SocialProfile, row.profile_id), row, connector_settings, other, None)
+    assert row.status == "connected"
+
+
+def test_an_account_never_shows_its_token():
+    assert "secret-token" not in repr(Account("tiktok", "id", "h", "secret-token"))
