@@ -139,8 +139,10 @@ def complete_connect(platform: str, *, code: str, state: str, session_token: str
             finally:
                 session.commit()  # a claimed (or expired) state is spent even when the rest fails
         talent_id = pending.talent_id
-        if error:
-            raise OAuthRefused(DENIED.format(platform=display_name(platform)))
+        if error:  # the platform's own words are shown escaped, and cut short
+            raise OAuthRefused(DENIED.format(platform=display_name(platform)) if error == "access_denied" else
+                               f"{display_name(platform)} did not authorise the connection ({error[:60]}). "
+                               f"{oauth.AGAIN}")
         if identity is None or identity.user_id != pending.user_id:
             raise OAuthRefused("Your sign-in session ended. Sign in, then start again with Connect.")
         profile_id, handle = _connect(rt, identity, pending, code=code, origin=origin, now=now)

@@ -300,3 +300,23 @@ def test_callbacks_racing_with_one_state_connect_once(world, instagram_server):
     assert outcomes.count("connected") == 1 and len(outcomes) == 6
     assert all("already used" in o for o in outcomes if o != "connected")
     assert len(stored(world.rt, world.talent_id)) == 1 and instagram_server.calls["/oauth/access_token"] == 1
+
+
+def test_reconnecting_a_profile_that_needs_it_makes_it_connected_again(world, tiktok_server):
+    tiktok_server.add_user("ann.talent")
+    assert web(world.agent.token).get(consent(start(world, "tiktok"))).status_code == 303
+    with world.rt.sessions.begin() as s:
+        s.execute(update(PlatformConnection).values(status="needs_reconnect", status_reason="token revoked"))
+    [view] = connections.list_connections(world.agent.identity, world.talent_id)
+    assert (view.status, view.status_reason) == ("needs_reconnect", "token revoked")
+    assert web(world.agent.token).get(consent(start(world, "tiktok"))).status_code == 303
+    [view] = connections.list_connections(world.agent.identity, world.talent_id)
+    assert (view.status, view.status_reason, view.has_comment_text) == ("connected", None, False)
+    assert len(stored(world.rt, world.talent_id)) == 1
+
+
+def test_another_platform_error_is_named(world, tiktok_server):
+    tiktok_server.add_user("ann.talent")
+    callback = httpx.URL(consent(start(world, "tiktok")))
+    reply = web(world.agent.token).get(f"/oauth/tiktok/callback?state={callback.params['state']}&error=invalid_scope")
+    assert reply.status_code == 400 and "did not authorise the connection (invalid_scope)" in reply.text
