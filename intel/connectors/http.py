@@ -77,6 +77,8 @@ class RetryPolicy:
 
 
 DEFAULT_RETRY = RetryPolicy()
+# While someone waits on a page (the OAuth callback, Disconnect): a few seconds at most, then a plain error.
+INTERACTIVE_RETRY = RetryPolicy(attempts=3, base_s=0.5, cap_s=2.0, max_retry_after_s=2.0)
 
 
 def retry_after_s(response: httpx.Response, now: datetime | None = None) -> float | None:

@@ -228,11 +228,11 @@ def exchange(p: Provider, *, code: str, redirect: str, code_verifier: str | None
 
 
 def identify(platform: str, settings: ConnectorSettings, grant: TokenGrant, client: httpx.Client) -> tuple[str, str]:
-    """(account id, handle) of whoever authorised `grant`."""
+    """(account id, handle) of whoever authorised `grant` (someone waits: short retries)."""
     account = Account(platform, grant.account_id or "", "", grant.access_token)
     if platform == "instagram":
-        return InstagramConnector(account, settings, client).whoami()
-    counts = TikTokConnector(account, settings, client).profile()
+        return InstagramConnector(account, settings, client, policy=http.INTERACTIVE_RETRY).whoami()
+    counts = TikTokConnector(account, settings, client, policy=http.INTERACTIVE_RETRY).profile()
     user_id = grant.account_id
     if not user_id:
         raise ConnectorError("TikTok's token answer named no open_id.")

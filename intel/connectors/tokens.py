@@ -57,24 +57,25 @@ def grant_from(body: dict[str, Any], now: datetime) -> TokenGrant:
 
 # ---------------------------------------------------------------- Instagram
 
-def instagram_long_lived(client: httpx.Client, settings: ConnectorSettings, short_token: str,
-                         now: datetime) -> TokenGrant:
+def instagram_long_lived(client: httpx.Client, settings: ConnectorSettings, short_token: str, now: datetime,
+                         policy: http.RetryPolicy = http.DEFAULT_RETRY) -> TokenGrant:
     """Exchange a short-lived (1 h) Instagram user token for a long-lived (60 d) one."""
     params = {"grant_type": "ig_exchange_token", "client_secret": settings.instagram_client_secret or "",
               "access_token": short_token}
-    return _instagram_token(client, settings, "access_token", params, now)
+    return _instagram_token(client, settings, "access_token", params, now, policy)
 
 
 def instagram_refresh(client: httpx.Client, settings: ConnectorSettings, token: str, now: datetime) -> TokenGrant:
     """A long-lived Instagram token valid for 60 days from now, for one at least 24 h old."""
     params = {"grant_type": "ig_refresh_token", "access_token": token}
-    return _instagram_token(client, settings, "refresh_access_token", params, now)
+    return _instagram_token(client, settings, "refresh_access_token", params, now, http.DEFAULT_RETRY)
 
 
 def _instagram_token(client: httpx.Client, settings: ConnectorSettings, path: str, params: dict[str, str],
-                     now: datetime) -> TokenGrant:
+                     now: datetime, policy: http.RetryPolicy) -> TokenGrant:
     url = f"{settings.instagram_api_url.rstrip('/')}/{path}"
-    response = http.send(client, "GET", url, platform="instagram", params=params, throttled=instagram.throttled)
+    response = http.send(client, "GET", url, platform="instagram", params=params, throttled=instagram.throttled,
+                         policy=policy)
     body = instagram.checked(response)
     if "access_token" not in body:
         raise ConnectorError("Instagram's token endpoint answered without a token.")
@@ -97,18 +98,19 @@ def tiktok_refresh(client: httpx.Client, settings: ConnectorSettings, refresh_to
     return grant
 
 
-def tiktok_revoke(client: httpx.Client, settings: ConnectorSettings, access_token: str) -> None:
+def tiktok_revoke(client: httpx.Client, settings: ConnectorSettings, access_token: str,
+                  policy: http.RetryPolicy = http.DEFAULT_RETRY) -> None:
     """Revoke a TikTok user's authorisation of our app (the token and its refresh token stop working)."""
     form = {"client_key": settings.tiktok_client_key or "", "client_secret": settings.tiktok_client_secret or "",
             "token": access_token}
-    _tiktok_form(client, settings, "/v2/oauth/revoke/", form)
+    _tiktok_form(client, settings, "/v2/oauth/revoke/", form, policy)
 
 
-def _tiktok_form(client: httpx.Client, settings: ConnectorSettings, path: str, form: dict[str, str]
-                 ) -> dict[str, Any]:
+def _tiktok_form(client: httpx.Client, settings: ConnectorSettings, path: str, form: dict[str, str],
+                 policy: http.RetryPolicy = http.DEFAULT_RETRY) -> dict[str, Any]:
     """POST a form to a TikTok OAuth endpoint; its JSON, or TokenInvalid / ConnectorError on an OAuth error."""
     response = http.send(client, "POST", f"{settings.tiktok_api_url.rstrip('/')}{path}", platform="tiktok",
-                         data=form)
+                         data=form, policy=policy)
     body = http.json_body(response, "tiktok")
     error = body.get("error")
     if isinstance(error, str) and error:  # OAuth endpoints answer {"error", "error_description", "log_id"}

@@ -167,7 +167,7 @@ def _connect(rt: Runtime, identity: Identity, pending: oauth.Pending, *, code: s
     grant = oauth.exchange(provider, code=code, redirect=redirect, code_verifier=pending.code_verifier, now=now)
     with http.make_client() as client:
         if pending.platform == "instagram":  # the code gives a 1-hour token: trade it for a 60-day one now
-            grant = tokens.instagram_long_lived(client, settings, grant.access_token, now)
+            grant = tokens.instagram_long_lived(client, settings, grant.access_token, now, http.INTERACTIVE_RETRY)
         account_id, handle = oauth.identify(pending.platform, settings, grant, client)
     with rt.sessions.begin() as session:
         profile = link_profile(session, talent_id=pending.talent_id, platform=pending.platform, account_id=account_id,
@@ -220,7 +220,7 @@ def _revoke(rt: Runtime, platform: str, sealed: str | None, profile_id: int) -> 
     try:
         token = TokenBox(settings.secret_keys).open(sealed)
         with http.make_client() as client:
-            tokens.tiktok_revoke(client, settings, token)
+            tokens.tiktok_revoke(client, settings, token, http.INTERACTIVE_RETRY)
     except (ConnectorError, IntelError) as exc:
         log.warning("TikTok revocation of profile=%s failed, deleting the token anyway: %s", profile_id, exc)
         return False

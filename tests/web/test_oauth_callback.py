@@ -17,6 +17,7 @@ from sqlalchemy import select, update
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
+from bench.platforms.server import Reply
 from intel.accounts import auth
 from intel.accounts.auth import Identity
 from intel.connectors.base import NotConfigured
@@ -320,3 +321,15 @@ def test_another_platform_error_is_named(world, tiktok_server):
     callback = httpx.URL(consent(start(world, "tiktok")))
     reply = web(world.agent.token).get(f"/oauth/tiktok/callback?state={callback.params['state']}&error=invalid_scope")
     assert reply.status_code == 400 and "did not authorise the connection (invalid_scope)" in reply.text
+
+
+def test_disconnect_still_deletes_when_tiktok_cannot_revoke(world, tiktok_server):
+    tiktok_server.add_user("ann.talent")
+    assert web(world.agent.token).get(consent(start(world, "tiktok"))).status_code == 303
+    [row] = stored(world.rt, world.talent_id)
+    tiktok_server.fail("/v2/oauth/revoke/", Reply(503, {}), times=99)
+    assert connections.disconnect(world.agent.identity, row.profile_id) is False
+    assert stored(world.rt, world.talent_id) == [] and tiktok_server.revoked == []
+    with world.rt.sessions() as s:
+        details = s.scalars(select(AdminActivity.details).where(AdminActivity.action == "disconnect")).one()
+    assert details["revoked"] is False
