@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from typing import Any
+from typing import Any, Protocol
 
 import httpx
 
@@ -30,6 +30,14 @@ USER_AGENT = "talent-social-intelligence/1.0 (+https://github.com/; connectors)"
 TIMEOUT = httpx.Timeout(20.0, connect=5.0)
 Params = Mapping[str, str | int]
 NAMES = {"instagram": "Instagram", "tiktok": "TikTok", "youtube": "YouTube"}
+
+
+class Meter(Protocol):
+    """Counts (and, where the platform has a quota, charges) each API call before it is sent."""
+
+    def charge(self, method: str) -> None:
+        """Count one call of `method`; may raise QuotaExhausted."""
+        ...
 
 
 def display_name(platform: str) -> str:

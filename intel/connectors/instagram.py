@@ -92,14 +92,17 @@ class InstagramConnector:
     has_comment_text = True
 
     def __init__(self, account: Account, settings: ConnectorSettings, client: httpx.Client, *,
-                 policy: http.RetryPolicy = http.DEFAULT_RETRY, version: str = VERSION) -> None:
+                 policy: http.RetryPolicy = http.DEFAULT_RETRY, version: str = VERSION,
+                 meter: http.Meter | None = None) -> None:
         if not account.access_token:
             raise TokenInvalid("This Instagram account has no access token. Connect it again.")
-        self.account, self.client, self.policy = account, client, policy
+        self.account, self.client, self.policy, self.meter = account, client, policy, meter
         self.root = f"{settings.instagram_api_url.rstrip('/')}/{version}"
         self.insights_allowed = True  # False once the token shows it lacks the insights permission
 
     def _get(self, path: str, params: dict[str, str | int] | None = None) -> dict[str, Any]:
+        if self.meter is not None:  # the sync's report counts calls (Instagram has no unit quota)
+            self.meter.charge(_method(path))
         query: dict[str, str | int] = {**(params or {}), "access_token": self.account.access_token or ""}
         response = http.send(self.client, "GET", f"{self.root}/{path.lstrip('/')}", platform=PLATFORM,
                              params=query, throttled=throttled, policy=self.policy)
@@ -186,6 +189,14 @@ class InstagramConnector:
                 log.info("instagram account %s: no insights permission", self.account.account_id)
             return {}
         return {str(m["name"]): v for m in body.get("data", []) if (v := _metric_value(m)) is not None}
+
+
+def _method(path: str) -> str:
+    """A call's name for the meter: "me", "me/media", "media", "media/insights", "media/comments"."""
+    head, _, edge = path.strip("/").partition("/")
+    if head == "me":
+        return path.strip("/")
+    return f"media/{edge}" if edge else "media"
 
 
 def _metric_value(metric: dict[str, Any]) -> int | None:

@@ -20,15 +20,17 @@ from intel.errors import ConfigError
 
 
 def open_instagram(session: Session, profile: SocialProfile, connection: PlatformConnection,
-                   settings: ConnectorSettings, box: TokenBox | None, meter: object) -> Connector:
-    """The Instagram connector of `profile` (Instagram counts no quota units: `meter` is unused)."""
-    return InstagramConnector(account(session, profile, connection, settings, box), settings, http.shared_client())
+                   settings: ConnectorSettings, box: TokenBox | None, meter: http.Meter | None) -> Connector:
+    """The Instagram connector of `profile`; `meter` counts its calls (Instagram has no unit quota)."""
+    return InstagramConnector(account(session, profile, connection, settings, box), settings, http.shared_client(),
+                              meter=meter)
 
 
 def open_tiktok(session: Session, profile: SocialProfile, connection: PlatformConnection,
-                settings: ConnectorSettings, box: TokenBox | None, meter: object) -> Connector:
-    """The TikTok connector of `profile` (TikTok counts no quota units: `meter` is unused)."""
-    return TikTokConnector(account(session, profile, connection, settings, box), settings, http.shared_client())
+                settings: ConnectorSettings, box: TokenBox | None, meter: http.Meter | None) -> Connector:
+    """The TikTok connector of `profile`; `meter` counts its calls (the Display API has no unit quota)."""
+    return TikTokConnector(account(session, profile, connection, settings, box), settings, http.shared_client(),
+                           meter=meter)
 
 
 def account(session: Session, profile: SocialProfile, connection: PlatformConnection, settings: ConnectorSettings,

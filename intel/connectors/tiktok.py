@@ -64,13 +64,15 @@ class TikTokConnector:
     has_comment_text = False
 
     def __init__(self, account: Account, settings: ConnectorSettings, client: httpx.Client, *,
-                 policy: http.RetryPolicy = http.DEFAULT_RETRY) -> None:
+                 policy: http.RetryPolicy = http.DEFAULT_RETRY, meter: http.Meter | None = None) -> None:
         if not account.access_token:
             raise TokenInvalid("This TikTok account has no access token. Connect it again.")
-        self.account, self.client, self.policy = account, client, policy
+        self.account, self.client, self.policy, self.meter = account, client, policy, meter
         self.root = settings.tiktok_api_url.rstrip("/")
 
     def _call(self, method: str, path: str, fields: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
+        if self.meter is not None:  # the sync's report counts calls (the Display API has no unit quota)
+            self.meter.charge(path.strip("/").removeprefix("v2/").rstrip("/").replace("/", "."))
         headers = {"Authorization": f"Bearer {self.account.access_token}"}
         response = http.send(self.client, method, f"{self.root}{path}", platform=PLATFORM, params={"fields": fields},
                              json=body, headers=headers, throttled=throttled, policy=self.policy)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 
 import httpx
@@ -138,3 +139,15 @@ def test_the_token_never_appears_in_an_error_message(instagram_server, connector
     with pytest.raises(TokenInvalid) as info:
         ig.posts(None).__next__()
     assert ig.account.access_token not in str(info.value)
+
+
+def test_each_call_is_counted_on_the_meter(instagram_server, connector_settings, client, policy):
+    account = instagram_server.add_account("talent.one", media=2, comments=1)
+    calls: Counter[str] = Counter()
+    meter = type("Meter", (), {"charge": lambda self, method: calls.update([method])})()
+    ig = InstagramConnector(Account("instagram", account.user_id, "talent.one",
+                                    instagram_server.issue_token(account.user_id)),
+                            connector_settings, client, policy=policy, meter=meter)
+    posts = [p for page in ig.posts(None) for p in page]
+    list(ig.comments(posts[0].platform_post_id))
+    assert calls == {"me/media": 1, "media/insights": 2, "media/comments": 1}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
@@ -114,3 +115,14 @@ def test_a_long_retry_after_is_handed_back_not_slept(tiktok_server, connector_se
     with pytest.raises(RateLimited) as info:
         tt.profile()
     assert info.value.retry_after_s == 3600 and waits.seconds == []
+
+
+def test_each_call_is_counted_on_the_meter(tiktok_server, connector_settings, client, policy):
+    user = tiktok_server.add_user("dancer", videos=25)
+    calls: Counter[str] = Counter()
+    meter = type("Meter", (), {"charge": lambda self, method: calls.update([method])})()
+    tt = TikTokConnector(Account("tiktok", user.open_id, "dancer", tiktok_server.issue_tokens(user.open_id)[0]),
+                         connector_settings, client, policy=policy, meter=meter)
+    tt.profile()
+    list(tt.posts(None))
+    assert calls == {"user.info": 1, "video.list": 2}
