@@ -161,6 +161,8 @@ def oauth_client(p: Provider, redirect: str) -> OAuth2Client:
 def begin(session: Session, box: TokenBox, p: Provider, *, talent_id: int, user_id: int, session_token: str,
           redirect: str, now: datetime) -> str:
     """Store a pending authorisation (flushed; the caller commits) and return the authorisation URL."""
+    # Housekeeping: authorisations abandoned on the platform's page (never called back) expire here.
+    session.execute(delete(OAuthState).where(OAuthState.expires_at < now))
     state = secrets.token_urlsafe(32)
     verifier = secrets.token_urlsafe(64) if p.pkce else None  # 86 characters: RFC 7636 allows 43–128
     session.add(OAuthState(state_hash=token_hash(state), platform=p.platform, talent_id=talent_id, user_id=user_id,

@@ -13,7 +13,7 @@ from datetime import timedelta
 
 import httpx
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
@@ -333,3 +333,12 @@ def test_disconnect_still_deletes_when_tiktok_cannot_revoke(world, tiktok_server
     with world.rt.sessions() as s:
         details = s.scalars(select(AdminActivity.details).where(AdminActivity.action == "disconnect")).one()
     assert details["revoked"] is False
+
+
+def test_abandoned_authorisations_are_cleared_by_the_next_start(world):
+    start(world, "tiktok")  # never called back
+    with world.rt.sessions.begin() as s:
+        s.execute(update(OAuthState).values(expires_at=utcnow() - timedelta(minutes=1)))
+    start(world, "tiktok")
+    with world.rt.sessions() as s:
+        assert s.scalar(select(func.count()).select_from(OAuthState)) == 1
