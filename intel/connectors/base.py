@@ -9,7 +9,7 @@ sync writes them through the same validation and upsert as a file import.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -23,7 +23,8 @@ class Account:
     platform: str
     account_id: str
     handle: str
-    access_token: str | None = None  # None for YouTube read with the agency's API key
+    # None for YouTube read with the agency's API key; never in a repr (logs, tracebacks).
+    access_token: str | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True)

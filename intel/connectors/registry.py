@@ -11,6 +11,7 @@ from collections.abc import Callable
 from sqlalchemy.orm import Session
 
 from intel.config import ConnectorSettings
+from intel.connectors import openers
 from intel.connectors.base import Account, Connector, NotConfigured
 from intel.connectors.crypto import TokenBox
 from intel.connectors.quota import QuotaMeter
@@ -30,7 +31,8 @@ def _youtube(session: Session, profile: SocialProfile, connection: PlatformConne
 
 OPENERS: dict[str, Opener] = {
     "youtube": _youtube,
-    # "instagram": …, "tiktok": … — the OAuth connectors register their openers here (token opened with `box`).
+    "instagram": openers.open_instagram,  # token opened with `box`, refreshed first when close to expiry
+    "tiktok": openers.open_tiktok,
 }
 
 
