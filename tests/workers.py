@@ -48,16 +48,18 @@ def refresh_computed_at(env: dict[str, str], overrides: dict[str, Any], talent_i
 
 def queuers(env: dict[str, str], overrides: dict[str, Any], talent_id: int, names: list[str],
             barriers: Any) -> dict[str, Any]:
-    """Queue a refresh for each of `names` (one thread each), wait until it is due, then have every thread try to
-    run the due queued refreshes (as workers and page runs would) and pop its queuer's outcomes."""
+    """Once the test took the refresh slot, queue a refresh for each of `names`; wait until it is due, then have
+    one thread per name try to run the due queued refreshes (as workers and page runs would) and pop its
+    queuer's outcomes."""
     import time
 
     from intel.service import refresh
 
     _install(env, overrides)
-    queued, ready, done = barriers
-    statuses = []
-    runs_at = 0.0
+    ready, go, queued, run, done = barriers
+    ready.wait()  # every process is up; the test now takes the refresh slot
+    go.wait()
+    statuses, runs_at = [], 0.0
     for name in names:
         outcome = refresh.queue_refresh(talent_id, actor=name)
         statuses.append(outcome.status)
@@ -65,7 +67,7 @@ def queuers(env: dict[str, str], overrides: dict[str, Any], talent_id: int, name
     queued.wait()  # every queuer of every process has queued
     while time.time() < runs_at:
         time.sleep(0.01)
-    ran = _run_threads(len(names), ready, lambda: refresh.run_due_refreshes([talent_id]))
+    ran = _run_threads(len(names), run, lambda: refresh.run_due_refreshes([talent_id]))
     done.wait()  # every process has tried to run it
     return {"statuses": statuses, "ran": sum(ran), "outcomes": {n: refresh.pop_outcomes(n) for n in names},
             "again": {n: refresh.pop_outcomes(n) for n in names}}

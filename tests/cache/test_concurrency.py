@@ -81,16 +81,18 @@ def test_a_refresh_queued_by_ten_people_in_five_processes_runs_once_and_each_get
     env, overrides = shared_env
     overrides = {**overrides, "refresh_interval": 3}  # the window opens within the test
     talent = make_talent(pg_engine, name="Queued Everywhere")
-    with runtime_on(env, overrides):
-        from intel.service import refresh
-
-        assert refresh.refresh_social_intelligence(talent, actor="first@test").status == "refreshed"
     names = [[f"q{p}-{i}@agency.test" for i in range(2)] for p in range(5)]
     ctx = multiprocessing.get_context("spawn")
-    with ctx.Manager() as manager:
-        barriers = tuple(manager.Barrier(5) for _ in range(3))
+    with ctx.Manager() as manager, runtime_on(env, overrides):
+        from intel.service import refresh
+
+        ready, go = manager.Barrier(6), manager.Barrier(6)  # the five processes and this test
+        barriers = (ready, go, *(manager.Barrier(5) for _ in range(3)))
         with ProcessPoolExecutor(5, mp_context=ctx) as pool:
             futures = [pool.submit(workers.queuers, env, overrides, talent, n, barriers) for n in names]
+            ready.wait(timeout=120)  # all started: the window begins now, so it is still closed when they queue
+            assert refresh.refresh_social_intelligence(talent, actor="first@test").status == "refreshed"
+            go.wait(timeout=10)
             results = [f.result(timeout=120) for f in futures]
     assert all(r["statuses"] == ["queued", "queued"] for r in results)
     assert sum(r["ran"] for r in results) == 1

@@ -15,7 +15,7 @@ from tests.markdown import shown
 
 pytestmark = pytest.mark.slow  # AppTest runs of the talent page, and a wait for the window to open
 
-WINDOW_S = 8  # long enough for the clicks below, short enough to wait for
+WINDOW_S = 12  # long enough for the clicks below on a busy machine, short enough to wait for
 QUEUED_TOAST = "Queued refresh of Sofia Marques: Analytics refreshed and recalculated"
 
 
