@@ -285,13 +285,13 @@ def _queue_controls(talent_id: int, identity: Identity) -> None:
     limited_key = f"refresh_limited_{talent_id}"
     if queued is not None:
         st.session_state.pop(limited_key, None)
-        st.caption(queued.label)
+        st.caption(plain(queued.label))
         return
     left = float(st.session_state.get(limited_key, 0.0)) - time.time()
     if left <= 0:
         return
     minutes = max(1, math.ceil(left / 60))
-    if not st.button(f"Refresh when allowed · in {minutes} min", key="refresh_queue", width="stretch",
+    if not st.button(plain(f"Refresh when allowed · in {minutes} min"), key="refresh_queue", width="stretch",
                      icon=":material/schedule:"):
         return
     st.session_state.pop(limited_key, None)
