@@ -101,7 +101,7 @@ def queued_refresh_for(identity: Identity | None, talent_id: int) -> QueueState 
 
 def refresh_outcomes_for(identity: Identity | None) -> list[tuple[str, str]]:
     """(message, status) of the identity's queued refreshes that ran since its last page run (shown once)."""
-    return refresh.pop_outcomes(identity.email) if identity is not None else []
+    return refresh.pop_outcomes(require(identity, "view").email)
 
 
 @database_boundary

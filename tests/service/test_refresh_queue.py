@@ -180,3 +180,19 @@ def test_a_queued_refresh_whose_window_was_taken_waits_for_the_next_one(short, e
     wait_until(lambda: time.time() >= later.runs_at.timestamp())
     assert refresh.run_due_refreshes([talent]) == 1
     assert len(refresh.pop_outcomes("q@agency.test")) == 1
+
+
+def test_with_redis_unreachable_queueing_says_so_in_plain_words_and_writes_nothing(engine, database_url,
+                                                                                  make_runtime, installed_runtime):
+    from tests.services import free_port
+
+    installed_runtime(make_runtime(database_url, f"redis://127.0.0.1:{free_port()}/0"))
+    talent = make_talent(engine)
+    # The per-process limiter stands in, so the refresh runs and the next is limited…
+    assert service.refresh_social_intelligence(talent, actor="ann@agency.test").status == "refreshed"
+    # …but a queue only this process could see would never run elsewhere: refused, plainly.
+    outcome = service.queue_refresh_for(MANAGER, talent)
+    assert outcome.status == "failed"
+    assert outcome.message == "The refresh could not be queued right now. Try again in a minute."
+    assert audit(engine, "refresh_queued") == []
+    assert service.queued_refresh_for(MANAGER, talent) is None
