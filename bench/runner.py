@@ -1,7 +1,7 @@
 """`python -m bench`: measure compute, cache hits, stampede, refresh race, Redis faults, the 1,000-talent
 roster, the warm talent page, the talent page in Chromium beside a one-chart hello page (load, reload,
-switch, roster click, server run, bytes, office link), import throughput and a simulated day's hit rate,
-for real.
+switch, roster click, server run, bytes, office link), import throughput, a full YouTube sync against the
+local API server (bench.platforms.youtube) and a simulated day's hit rate, for real.
 
 Runs against a dedicated PostgreSQL database (`intel_bench`, created and migrated when missing) and the
 real Redis, under a key prefix unique to the run that is deleted at the end. Prints a Markdown table;
@@ -31,7 +31,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from bench import browser, browser_report, browser_rows, load, sentiment_speed, server_run, sim
+from bench import browser, browser_report, browser_rows, load, sentiment_speed, server_run, sim, sync_youtube
 from bench import seed as env
 from intel.analytics.compute import compute_for_talent
 from intel.cache.stats import percentile
@@ -77,6 +77,8 @@ ROWS: dict[str, tuple[str, str, float | None]] = {
     "sentiment": ("scoring: language detection + sentiment, texts/s on one core (n = texts)", "≥ 3,000 texts/s",
                   None),
     "import": ("import comments: rows/s and peak RSS (n = rows)", "≥ 5,000 rows/s, RSS < 500 MB", None),
+    "sync_youtube": (f"YouTube sync from scratch, {sync_youtube.SIZE[0]:,} videos + {sync_youtube.SIZE[1]:,} comments, "
+                     "local API: wall s, calls, units, peak RSS", "units ≤ documented minimum + 5 %", None),
     "day_no_worker": (f"simulated day, {sim.DAY_TALENTS} talents, no worker: hit rate (n = views)", "—", None),
     "day_worker": (f"simulated day, {sim.DAY_TALENTS} talents, with worker: hit rate (n = views)", "> 99 % hits", None),
 }
@@ -219,6 +221,9 @@ def _measure_all(report: dict[str, Any], engine: Engine, db_url: str, redis_url:
     measure("sentiment", _sentiment, errors=(Exception,), result=NOT_MEASURED)
     log.info("bench: import, then a simulated day on %d talents without and with the worker", sim.DAY_TALENTS)
     measure("import", lambda: _import(engine, scale), errors=(Exception,), result=NOT_MEASURED)
+    if want("sync_youtube"):
+        log.info("bench: a full YouTube sync against the local API server")
+    measure("sync_youtube", lambda: _sync_youtube(engine), errors=(Exception,), result=NOT_MEASURED)
     if want("day_no_worker", "day_worker"):
         _day(report, engine, db_url)
     report["ratios"] = _ratios(rows)
@@ -448,6 +453,14 @@ def _import(engine: Engine, scale: str) -> dict[str, Any]:
     return _row("import", [], result=f"{'PASS' if ok else 'FAIL'}: {rate:,.0f} rows/s, peak RSS {rss:.0f} MB",
                 n=figures["rows"], rows_per_s=rate, peak_rss_mb=rss,
                 figures={k: v for k, v in figures.items() if k not in {"goal", "pass"}})
+
+
+def _sync_youtube(engine: Engine) -> dict[str, Any]:
+    f = sync_youtube.sync_figures(engine)
+    result = (f"{'PASS' if f['pass'] else 'FAIL'}: {f['quota_units']:,} units (minimum {f['minimum_units']:,}, "
+              f"+{f['units_over_minimum_pct']:.1f} %), {f['api_calls']:,} calls, {f['wall_s']:.1f} s, "
+              f"peak RSS {f['peak_rss_mb']:.0f} MB")
+    return _row("sync_youtube", [], result=result, n=f["comments_written"], figures=f)
 
 
 def _day(report: dict[str, Any], engine: Engine, db_url: str) -> None:

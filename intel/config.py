@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import tomllib
 import zoneinfo
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from functools import cache
 from pathlib import Path
@@ -57,6 +58,35 @@ SETTINGS: tuple[Setting, ...] = (
             "Streamlit's front-end bundles that the server sends (relative paths: from the project folder)."),
     Setting("INTEL_METRICS_TOKEN", "", "Bearer token Prometheus sends to `/metrics` (at least 16 characters); "
             "unset = `/metrics` answers 404."),
+    # Platform connectors (docs/connectors.md). Secrets may also come from Streamlit's secrets.toml.
+    Setting("INTEL_SECRET_KEY", "", "Fernet key(s), comma-separated, newest first, that encrypt platform tokens at "
+            "rest (`python -m intel connectors keygen`); unset = the connectors refuse to start and say why."),
+    Setting("INTEL_YOUTUBE_API_KEY", "", "YouTube Data API v3 key (public channel data); unset = no YouTube sync."),
+    Setting("INTEL_YOUTUBE_API_URL", "https://youtube.googleapis.com/", "Root URL of the YouTube Data API."),
+    Setting("INTEL_YOUTUBE_DAILY_QUOTA", "10000", "YouTube quota units per day (the day resets at midnight "
+            "Pacific time); syncs pause when it is spent."),
+    Setting("INTEL_YOUTUBE_HUB_URL", "https://pubsubhubbub.appspot.com/subscribe", "PubSubHubbub hub that pushes "
+            "YouTube upload notifications."),
+    Setting("INTEL_YOUTUBE_WEBHOOK_SECRET", "", "`hub.secret` of the YouTube push subscriptions (HMAC of each "
+            "notification); unset = YouTube notifications are refused."),
+    Setting("INTEL_INSTAGRAM_CLIENT_ID", "", "Instagram app id (Instagram API with Instagram Login)."),
+    Setting("INTEL_INSTAGRAM_CLIENT_SECRET", "", "Instagram app secret: OAuth, and the HMAC key of Meta webhooks."),
+    Setting("INTEL_INSTAGRAM_API_URL", "https://graph.instagram.com", "Root URL of the Instagram Graph API."),
+    Setting("INTEL_INSTAGRAM_AUTH_URL", "https://www.instagram.com/oauth/authorize", "Instagram's authorization "
+            "page."),
+    Setting("INTEL_INSTAGRAM_TOKEN_URL", "https://api.instagram.com/oauth/access_token", "Instagram's token "
+            "endpoint (authorization code to short-lived token)."),
+    Setting("INTEL_INSTAGRAM_VERIFY_TOKEN", "", "`hub.verify_token` of the Meta webhook subscription; unset = "
+            "the verification request is refused."),
+    Setting("INTEL_TIKTOK_CLIENT_KEY", "", "TikTok app client key (Login Kit, Display API v2)."),
+    Setting("INTEL_TIKTOK_CLIENT_SECRET", "", "TikTok app client secret."),
+    Setting("INTEL_TIKTOK_API_URL", "https://open.tiktokapis.com", "Root URL of TikTok's API (token and Display "
+            "API endpoints)."),
+    Setting("INTEL_TIKTOK_AUTH_URL", "https://www.tiktok.com/v2/auth/authorize/", "TikTok's authorization page."),
+    Setting("INTEL_SYNC_INTERVAL_S", "10800", "Seconds between two syncs of one connected profile (counts, new "
+            "posts and their comments)."),
+    Setting("INTEL_SYNC_RECOUNT_DAYS", "30", "Posts of the last this many days get their counts updated by each "
+            "sync; older posts keep the counts last read."),
     # Read by prometheus_client itself when intel.metrics is first imported, so it is not a Settings field.
     Setting("PROMETHEUS_MULTIPROC_DIR", "", "Directory where every process of one host writes its metrics, so "
             "`/metrics` adds them up; unset = this process only."),
@@ -90,6 +120,7 @@ class Settings:
     static_dir: Path = PROJECT_ROOT / "data" / "static"
     metrics_token: str | None = field(default=None, repr=False)  # a secret: never in logs
     timezone: str = "UTC"  # the IANA zone of talents without their own (Talent.timezone NULL)
+    connectors: ConnectorSettings = field(default_factory=lambda: ConnectorSettings())
 
     def replace(self, **changes: object) -> Settings:
         """Return a copy with some fields changed (for tests and the CLI)."""
@@ -130,7 +161,89 @@ def get_settings(env: Mapping[str, str] | None = None) -> Settings:
         static_dir=PROJECT_ROOT / value("INTEL_STATIC_DIR"),  # an absolute path replaces the root
         metrics_token=_metrics_token(source.get("INTEL_METRICS_TOKEN", "").strip()),
         timezone=_timezone(value("INTEL_TIMEZONE")),
+        connectors=_connector_settings(source, value),
     )
+
+
+@dataclass(frozen=True)
+class ConnectorSettings:
+    """Credentials and endpoints of the platform connectors; secrets never appear in a repr."""
+
+    secret_keys: tuple[str, ...] = field(default=(), repr=False)
+    youtube_api_key: str | None = field(default=None, repr=False)
+    youtube_api_url: str = "https://youtube.googleapis.com/"
+    youtube_daily_quota: int = 10_000
+    youtube_hub_url: str = "https://pubsubhubbub.appspot.com/subscribe"
+    youtube_webhook_secret: str | None = field(default=None, repr=False)
+    instagram_client_id: str | None = None
+    instagram_client_secret: str | None = field(default=None, repr=False)
+    instagram_api_url: str = "https://graph.instagram.com"
+    instagram_auth_url: str = "https://www.instagram.com/oauth/authorize"
+    instagram_token_url: str = "https://api.instagram.com/oauth/access_token"  # noqa: S105 (a URL)
+    instagram_verify_token: str | None = field(default=None, repr=False)
+    tiktok_client_key: str | None = None
+    tiktok_client_secret: str | None = field(default=None, repr=False)
+    tiktok_api_url: str = "https://open.tiktokapis.com"
+    tiktok_auth_url: str = "https://www.tiktok.com/v2/auth/authorize/"
+    sync_interval_s: int = 10_800
+    sync_recount_days: int = 30
+
+    def replace(self, **changes: object) -> ConnectorSettings:
+        """A copy with some fields changed (tests point the URLs at local servers)."""
+        values = {f.name: getattr(self, f.name) for f in fields(self)}
+        values.update(changes)
+        return ConnectorSettings(**values)
+
+
+def _connector_settings(source: Mapping[str, str], value: Callable[[str], str]) -> ConnectorSettings:
+    secrets = _streamlit_secrets() if source is os.environ else {}
+
+    def secret(name: str) -> str | None:
+        return source.get(name, "").strip() or secrets.get(name, "").strip() or None
+
+    return ConnectorSettings(
+        secret_keys=tuple(k.strip() for k in (secret("INTEL_SECRET_KEY") or "").split(",") if k.strip()),
+        youtube_api_key=secret("INTEL_YOUTUBE_API_KEY"),
+        youtube_api_url=_http_url(value("INTEL_YOUTUBE_API_URL"), "INTEL_YOUTUBE_API_URL"),
+        youtube_daily_quota=_positive_int(value("INTEL_YOUTUBE_DAILY_QUOTA"), "INTEL_YOUTUBE_DAILY_QUOTA"),
+        youtube_hub_url=_http_url(value("INTEL_YOUTUBE_HUB_URL"), "INTEL_YOUTUBE_HUB_URL"),
+        youtube_webhook_secret=secret("INTEL_YOUTUBE_WEBHOOK_SECRET"),
+        instagram_client_id=secret("INTEL_INSTAGRAM_CLIENT_ID"),
+        instagram_client_secret=secret("INTEL_INSTAGRAM_CLIENT_SECRET"),
+        instagram_api_url=_http_url(value("INTEL_INSTAGRAM_API_URL"), "INTEL_INSTAGRAM_API_URL"),
+        instagram_auth_url=_http_url(value("INTEL_INSTAGRAM_AUTH_URL"), "INTEL_INSTAGRAM_AUTH_URL"),
+        instagram_token_url=_http_url(value("INTEL_INSTAGRAM_TOKEN_URL"), "INTEL_INSTAGRAM_TOKEN_URL"),
+        instagram_verify_token=secret("INTEL_INSTAGRAM_VERIFY_TOKEN"),
+        tiktok_client_key=secret("INTEL_TIKTOK_CLIENT_KEY"),
+        tiktok_client_secret=secret("INTEL_TIKTOK_CLIENT_SECRET"),
+        tiktok_api_url=_http_url(value("INTEL_TIKTOK_API_URL"), "INTEL_TIKTOK_API_URL"),
+        tiktok_auth_url=_http_url(value("INTEL_TIKTOK_AUTH_URL"), "INTEL_TIKTOK_AUTH_URL"),
+        sync_interval_s=_positive_int(value("INTEL_SYNC_INTERVAL_S"), "INTEL_SYNC_INTERVAL_S"),
+        sync_recount_days=_positive_int(value("INTEL_SYNC_RECOUNT_DAYS"), "INTEL_SYNC_RECOUNT_DAYS"),
+    )
+
+
+def _streamlit_secrets() -> dict[str, str]:
+    """Top-level string values of Streamlit's secrets.toml (project, then user folder); {} when absent.
+
+    Read with tomllib rather than `st.secrets`: this package never imports streamlit, and the worker and
+    the CLI run without it. Environment variables win over the file.
+    """
+    found: dict[str, str] = {}
+    for path in (Path.home() / ".streamlit" / "secrets.toml", PROJECT_ROOT / ".streamlit" / "secrets.toml"):
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError):
+            continue
+        found.update({k: v for k, v in data.items() if isinstance(v, str)})
+    return found
+
+
+def _http_url(raw: str, name: str) -> str:
+    parsed = urlparse(raw)
+    if parsed.scheme not in {"http", "https"} or not parsed.hostname:
+        raise ConfigError(f"{name} must be an http(s) URL, got {raw!r}")
+    return raw
 
 
 @cache

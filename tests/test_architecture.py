@@ -32,6 +32,10 @@ LAYERS: dict[str, set[str]] = {
     "intel.accounts": {"intel.db", "intel.cache.store", "intel.config", "intel.errors"},
     "intel.demo": {"intel.text", "intel.db", "intel.config", "intel.errors"},
     "intel.ingest": {"intel.text", "intel.accounts", "intel.db", "intel.metrics", "intel.config", "intel.errors"},
+    "intel.connectors": {"intel.ingest", "intel.text", "intel.accounts", "intel.db", "intel.metrics", "intel.config",
+                         "intel.errors"},
+    "intel.jobs": {"intel.connectors", "intel.cache", "intel.runtime", "intel.accounts", "intel.db", "intel.metrics",
+                   "intel.config", "intel.errors"},
     "intel.views": {"intel.analytics", "intel.cache.provider"},
     # the composition root builds engines, stores and the provider; it never reaches up to callers
     "intel.runtime": {"intel.db", "intel.cache", "intel.analytics", "intel.text", "intel.config", "intel.errors"},

@@ -19,6 +19,9 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     # Change a talent's settings (its time zone): within the talents the identity may see, so an agent
     # edits only their own talents. Not the demo viewer: it is read-only.
     "edit_talent": frozenset({"agent", "manager", "admin", "system"}),
+    # Connect or disconnect a talent's platform accounts (OAuth, a YouTube channel): within the talents the
+    # identity may see, so an agent connects only their own talents. Not managers: they read, agents own.
+    "connect": frozenset({"agent", "admin", "system"}),
     "ops": frozenset({"admin", "system"}),
     "import": frozenset({"admin", "system"}),
     "users": frozenset({"admin", "system"}),

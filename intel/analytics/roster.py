@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from intel.db.connections import PlatformConnection
 from intel.db.models import SocialProfile, Talent, TalentSummary
 
 
@@ -33,6 +34,8 @@ class RosterRow:
     computed_at: datetime | None = None
     newest_data_at: datetime | None = None
     is_stale: bool | None = None
+    # Platforms whose connector lost its token: no data arrives from them until someone reconnects.
+    needs_reconnect: tuple[str, ...] = ()
 
     @property
     def has_data(self) -> bool:
@@ -55,13 +58,13 @@ def load_roster(session: Session, talent_ids: Collection[int] | None = None) -> 
     if talent_ids is not None:
         query = query.where(Talent.id.in_(list(talent_ids)))
     rows = session.execute(query.order_by(Talent.name, Talent.id)).all()
-    platforms = _platforms_by_talent(session)
-    return [_row(t, s, platforms.get(t.id, set())) for t, s in rows]
+    platforms, broken = _platforms_by_talent(session)
+    return [_row(t, s, platforms.get(t.id, set()), broken.get(t.id, set())) for t, s in rows]
 
 
-def _row(talent: Talent, summary: TalentSummary | None, platforms: set[str]) -> RosterRow:
+def _row(talent: Talent, summary: TalentSummary | None, platforms: set[str], broken: set[str]) -> RosterRow:
     base = RosterRow(talent.id, talent.name, talent.primary_handle, talent.category, talent.tier,
-                     tuple(sorted(platforms)), talent.is_demo)
+                     tuple(sorted(platforms)), talent.is_demo, needs_reconnect=tuple(sorted(broken)))
     if summary is None:
         return base
     return replace(
@@ -73,11 +76,17 @@ def _row(talent: Talent, summary: TalentSummary | None, platforms: set[str]) -> 
     )
 
 
-def _platforms_by_talent(session: Session) -> dict[int, set[str]]:
+def _platforms_by_talent(session: Session) -> tuple[dict[int, set[str]], dict[int, set[str]]]:
+    """Connected platforms per talent, and those among them whose connector needs reconnecting."""
     rows = session.execute(
-        select(SocialProfile.talent_id, SocialProfile.platform).where(SocialProfile.connected)
+        select(SocialProfile.talent_id, SocialProfile.platform, PlatformConnection.status)
+        .outerjoin(PlatformConnection, PlatformConnection.profile_id == SocialProfile.id)
+        .where(SocialProfile.connected)
     )
     result: dict[int, set[str]] = {}
-    for talent_id, platform in rows:
+    broken: dict[int, set[str]] = {}
+    for talent_id, platform, status in rows:
         result.setdefault(talent_id, set()).add(platform)
-    return result
+        if status == "needs_reconnect":
+            broken.setdefault(talent_id, set()).add(platform)
+    return result, broken

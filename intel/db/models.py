@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -10,7 +10,6 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Date,
-    DateTime,
     Float,
     ForeignKey,
     Index,
@@ -19,8 +18,9 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
-from sqlalchemy.types import TypeDecorator
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from intel.db.base import Base, Id, UTCDateTime, utcnow
 
 PLATFORMS: tuple[str, ...] = ("instagram", "tiktok", "youtube")
 VIDEO_PLATFORMS: frozenset[str] = frozenset({"tiktok", "youtube"})
@@ -28,41 +28,6 @@ MEDIA_TYPES: tuple[str, ...] = ("image", "carousel", "video", "reel", "short", "
 ROLES: tuple[str, ...] = ("agent", "manager", "admin")
 TIERS: tuple[str, ...] = ("nano", "micro", "mid", "macro", "mega")
 SENTIMENT_LABELS: tuple[str, ...] = ("negative", "neutral", "positive")
-
-
-def utcnow() -> datetime:
-    """Current time as an aware UTC datetime."""
-    return datetime.now(UTC)
-
-
-class UTCDateTime(TypeDecorator[datetime]):
-    """Store UTC, always hand back aware datetimes (SQLite drops the zone otherwise)."""
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime given; store aware UTC datetimes")
-        return value.astimezone(UTC)
-
-    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            return value.replace(tzinfo=UTC)
-        return value.astimezone(UTC)
-
-
-# JSON on SQLite, JSONB-compatible JSON on PostgreSQL; BigInteger ids that stay INTEGER on SQLite
-# so that they autoincrement there.
-Id = BigInteger().with_variant(Integer(), "sqlite")
-
-
-class Base(DeclarativeBase):
-    """Declarative base for every table."""
 
 
 class User(Base):
@@ -320,3 +285,8 @@ class ApiToken(Base):
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     __table_args__ = (Index("ix_api_tokens_user", "user_id"),)
+
+
+# The connectors' tables live in their own module; importing it here puts them in Base.metadata for
+# every caller (Alembic, create_all in tests) that imports the models.
+from intel.db import connections as _connections  # noqa: E402,F401  (registers the tables)

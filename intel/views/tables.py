@@ -137,7 +137,7 @@ def roster_frame(rows: list[RosterRow]) -> pd.DataFrame:
         "Handle": [r.handle for r in rows],
         "Tier": [r.tier for r in rows],
         "Category": [r.category for r in rows],
-        "Platforms": [platforms_text(r.platforms) for r in rows],
+        "Platforms": [platforms_text(r.platforms, r.needs_reconnect) for r in rows],
         "Followers": pd.array([figure(r, r.total_followers) for r in rows], dtype="Int64"),
         "30-day growth %": pd.array([figure(r, r.growth_30d_pct) for r in rows], dtype="Float64"),
         "Engagement %": pd.array([figure(r, r.engagement_rate) for r in rows], dtype="Float64"),
@@ -149,9 +149,14 @@ def roster_frame(rows: list[RosterRow]) -> pd.DataFrame:
     })
 
 
-def platforms_text(platforms: Sequence[str]) -> str:
-    """Connected platforms as the roster lists them ("Instagram, TikTok"), or "not connected"."""
-    return ", ".join(platform_label(p) for p in platforms) or "not connected"
+RECONNECT_MARK = " (needs reconnecting)"
+
+
+def platforms_text(platforms: Sequence[str], needs_reconnect: Sequence[str] = ()) -> str:
+    """Connected platforms as the roster lists them ("Instagram (needs reconnecting), TikTok"), or "not
+    connected"."""
+    return ", ".join(platform_label(p) + (RECONNECT_MARK if p in needs_reconnect else "")
+                     for p in platforms) or "not connected"
 
 
 def filter_roster(frame: pd.DataFrame, query: str = "", platforms: list[str] | None = None,
@@ -165,7 +170,8 @@ def filter_roster(frame: pd.DataFrame, query: str = "", platforms: list[str] | N
             q, regex=False)
     if platforms:
         wanted = {platform_label(p) for p in platforms}
-        mask &= frame["Platforms"].apply(lambda text: bool(wanted & set(text.split(", "))))
+        mask &= frame["Platforms"].apply(
+            lambda text: bool(wanted & {part.removesuffix(RECONNECT_MARK) for part in text.split(", ")}))
     if tiers:
         mask &= frame["Tier"].isin(tiers)
     return frame[mask]

@@ -23,7 +23,7 @@ from intel.accounts.auth import MIN_PASSWORD, Identity, client_address
 from intel.errors import AccountLocked, AuthError, DatabaseUnavailable, IntelError
 from intel.runtime import get_runtime
 from intel.service import accounts
-from intel.web import api, csrf, scrape
+from intel.web import api, csrf, oauth, scrape
 from intel.web.api import COOKIE
 
 __all__ = ["COOKIE", "SignInRedirect", "login_url", "routes", "safe_next"]
@@ -38,6 +38,7 @@ def routes() -> list[Route]:
         Route("/auth/setup", setup_submit, methods=["POST"]),
         Route("/auth/logout", logout_page, methods=["GET"]),
         Route("/auth/logout", logout_submit, methods=["POST"]),
+        *oauth.routes(),
         *scrape.routes(),
         *api.routes(),
     ]
@@ -225,11 +226,13 @@ class SignInRedirect:
     """ASGI middleware: a browser asking for an app page without a live session goes to the sign-in form.
 
     Deep links survive: the original path and query become `next`. Only HTML page loads are checked;
-    Streamlit's own endpoints, static files, /auth, /api and /metrics pass through (pages, the API and
-    the scrape check access themselves as well; a scraper never signs in).
+    Streamlit's own endpoints, static files, /auth, /api, /oauth and /metrics pass through (pages, the API,
+    the OAuth callback and the scrape check access themselves as well; a scraper never signs in; a platform's
+    callback without a session gets a page saying to sign in and connect again, since a sign-in in between
+    would start a new session that the pending authorisation is not bound to).
     """
 
-    PASS_THROUGH = ("/_stcore", "/static", "/auth", "/api", "/media", "/component", "/app/static", "/favicon",
+    PASS_THROUGH = ("/_stcore", "/static", "/auth", "/api", "/oauth", "/media", "/component", "/app/static", "/favicon",
                     scrape.PATH)
 
     def __init__(self, app: Any) -> None:

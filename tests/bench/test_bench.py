@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
-from bench import browser_report, browser_rows, load, proxy
+from bench import browser_report, browser_rows, load, proxy, sync_youtube
 from bench.runner import ROWS, build_parser, render, run_bench, run_cli
 from intel.db.engine import make_engine
 from tests.services import POSTGRES_ADMIN_URL, chromium_available, port_open, require
@@ -44,6 +44,7 @@ def test_small_bench_reports_every_measurement(bench_database_url, redis_url, tm
     monkeypatch.setattr(load, "AGENTS", 3)  # the load rows run, but not 40 agents × 60 s (see tests/bench/test_load)
     monkeypatch.setattr(load, "DURATION_S", 12.0)
     monkeypatch.setattr(load, "SATURATE_DURATION_S", 8.0)
+    monkeypatch.setattr(sync_youtube, "SIZE", (20, 500))  # the sync row runs, on a small channel
     # Every row but the browser rows, which have their own test below.
     others = [key for key in ROWS if key not in browser_report.ROWS]
     report = run_bench(scale="small", database_url=bench_database_url, redis_url=redis_url, only=others)
@@ -60,7 +61,7 @@ def test_small_bench_reports_every_measurement(bench_database_url, redis_url, tm
     assert report["seed"]["roster"] == {"talents": 1_000, "reused": False}
     assert set(report["measurements"]) == set(ROWS)
     for key, row in report["measurements"].items():
-        if key in unmeasured | {"import", "sentiment"} | set(BROWSER_ROWS):  # rates and RSS, not ms
+        if key in unmeasured | {"import", "sentiment", "sync_youtube"} | set(BROWSER_ROWS):  # rates and RSS, not ms
             continue
         assert row["n"] > 0, key
         assert all(_is_number(row[f]) for f in ("p50_ms", "p95_ms", "max_ms")), key
@@ -68,6 +69,10 @@ def test_small_bench_reports_every_measurement(bench_database_url, redis_url, tm
     if import_row["result"] != "not measured":
         assert import_row["n"] == 20_000
         assert _is_number(import_row["rows_per_s"]) and _is_number(import_row["peak_rss_mb"])
+    synced = report["measurements"]["sync_youtube"]
+    assert synced["n"] == 500 and synced["result"].startswith("PASS"), synced["result"]
+    assert synced["figures"]["quota_units"] == synced["figures"]["minimum_units"] == synced["figures"]["api_calls"]
+    assert _is_number(synced["figures"]["wall_s"]) and _is_number(synced["figures"]["peak_rss_mb"])
     scoring = report["measurements"]["sentiment"]
     assert scoring["comments"] == 10_000 and _is_number(scoring["comments_per_s"]) and scoring["n"] >= 10_000
     assert all(_is_number(v) for v in report["ratios"].values())

@@ -158,3 +158,10 @@ def test_the_platform_filter_takes_stored_names_and_matches_the_shown_labels():
     frame = tables.roster_frame([row(1, **COMPUTED), replace(row(2), platforms=("instagram",))])
     assert list(frame["Platforms"]) == ["Instagram, TikTok, YouTube", "Instagram"]
     assert list(tables.filter_roster(frame, platforms=["tiktok"])["id"]) == [1]
+
+
+def test_a_platform_whose_connector_needs_reconnecting_says_so_and_still_matches_its_filter():
+    frame = tables.roster_frame([row(1, needs_reconnect=("tiktok",)), row(2)])
+    assert frame.loc[0, "Platforms"] == "Instagram, TikTok (needs reconnecting), YouTube"
+    assert frame.loc[1, "Platforms"] == "Instagram, TikTok, YouTube"
+    assert list(tables.filter_roster(frame, platforms=["tiktok"])["id"]) == [1, 2]
