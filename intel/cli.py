@@ -269,7 +269,7 @@ def _refresh(args: argparse.Namespace) -> int:
 
     outcome = refresh_for(SYSTEM, args.talent)
     print(f"{outcome.status}: {outcome.message}")
-    return {"refreshed": 0, "rate_limited": 3, "failed": 1}[outcome.status]
+    return {"refreshed": 0, "joined": 0, "queued": 0, "rate_limited": 3, "failed": 1}[outcome.status]
 
 
 def _read_password() -> str:
@@ -355,8 +355,9 @@ def _users_token(args: argparse.Namespace) -> int:
 def _worker(args: argparse.Namespace) -> int:
     from intel.cache.worker import main as worker_main
     from intel.runtime import get_runtime
+    from intel.service.refresh import run_due_refreshes
 
-    return worker_main(get_runtime(), once=args.once)
+    return worker_main(get_runtime(), once=args.once, due_refreshes=run_due_refreshes)
 
 
 def _metrics(_args: argparse.Namespace) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import logging
+import math
 import time
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
@@ -31,7 +32,7 @@ PAGES = Path(__file__).resolve().parent  # absolute: the entrypoint is not next 
 TALENT_PAGE = str(PAGES / "talent.py")
 ROSTER_PAGE = str(PAGES / "roster.py")
 IDENTITY_GRACE_S = 15 * 60
-TOAST_ICONS = {"refreshed": "✅", "rate_limited": "⏳", "failed": "❌"}
+TOAST_ICONS = {"refreshed": "✅", "joined": "✅", "rate_limited": "⏳", "queued": "🕒", "failed": "❌"}
 SIGN_IN_STYLE = ("display:inline-block;padding:.4rem .9rem;border-radius:.5rem;background:#5B3CC4;"
                  "color:#fff;text-decoration:none;font-weight:600")
 
@@ -103,6 +104,7 @@ def page_start(capability: str = "view") -> Identity:
         st.warning("Demo mode: every figure in this app comes from generated data — not real analytics.",
                    icon="🎭")
     show_pending_toast()
+    show_refresh_outcomes(identity)
     return identity
 
 
@@ -247,23 +249,64 @@ def open_talent(talent_id: int) -> None:
 
 
 def refresh_button(talent_id: int, identity: Identity) -> None:
-    """Refresh: disabled with a spinner while running; the outcome toast is shown after the rerun."""
+    """Refresh: disabled with a spinner while running; the outcome toast is shown after the rerun. Below it, the
+    talent's queued refresh (everyone sees it), or after a limited answer, "Refresh when allowed"."""
+    show_refresh_outcomes(identity)  # serving this talent may just have run a refresh this user queued
     busy_key = f"refresh_busy_{talent_id}"
     busy = bool(st.session_state.get(busy_key))
     st.button("Refreshing…" if busy else "Refresh", key="refresh", disabled=busy, icon=":material/refresh:",
               on_click=st.session_state.__setitem__, args=(busy_key, True), width="stretch")
-    if not busy:
-        return
+    if busy:
+        _run_refresh(talent_id, identity, busy_key)
+    _queue_controls(talent_id, identity)
+
+
+def _run_refresh(talent_id: int, identity: Identity, busy_key: str) -> None:
     try:
         with st.spinner("Refreshing…"):
             outcome = service.refresh_for(identity, talent_id)
         toast = _toast(outcome)
+        if outcome.status == "rate_limited":  # offer to queue it, for as long as the window lasts
+            st.session_state[f"refresh_limited_{talent_id}"] = time.time() + outcome.retry_after_s
     except IntelError as exc:
         toast = (f"Refresh failed: {exc}", TOAST_ICONS["failed"])
     finally:
         st.session_state[busy_key] = False
     st.session_state["pending_toast"] = toast
     st.rerun()  # render the new numbers; the toast is shown by that run
+
+
+def _queue_controls(talent_id: int, identity: Identity) -> None:
+    """"Refresh queued · runs in N min" when one is queued; else, after a limited answer, the button to queue."""
+    try:
+        queued = service.queued_refresh_for(identity, talent_id)
+    except IntelError:
+        queued = None  # database down: the page still shows the cached analytics
+    limited_key = f"refresh_limited_{talent_id}"
+    if queued is not None:
+        st.session_state.pop(limited_key, None)
+        st.caption(plain(queued.label))
+        return
+    left = float(st.session_state.get(limited_key, 0.0)) - time.time()
+    if left <= 0:
+        return
+    minutes = max(1, math.ceil(left / 60))
+    if not st.button(plain(f"Refresh when allowed · in {minutes} min"), key="refresh_queue", width="stretch",
+                     icon=":material/schedule:"):
+        return
+    st.session_state.pop(limited_key, None)
+    try:
+        outcome = service.queue_refresh_for(identity, talent_id)
+        st.session_state["pending_toast"] = _toast(outcome)
+    except IntelError as exc:
+        st.session_state["pending_toast"] = (f"Refresh not queued: {exc}", TOAST_ICONS["failed"])
+    st.rerun()
+
+
+def show_refresh_outcomes(identity: Identity) -> None:
+    """Toasts for the refreshes this user queued that ran since their last page run (each shown once)."""
+    for message, status in service.refresh_outcomes_for(identity):
+        st.toast(plain(message), icon=TOAST_ICONS.get(status, "ℹ️"), duration="long")
 
 
 def _toast(outcome: RefreshOutcome) -> tuple[str, str]:

@@ -256,6 +256,17 @@ class IntelligenceProvider:
             self._release(owner, key, token)
         return not served.possibly_stale  # a stale copy stood in: nothing was rewritten
 
+    def computing(self, talent_id: int) -> bool:
+        """True while some process holds the talent's single-flight lock (a computation is in flight)."""
+        key = lock_key(talent_id, self.prefix)
+        for cache in (self.primary, self.local):
+            try:
+                if cache.store.get(key) is not None:
+                    return True
+            except StoreUnavailable:
+                continue
+        return False
+
     def _wait_for_value(self, talent_id: int, fresher_than: float | None = None) -> Served | None:
         deadline = time.monotonic() + WAIT_S
         while time.monotonic() < deadline:

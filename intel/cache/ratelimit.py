@@ -2,16 +2,24 @@
 
 When Redis is unreachable the embedded per-process store decides instead, so an outage limits
 refreshes per process rather than allowing unlimited ones.
+
+The slot's value says whether its refresh is still running (`running:<deadline>`, then `done`), so a refresh
+refused while another is computing can join it instead of being told to wait an hour.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
 
 from intel.cache.store import MemoryStore, Store, StoreUnavailable
 
 log = logging.getLogger(__name__)
+# Longest a refresh is taken to be running (the provider's lock timeout plus its wait): a refresher that died
+# mid-computation stops counting as running after this.
+RUNNING_S = 15.0
+DONE = b"done"
 
 
 @dataclass(frozen=True)
@@ -21,6 +29,7 @@ class Decision:
     allowed: bool
     retry_after_s: float
     store: str
+    running: bool = False  # refused while the slot's refresh is still computing
 
 
 class RefreshLimiter:
@@ -53,10 +62,28 @@ class RefreshLimiter:
 
     @staticmethod
     def _decide(store: Store, key: str, interval: int) -> Decision:
-        if store.set_if_absent(key, b"1", interval * 1000):
+        if store.set_if_absent(key, f"running:{time.time() + RUNNING_S:.3f}".encode(), interval * 1000):
             return Decision(True, 0.0, store.name)
-        left = store.ttl(key)
-        return Decision(False, float(interval if left is None else left), store.name)
+        value, left = store.get(key), store.ttl(key)
+        return Decision(False, float(interval if left is None else left), store.name, _running(value))
+
+    def running(self, talent_id: int) -> bool:
+        """True while the refresh holding the talent's slot is computing."""
+        key = self.key(talent_id)
+        for store in (self.primary, self.local):
+            try:
+                return _running(store.get(key))
+            except StoreUnavailable:
+                continue
+        return False
+
+    def finish(self, talent_id: int) -> None:
+        """The slot's refresh is done: the slot stays taken until its window ends, no longer running."""
+        for store in (self.primary, self.local):
+            try:
+                store.replace(self.key(talent_id), DONE)
+            except StoreUnavailable:
+                continue
 
     def release(self, talent_id: int) -> None:
         """Give the slot back (the refresh failed, so the user may try again)."""
@@ -65,3 +92,12 @@ class RefreshLimiter:
                 store.delete(self.key(talent_id))
             except StoreUnavailable:
                 continue
+
+
+def _running(value: bytes | None) -> bool:
+    if value is None or not value.startswith(b"running:"):
+        return False
+    try:
+        return time.time() < float(value[8:])
+    except ValueError:
+        return False

@@ -16,7 +16,7 @@ log = logging.getLogger(__name__)
 
 COUNTERS: tuple[str, ...] = (
     "hit", "miss", "error", "computed", "stale_served",
-    "refresh_refreshed", "refresh_rate_limited", "refresh_failed",
+    "refresh_refreshed", "refresh_joined", "refresh_rate_limited", "refresh_queued", "refresh_failed",
 )
 KEEP_SAMPLES = 1000
 

@@ -1,8 +1,9 @@
 """Key-value stores with one contract: Redis (shared) and an embedded in-process store.
 
 The contract is what the cache, the single-flight lock, the rate limiter and the counters need:
-get/set with TTL, atomic set-if-absent, compare-and-delete, TTL inspection, counters and bounded
-sample lists. Every state change is one atomic command, never check-then-set.
+get/set with TTL, atomic set-if-absent, replace-keeping-TTL, compare-and-delete, TTL inspection, counters,
+bounded sample lists and small sets (the refresh queue's queuers and outcome inboxes). Every state change is
+one atomic command, never check-then-set.
 """
 
 from __future__ import annotations
@@ -32,6 +33,9 @@ class Store(Protocol):
     def set(self, key: str, value: bytes, ttl_s: int) -> None: ...
     def set_if_absent(self, key: str, value: bytes, ttl_ms: int) -> bool: ...
     def set_max(self, key: str, value: int, ttl_s: int) -> int: ...
+    def replace(self, key: str, value: bytes) -> bool: ...
+    def add_member(self, key: str, member: bytes, ttl_s: int) -> None: ...
+    def pop_members(self, key: str) -> frozenset[bytes]: ...
     def delete(self, *keys: str) -> int: ...
     def delete_if_equals(self, key: str, value: bytes) -> bool: ...
     def ttl(self, key: str) -> float | None: ...
@@ -53,6 +57,7 @@ class MemoryStore:
         self._lock = threading.Lock()
         self._data: dict[str, tuple[bytes, float | None]] = {}
         self._lists: dict[str, deque[float]] = {}
+        self._sets: dict[str, tuple[frozenset[bytes], float]] = {}
 
     def _live(self, key: str) -> bytes | None:
         item = self._data.get(key)
@@ -86,6 +91,34 @@ class MemoryStore:
             self._data[key] = (str(current).encode(), self._clock() + ttl_s)
             return current
 
+    def replace(self, key: str, value: bytes) -> bool:
+        """SET XX KEEPTTL: change the value of a live key, keeping its expiry; False when absent."""
+        with self._lock:
+            if self._live(key) is None:
+                return False
+            self._data[key] = (value, self._data[key][1])
+            return True
+
+    def add_member(self, key: str, member: bytes, ttl_s: int) -> None:
+        """SADD + EXPIRE: add to a set and (re)start its expiry."""
+        with self._lock:
+            members = self._live_set(key) or frozenset()
+            self._sets[key] = (members | {member}, self._clock() + ttl_s)
+
+    def pop_members(self, key: str) -> frozenset[bytes]:
+        """Take the whole set and delete it, atomically (each member is popped once)."""
+        with self._lock:
+            members = self._live_set(key) or frozenset()
+            self._sets.pop(key, None)
+            return members
+
+    def _live_set(self, key: str) -> frozenset[bytes] | None:
+        item = self._sets.get(key)
+        if item is None or item[1] <= self._clock():
+            self._sets.pop(key, None)
+            return None
+        return item[0]
+
     def set_if_absent(self, key: str, value: bytes, ttl_ms: int) -> bool:
         """SET NX PX: store only if absent; True when stored."""
         with self._lock:
@@ -97,7 +130,9 @@ class MemoryStore:
     def delete(self, *keys: str) -> int:
         """Delete keys; the number that existed (like Redis, an expired key no longer exists)."""
         with self._lock:
-            return sum(self._live(k) is not None and self._data.pop(k) is not None for k in keys)
+            values = sum(self._live(k) is not None and self._data.pop(k) is not None for k in keys)
+            sets = sum(self._live_set(k) is not None and self._sets.pop(k) is not None for k in keys)
+            return values + sets
 
     def delete_if_equals(self, key: str, value: bytes) -> bool:
         """Delete only if the key holds `value` (lock release by its owner)."""
@@ -151,13 +186,17 @@ class MemoryStore:
             doomed = [k for k in list(self._data) if k.startswith(prefix) and self._live(k) is not None]
             for k in doomed:
                 del self._data[k]
-            return len(doomed)
+            sets = [k for k in list(self._sets) if k.startswith(prefix) and self._live_set(k) is not None]
+            for k in sets:
+                del self._sets[k]
+            return len(doomed) + len(sets)
 
     def clear(self) -> None:
         """Forget everything (tests)."""
         with self._lock:
             self._data.clear()
             self._lists.clear()
+            self._sets.clear()
 
 
 _SET_MAX = """
@@ -201,6 +240,24 @@ class RedisStore:
     def set_max(self, key: str, value: int, ttl_s: int) -> int:
         """Raise-to-max in one Lua script, so concurrent writers never lower the value."""
         return _int(self._set_max(keys=[key], args=[value, ttl_s]))
+
+    def replace(self, key: str, value: bytes) -> bool:
+        """SET XX KEEPTTL: one atomic command."""
+        return bool(self.client.set(key, value, xx=True, keepttl=True))
+
+    def add_member(self, key: str, member: bytes, ttl_s: int) -> None:
+        """SADD + EXPIRE in one transaction."""
+        pipe = self.client.pipeline(transaction=True)
+        pipe.sadd(key, member)
+        pipe.expire(key, ttl_s)
+        pipe.execute()
+
+    def pop_members(self, key: str) -> frozenset[bytes]:
+        """SMEMBERS + DEL in one transaction: whoever pops gets each member, nobody else does."""
+        pipe = self.client.pipeline(transaction=True)
+        pipe.smembers(key)
+        pipe.delete(key)
+        return frozenset(cast("set[bytes]", pipe.execute()[0]))
 
     def set_if_absent(self, key: str, value: bytes, ttl_ms: int) -> bool:
         """SET NX PX: one atomic command."""

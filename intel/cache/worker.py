@@ -1,6 +1,7 @@
 """Cache warming worker (`python -m intel worker`): compute talents without roster figures (no summary row:
 new, or imported beyond what the import computed itself) first, then refresh-ahead before expiry and
-recompute talents whose entry is missing (invalidated by an import, demo load or rescore).
+recompute talents whose entry is missing (invalidated by an import, demo load or rescore). Each pass first runs
+the queued refreshes that are due (`due_refreshes`, handed in by the CLI: the refresh is a service concern).
 
 It runs beside Streamlit as a second service against the same Redis. Each recomputation takes the
 talent's single-flight lock, so replicas, pages and other workers never compute one talent at once.
@@ -45,6 +46,7 @@ class PassReport:
     recomputed: int
     busy: int
     failed: int
+    queued_run: int = 0  # queued refreshes this pass ran
 
 
 def due(ttl_left: float | None, ahead_s: float, rng: random.Random) -> bool:
@@ -58,13 +60,18 @@ def pieces(rt: Runtime) -> dict[str, Any]:
             "ahead_s": rt.settings.refresh_ahead_s}
 
 
+DueRefreshes = Callable[[list[int]], int]
+
+
 def run_pass(*, sessions: sessionmaker[Session], store: Store, provider: IntelligenceProvider, prefix: str = "",
-             ahead_s: float, rng: random.Random | None = None) -> PassReport:
-    """Check every talent once; recompute those without a summary (first), and those whose entry is missing or
-    expires within `ahead_s`. Counted in `intel_jobs_total{job="worker_pass"}` (failed: it raised)."""
+             ahead_s: float, rng: random.Random | None = None, due_refreshes: DueRefreshes | None = None
+             ) -> PassReport:
+    """Check every talent once: run due queued refreshes (`due_refreshes(ids)`), then recompute those without a
+    summary (first), and those whose entry is missing or expires within `ahead_s`. Counted in
+    `intel_jobs_total{job="worker_pass"}` (failed: it raised)."""
     started = time.perf_counter()
     try:
-        report = _pass(sessions, store, provider, prefix, ahead_s, rng or random.Random())
+        report = _pass(sessions, store, provider, prefix, ahead_s, rng or random.Random(), due_refreshes)
     except Exception:
         record.observe_job("worker_pass", "failed", time.perf_counter() - started)
         raise
@@ -75,11 +82,12 @@ def run_pass(*, sessions: sessionmaker[Session], store: Store, provider: Intelli
 
 
 def _pass(sessions: sessionmaker[Session], store: Store, provider: IntelligenceProvider, prefix: str,
-          ahead_s: float, rng: random.Random) -> PassReport:
+          ahead_s: float, rng: random.Random, due_refreshes: DueRefreshes | None) -> PassReport:
     with sessions() as session:
         unsummarised = talents_without_summary(session)
         pending = set(unsummarised)
         ids = unsummarised + [t for t in session.scalars(select(Talent.id).order_by(Talent.id)) if t not in pending]
+    queued_run = _run_due(due_refreshes, ids)
     recomputed = busy = failed = 0
     for talent_id in ids:
         try:
@@ -92,7 +100,17 @@ def _pass(sessions: sessionmaker[Session], store: Store, provider: IntelligenceP
         except (IntelError, StoreUnavailable, SQLAlchemyError) as exc:
             failed += 1
             log.warning("worker: talent %s not refreshed: %s", talent_id, exc)
-    return PassReport(len(ids), recomputed, busy, failed)
+    return PassReport(len(ids), recomputed, busy, failed, queued_run)
+
+
+def _run_due(due_refreshes: DueRefreshes | None, ids: list[int]) -> int:
+    if due_refreshes is None:
+        return 0
+    try:
+        return due_refreshes(ids)
+    except (IntelError, StoreUnavailable, SQLAlchemyError) as exc:  # the refresh-ahead part still runs
+        log.warning("worker: queued refreshes not run: %s", exc)
+        return 0
 
 
 def talents_without_summary(session: Session) -> list[int]:
@@ -115,15 +133,15 @@ def run_forever(stop: threading.Event, *, interval_s: float, clock: Callable[[],
         stop.wait(max(0.0, interval_s - (clock() - started)))
 
 
-def main(rt: Runtime, *, once: bool = False) -> int:
-    """CLI entry (the CLI hands in the process runtime): refuse without a shared store (an embedded cache
-    lives in another process)."""
+def main(rt: Runtime, *, once: bool = False, due_refreshes: DueRefreshes | None = None) -> int:
+    """CLI entry (the CLI hands in the process runtime and the queued-refresh step): refuse without a shared
+    store (an embedded cache lives in another process)."""
     if not rt.settings.redis_url:
         log.error("the worker needs REDIS_URL: the embedded cache is private to each process")
         return 2
     if once:
         try:
-            report = run_pass(**pieces(rt))
+            report = run_pass(**pieces(rt), due_refreshes=due_refreshes)
         except (IntelError, StoreUnavailable, SQLAlchemyError) as exc:
             log.error("worker pass failed: %s", exc)
             return 1
@@ -133,5 +151,5 @@ def main(rt: Runtime, *, once: bool = False) -> int:
         signal.signal(sig, lambda *_: stop.set())
     log.info("worker started: pass every %ss, refresh-ahead %ss", rt.settings.worker_interval_s,
              rt.settings.refresh_ahead_s)
-    run_forever(stop, interval_s=rt.settings.worker_interval_s, **pieces(rt))
+    run_forever(stop, interval_s=rt.settings.worker_interval_s, due_refreshes=due_refreshes, **pieces(rt))
     return 0

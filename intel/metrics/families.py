@@ -59,7 +59,7 @@ CACHE_STALE = Counter("intel_cache_stale_served_total",
 COMPUTE_SECONDS = Histogram("intel_compute_seconds", "Duration of one intelligence computation.",
                             buckets=COMPUTE_BUCKETS)
 REFRESHES = Counter("intel_refresh_total", "Manual refreshes by outcome.", ["outcome"])
-REFRESH_OUTCOMES = ("refreshed", "rate_limited", "failed")
+REFRESH_OUTCOMES = ("refreshed", "joined", "rate_limited", "queued", "failed")
 
 # ---------------------------------------------------------------- pages (recorded by the Streamlit side)
 PAGE_RUN_SECONDS = Histogram("intel_page_run_seconds", "Duration of one Streamlit script run, by page and by how "

@@ -24,6 +24,7 @@ from intel.service.operations import cache_stats
 from intel.views.tables import safe_csv
 
 ACTIVITY_LIMIT = 500
+OUTCOMES = ("refreshed", "joined", "rate_limited", "failed")  # of "refresh" audit rows (queued ones have their own)
 
 
 @dataclass(frozen=True)
@@ -76,12 +77,12 @@ def _outcome(details: object) -> str:
 
 def _pivot(frame: pd.DataFrame, by: str) -> pd.DataFrame:
     if frame.empty:
-        return pd.DataFrame(columns=[by, "refreshed", "rate_limited", "failed"])
+        return pd.DataFrame(columns=[by, *OUTCOMES])
     table = frame.groupby([by, "outcome"]).size().unstack("outcome", fill_value=0)
-    for outcome in ("refreshed", "rate_limited", "failed"):
+    for outcome in OUTCOMES:
         if outcome not in table:
             table[outcome] = 0
-    return table[["refreshed", "rate_limited", "failed"]].sort_values("rate_limited", ascending=False).reset_index()
+    return table[list(OUTCOMES)].sort_values("rate_limited", ascending=False).reset_index()
 
 
 @database_boundary

@@ -3,18 +3,17 @@ returns plain values or raises an `intel.errors` type.
 
 `serve_social_intelligence`, `get_social_intelligence`, `refresh_social_intelligence` and `invalidate` check
 no identity: they are for trusted in-process callers (the façades here, the benchmark, tests) — entry
-layers call `serve_for` / `refresh_for`.
+layers call `serve_for` / `refresh_for` / `queue_refresh_for`. The refresh itself (limit, join, queue) is
+`intel.service.refresh`.
 """
 
 from __future__ import annotations
 
 import logging
-import math
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Literal, TypeVar
+from typing import TypeVar
 
 import pandas as pd
 from sqlalchemy import select
@@ -31,21 +30,12 @@ from intel.config import canonical_timezone
 from intel.db.models import Talent
 from intel.errors import DatabaseUnavailable, IntelError
 from intel.runtime import get_runtime
+from intel.service import refresh
 from intel.service.boundary import database_boundary, database_errors
+from intel.service.refresh import QueueState, RefreshOutcome, refresh_social_intelligence
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class RefreshOutcome:
-    """What a refresh did: `refreshed` (with fresh data), `rate_limited` (with seconds left) or `failed`."""
-
-    status: Literal["refreshed", "rate_limited", "failed"]
-    message: str
-    served: Served | None = None
-    retry_after_s: float = 0.0
-    duration_ms: float = 0.0
 
 
 @contextmanager
@@ -80,17 +70,38 @@ def authorize_talent(identity: Identity | None, talent_id: int) -> None:
 
 @database_boundary
 def serve_for(identity: Identity | None, talent_id: int) -> Served:
-    """The talent's intelligence for a page, after the access check."""
+    """The talent's intelligence for a page, after the access check (running its queued refresh when due)."""
     authorize_talent(identity, talent_id)
+    refresh.run_due_refresh(talent_id)  # so a queued refresh runs without a worker too
     return serve_social_intelligence(talent_id)
 
 
 @database_boundary
 def refresh_for(identity: Identity | None, talent_id: int) -> RefreshOutcome:
-    """The refresh button: capability and talent checks, then the rate-limited refresh."""
+    """The refresh button: capability and talent checks, then the rate-limited refresh (or joining one running)."""
     identity = require(identity, "refresh")
     authorize_talent(identity, talent_id)
     return refresh_social_intelligence(talent_id, actor=identity.email, role=identity.role)
+
+
+@database_boundary
+def queue_refresh_for(identity: Identity | None, talent_id: int) -> RefreshOutcome:
+    """"Refresh when allowed": the checks of `refresh_for`, then refreshed now, joined, or queued."""
+    identity = require(identity, "refresh")
+    authorize_talent(identity, talent_id)
+    return refresh.queue_refresh(talent_id, actor=identity.email, role=identity.role)
+
+
+@database_boundary
+def queued_refresh_for(identity: Identity | None, talent_id: int) -> QueueState | None:
+    """The talent's queued refresh (when it runs), for everyone who may see the talent."""
+    authorize_talent(identity, talent_id)
+    return refresh.queued_refresh(talent_id)
+
+
+def refresh_outcomes_for(identity: Identity | None) -> list[tuple[str, str]]:
+    """(message, status) of the identity's queued refreshes that ran since its last page run (shown once)."""
+    return refresh.pop_outcomes(require(identity, "view").email)
 
 
 @database_boundary
@@ -103,46 +114,6 @@ def serve_social_intelligence(talent_id: int, *, bypass_cache: bool = False) -> 
 def get_social_intelligence(talent_id: int, *, bypass_cache: bool = False) -> SocialIntelligence:
     """The talent's SocialIntelligence, from the cache when present (bypass recomputes and rewrites)."""
     return serve_social_intelligence(talent_id, bypass_cache=bypass_cache).intel
-
-
-@database_boundary
-def refresh_social_intelligence(talent_id: int, *, actor: str, role: str | None = None) -> RefreshOutcome:
-    """Recompute now if the talent's refresh slot is free; audited whatever the outcome."""
-    runtime = get_runtime()
-    started = time.perf_counter()
-    decision = runtime.limiter.acquire(talent_id, role)
-    if not decision.allowed:
-        outcome = RefreshOutcome("rate_limited", _limited_message(runtime.limiter.interval_for(role),
-                                 decision.retry_after_s), retry_after_s=decision.retry_after_s)
-    else:
-        outcome = _run_refresh(talent_id)
-        if outcome.status == "failed":
-            runtime.limiter.release(talent_id)
-    outcome = RefreshOutcome(outcome.status, outcome.message, outcome.served, outcome.retry_after_s,
-                             (time.perf_counter() - started) * 1000)
-    runtime.stats.incr(f"refresh_{outcome.status}")
-    log.info("refresh talent=%s actor=%s outcome=%s in %.1f ms", talent_id, actor, outcome.status,
-             outcome.duration_ms)
-    audit.record(runtime.sessions, actor, "refresh", f"talent:{talent_id}", outcome=outcome.status,
-                 duration_ms=round(outcome.duration_ms, 1), retry_after_s=round(outcome.retry_after_s),
-                 limiter=decision.store)
-    return outcome
-
-
-def _limited_message(interval_s: int, retry_after_s: float) -> str:
-    every = "once per hour" if interval_s == 3600 else f"once every {max(1, round(interval_s / 60))} min"
-    minutes = max(1, math.ceil(retry_after_s / 60))
-    return f"Analytics refresh limited to {every}. Try again in {minutes} min."
-
-
-def _run_refresh(talent_id: int) -> RefreshOutcome:
-    try:
-        served = get_runtime().provider.get(talent_id, bypass_cache=True)
-    except IntelError as exc:
-        return RefreshOutcome("failed", f"Refresh failed: {exc}")
-    if served.possibly_stale:
-        return RefreshOutcome("failed", "Refresh failed: the database cannot be reached right now.", served)
-    return RefreshOutcome("refreshed", "Analytics refreshed and recalculated", served)
 
 
 @database_boundary

@@ -19,6 +19,7 @@ from intel.accounts.auth import Identity
 from intel.errors import DatabaseUnavailable, IntelError, PermissionDenied, TalentNotFound
 from intel.service import accounts
 from intel.service import talents as service
+from intel.service.refresh import RefreshOutcome
 
 log = logging.getLogger(__name__)
 COOKIE = "intel_session"
@@ -92,18 +93,48 @@ def _refresh(identity: Identity, talent: int) -> JSONResponse:
         outcome = service.refresh_for(identity, talent)
     except (TalentNotFound, PermissionDenied) as exc:
         return _refused(identity, talent, exc)
+    return _outcome(outcome)
+
+
+def _queue(identity: Identity, talent: int) -> JSONResponse:
+    try:
+        outcome = service.queue_refresh_for(identity, talent)
+    except (TalentNotFound, PermissionDenied) as exc:
+        return _refused(identity, talent, exc)
+    return _outcome(outcome)
+
+
+def _outcome(outcome: RefreshOutcome) -> JSONResponse:
+    """200 refreshed or joined (with the data), 202 queued (with when it runs), 429 limited, 500 failed."""
     if outcome.status == "rate_limited":
         return _json(429, False, outcome.message, {"retry_after_s": math.ceil(outcome.retry_after_s)},
                      headers={"Retry-After": str(math.ceil(outcome.retry_after_s))})
+    if outcome.status == "queued" and outcome.runs_at is not None:
+        runs_at = outcome.runs_at.isoformat(timespec="seconds").replace("+00:00", "Z")
+        return _json(202, True, outcome.message, {"queued": True, "runs_at": runs_at,
+                                                   "runs_in_s": max(0, math.ceil(outcome.retry_after_s))})
     if outcome.status == "failed":
         return _json(500, False, outcome.message)
     return _json(200, True, outcome.message, outcome.served.intel.to_dict() if outcome.served else None)
 
 
+_REFRESH, _QUEUE = _guarded(_refresh), _guarded(_queue)
+
+
+async def _refresh_route(request: Request) -> Response:
+    """POST …/refresh: refresh now (429 while limited), or `?when=allowed`: queue it for when the window opens."""
+    when = request.query_params.get("when")
+    if when is None:
+        return await _REFRESH(request)
+    if when == "allowed":
+        return await _QUEUE(request)
+    return _json(400, False, "The only value of `when` is `allowed` (queue the refresh for when it is allowed).")
+
+
 # `{talent_id}` is any segment (not `:int`) so a malformed id reaches the handler and gets a JSON 404.
 ENDPOINTS: tuple[Route, ...] = (
     Route("/api/admin/talent/{talent_id}/social-intelligence", _guarded(_get), methods=["GET"]),
-    Route("/api/admin/talent/{talent_id}/social-intelligence/refresh", _guarded(_refresh), methods=["POST"]),
+    Route("/api/admin/talent/{talent_id}/social-intelligence/refresh", _refresh_route, methods=["POST"]),
 )
 
 

@@ -323,3 +323,35 @@ def test_a_successful_probe_closes_the_breaker(redis_url, key_prefix):
         assert guarded.get(f"{key_prefix}k") == b"v"
     finally:
         inner.client.close()
+
+
+def test_replace_changes_a_live_value_and_keeps_its_ttl_but_never_creates_one(store, key):
+    store.set(key("slot"), b"running", 60)
+    assert store.replace(key("slot"), b"done") is True
+    assert store.get(key("slot")) == b"done"
+    assert 55 <= store.ttl(key("slot")) <= 60
+    assert store.replace(key("absent"), b"done") is False
+    assert store.get(key("absent")) is None
+
+
+def test_members_added_are_popped_once_as_a_whole(store, key):
+    for member in (b"ann", b"bob", b"ann"):
+        store.add_member(key("queuers"), member, 60)
+    assert store.pop_members(key("queuers")) == {b"ann", b"bob"}
+    assert store.pop_members(key("queuers")) == frozenset()
+
+
+def test_of_fifty_threads_popping_one_set_exactly_one_gets_its_members(store, key):
+    for i in range(20):
+        store.add_member(key("queuers"), f"q{i}".encode(), 60)
+    popped = race(THREADS, lambda _: store.pop_members(key("queuers")))
+    assert sorted(len(p) for p in popped) == [0] * (THREADS - 1) + [20]
+
+
+def test_a_set_expires_and_delete_removes_it(store, key):
+    store.add_member(key("short"), b"x", 1)
+    store.add_member(key("gone"), b"y", 60)
+    assert store.delete(key("gone")) == 1
+    assert store.pop_members(key("gone")) == frozenset()
+    time.sleep(1.1)
+    assert store.pop_members(key("short")) == frozenset()

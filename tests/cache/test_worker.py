@@ -324,3 +324,33 @@ def test_worker_once_with_redis_url_computes_missing_talents_and_exits_0(sqlite_
     finally:
         empty_tables(engine)
         engine.dispose()
+
+
+@pytest.mark.slow
+def test_worker_once_runs_a_due_queued_refresh_and_its_queuer_finds_the_outcome(engine, database_url, redis_url,
+                                                                                key_prefix, make_runtime,
+                                                                                installed_runtime):
+    from sqlalchemy import select
+
+    from intel.db.models import AdminActivity
+    from intel.service import refresh
+
+    installed_runtime(make_runtime(database_url, redis_url, cache_prefix=key_prefix, refresh_interval=1))
+    talent = make_talent(engine, name="Worker Queued")
+    assert refresh.refresh_social_intelligence(talent, actor="ann@agency.test").status == "refreshed"
+    queued = refresh.queue_refresh(talent, actor="q@agency.test")
+    assert queued.status == "queued" and queued.runs_at is not None
+    while time.time() < queued.runs_at.timestamp():
+        time.sleep(0.05)
+    result = subprocess.run([sys.executable, "-m", "intel", "worker", "--once"], cwd=ROOT, capture_output=True,
+                            text=True, timeout=120,
+                            env=_cli_env(DATABASE_URL=database_url, REDIS_URL=redis_url,
+                                         INTEL_CACHE_PREFIX=key_prefix, INTEL_REFRESH_INTERVAL="1"))
+    assert result.returncode == 0, result.stderr
+    assert "queued_run=1" in result.stderr
+    assert refresh.queued_refresh(talent) is None
+    assert refresh.pop_outcomes("q@agency.test") == [
+        ("Queued refresh of Worker Queued: Analytics refreshed and recalculated", "refreshed")]
+    with engine.connect() as conn:
+        runs = conn.execute(select(AdminActivity.details).where(AdminActivity.action == "refresh_queue_run")).all()
+    assert [(d["outcome"], d["queuers"]) for (d,) in runs] == [("refreshed", 1)]

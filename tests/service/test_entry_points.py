@@ -69,6 +69,9 @@ ENTRY_POINTS: list[Any] = [
     ("talents.authorize_talent", "view", lambda who, w: service.authorize_talent(who, w.talents[0])),
     ("talents.serve_for", "view", lambda who, w: service.serve_for(who, w.talents[0])),
     ("talents.refresh_for", "refresh", lambda who, w: service.refresh_for(who, w.talents[0])),
+    ("talents.queue_refresh_for", "refresh", lambda who, w: service.queue_refresh_for(who, w.talents[0])),
+    ("talents.queued_refresh_for", "view", lambda who, w: service.queued_refresh_for(who, w.talents[0])),
+    ("talents.refresh_outcomes_for", "view", lambda who, w: service.refresh_outcomes_for(who)),
     ("talents.compare_talents", "compare", lambda who, w: service.compare_talents(who, w.talents)),
     ("talents.timezone_setting", "view", lambda who, w: service.timezone_setting(who, w.talents[0])),
     ("talents.set_timezone", "edit_talent", lambda who, w: service.set_timezone(who, w.talents[0], "Europe/Lisbon")),
@@ -135,8 +138,9 @@ def test_the_system_identity_is_never_a_stored_account_nor_a_sign_in_session(wor
 # What each façade does with the database unreachable: raise DatabaseUnavailable, unless it is built to
 # degrade (cached copies stay readable for roles that see every talent; the refresh answers "failed"; warming
 # counts failures; cache figures come from the stores).
-DEGRADES = {"talents.authorize_talent", "talents.refresh_for", "operations.cache_stats", "operations.cache_clear",
-            "operations.cache_warm", "ops.overview"}
+DEGRADES = {"talents.authorize_talent", "talents.refresh_for", "talents.queue_refresh_for",
+            "talents.queued_refresh_for", "talents.refresh_outcomes_for", "operations.cache_stats",
+            "operations.cache_clear", "operations.cache_warm", "ops.overview"}
 PRE_IDENTITY: list[tuple[str, Callable[[], Any]]] = [
     ("accounts.has_users", accounts.has_users),
     ("accounts.create_first_admin", lambda: accounts.create_first_admin("boss@agency.test", "Boss", PASSWORD)),
@@ -176,6 +180,9 @@ def test_the_degrading_facades_answer_in_plain_terms_with_the_database_down(dead
     with pytest.raises(DatabaseUnavailable):
         service.authorize_talent(Identity(1, "a@agency.test", "A", "agent"), 1)  # assignment cannot be checked
     assert service.refresh_for(SYSTEM, 1).status == "failed"
+    assert service.queue_refresh_for(SYSTEM, 1).status == "failed"  # the slot was free: it tried, and failed
+    assert service.queued_refresh_for(SYSTEM, 1) is None  # the queue is in the stores
+    assert service.refresh_outcomes_for(SYSTEM) == []
     assert operations.cache_warm(SYSTEM, [1]).failed == 1
     assert operations.cache_clear(SYSTEM, 1) == 1
     assert ops.overview(SYSTEM).redis_status == "embedded (no Redis)"

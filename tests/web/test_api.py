@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import redis
@@ -30,6 +31,7 @@ from tests.services import POSTGRES_ADMIN_URL
 pytestmark = pytest.mark.slow  # AppTest runs or real servers: seconds each
 
 PASSWORD = "correct horse battery staple"
+JOINED = "Joined the refresh already running: analytics refreshed and recalculated"
 
 
 @dataclass(frozen=True)
@@ -143,19 +145,80 @@ def test_fifty_concurrent_refreshes_give_one_200_and_49_429_with_retry_after(api
     with ThreadPoolExecutor(50) as pool:
         results = list(pool.map(lambda _: call(api, "POST", intel_path(talent, refresh=True), api.tokens["admin"]),
                                 range(50)))
-    statuses = sorted(r[0] for r in results)
-    assert statuses == [200] + [429] * 49
-    limited = next(r for r in results if r[0] == 429)
-    assert 3500 <= int(limited[1]["retry-after"]) <= 3600
-    assert limited[2]["message"].startswith("Analytics refresh limited to once per hour")
-    ok = next(r for r in results if r[0] == 200)
-    assert ok[2]["message"] == "Analytics refreshed and recalculated" and ok[2]["data"]["talent_id"] == talent
+    # One refreshes; those asked while it computes join it (200, its data); any asked after it are limited.
+    assert {r[0] for r in results} <= {200, 429}
+    ok = [r for r in results if r[0] == 200]
+    assert [r[2]["message"] for r in ok].count("Analytics refreshed and recalculated") == 1
+    assert all(r[2]["message"] == JOINED for r in ok if r[2]["message"] != "Analytics refreshed and recalculated")
+    assert {r[2]["data"]["computed_at"] for r in ok} == {ok[0][2]["data"]["computed_at"]}
+    assert all(r[2]["data"]["talent_id"] == talent for r in ok)
     engine = make_engine(api.db_url)
     with engine.connect() as conn:
         actors = conn.execute(select(AdminActivity.actor).where(AdminActivity.action == "refresh",
                                                                 AdminActivity.target == f"talent:{talent}")).all()
     engine.dispose()
     assert len(actors) == 50 and {a for (a,) in actors} == {"admin@agency.test"}
+
+
+def test_a_plain_refresh_while_limited_is_still_429_with_retry_after(api):
+    talent = new_talent(api)
+    assert call(api, "POST", intel_path(talent, refresh=True), api.tokens["admin"])[0] == 200
+    status, headers, body = call(api, "POST", intel_path(talent, refresh=True), api.tokens["admin"])
+    assert status == 429 and 3500 <= int(headers["retry-after"]) <= 3600
+    assert body["message"].startswith("Analytics refresh limited to once per hour")
+    assert body["data"]["retry_after_s"] == int(headers["retry-after"])
+
+
+def test_when_allowed_queues_the_refresh_and_answers_202_with_when_it_runs(api):
+    talent = new_talent(api)
+    assert call(api, "POST", intel_path(talent, refresh=True), api.tokens["admin"])[0] == 200
+    asked = datetime.now(UTC)
+    status, _, body = call(api, "POST", intel_path(talent, refresh=True) + "?when=allowed", api.tokens["manager"])
+    assert status == 202 and body["success"] is True, body
+    assert body["message"] == "Refresh queued · runs in 60 min"
+    data = body["data"]
+    assert data["queued"] is True and 3500 <= data["runs_in_s"] <= 3600
+    assert data["runs_at"].endswith("Z")
+    runs_at = datetime.fromisoformat(data["runs_at"])
+    assert abs((runs_at - (asked + timedelta(seconds=data["runs_in_s"]))).total_seconds()) < 5
+    # Asked again by someone else: the same queued refresh.
+    status, _, again = call(api, "POST", intel_path(talent, refresh=True) + "?when=allowed", api.tokens["admin"])
+    assert status == 202 and again["data"]["runs_at"] == data["runs_at"]
+    engine = make_engine(api.db_url)
+    with engine.connect() as conn:
+        actors = conn.execute(select(AdminActivity.actor).where(AdminActivity.action == "refresh_queued",
+                                                                AdminActivity.target == f"talent:{talent}")).all()
+    engine.dispose()
+    assert sorted(a for (a,) in actors) == ["admin@agency.test", "manager@agency.test"]
+
+
+def test_when_allowed_with_the_slot_free_refreshes_at_once(api):
+    talent = new_talent(api)
+    status, _, body = call(api, "POST", intel_path(talent, refresh=True) + "?when=allowed", api.tokens["admin"])
+    assert status == 200 and body["message"] == "Analytics refreshed and recalculated"
+
+
+def test_an_agent_cannot_queue_a_talent_not_theirs(api):
+    path = intel_path(api.talents["theirs"], refresh=True) + "?when=allowed"
+    status, _, body = call(api, "POST", path, api.tokens["agent"])
+    assert status == 403 and body["message"] == "You may not access this talent."
+    status, _, _ = call(api, "POST", intel_path(999_999, refresh=True) + "?when=allowed", api.tokens["agent"])
+    assert status == 404
+
+
+def test_an_unknown_when_is_a_json_400(api):
+    status, _, body = call(api, "POST", intel_path(api.talents["mine"], refresh=True) + "?when=later",
+                           api.tokens["admin"])
+    assert status == 400 and body["success"] is False and "allowed" in body["message"]
+
+
+def new_talent(api: Api) -> int:
+    """A talent of its own for one test (no other test refreshed it)."""
+    engine = make_engine(api.db_url)
+    try:
+        return make_talent(engine)
+    finally:
+        engine.dispose()
 
 
 def test_a_revoked_token_gets_401(api):
