@@ -1,0 +1,90 @@
+"""The sync job: one profile's sync (`intel.connectors.sync`), then, when it wrote anything, the talent's cached
+intelligence invalidated and recomputed through the provider (the worker's path), so pages serve the new data.
+
+The sync's own outcomes (synced, paused, needs_reconnect, failed, skipped) are final for the message: the sync
+already recorded them in sync_states and chose the next run. Only an unexpected exception leaves the job: it
+is written to sync_states (Ops shows it; the scheduler waits a backoff) and raised, so Dramatiq's Retries
+middleware runs the message again later.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from intel.cache.provider import IntelligenceProvider
+from intel.cache.store import StoreUnavailable
+from intel.connectors import sync as sync_engine
+from intel.db.base import utcnow
+from intel.db.connections import SyncState
+from intel.errors import IntelError
+from intel.jobs.broker import job
+from intel.metrics import record
+from intel.runtime import Runtime, get_runtime
+
+log = logging.getLogger(__name__)
+
+SYNC_JOB = "sync_profile"
+FAILURE_BACKOFF_S = 60  # after an unexpected error: 1, 2, 4 … minutes, at most the sync interval
+Sync = Callable[..., Any]  # sync_profile's signature; a SyncReport comes back
+
+
+def run_sync(rt: Runtime, profile_id: int, *, sync: Sync | None = None) -> Any:
+    """Sync one profile and refresh its talent's cache when the sync changed it; the SyncReport."""
+    started = time.perf_counter()
+    sync = sync or sync_engine.sync_profile  # looked up per call: the engine module is replaced at merge
+    try:
+        report = sync(rt.engine, profile_id, rt.settings)
+    except Exception as exc:
+        record.observe_job("sync", "error", time.perf_counter() - started)
+        note_failure(rt.sessions, profile_id, exc, interval_s=rt.settings.connectors.sync_interval_s)
+        raise
+    record.observe_job("sync", report.status, time.perf_counter() - started)
+    log.info("sync profile=%s talent=%s: %s, %s posts, %s comments, %s calls, %s units — %s", profile_id,
+             report.talent_id, report.status, report.posts_written, report.comments_written, report.api_calls,
+             report.quota_units, report.message)
+    if report.changed:
+        refresh_talent(rt.provider, report.talent_id)
+    return report
+
+
+def refresh_talent(provider: IntelligenceProvider, talent_id: int) -> None:
+    """Drop the talent's cached intelligence and compute it again (unless someone else is computing it now)."""
+    provider.invalidate(talent_id)
+    try:
+        provider.recompute_if_free(talent_id)
+    except (IntelError, StoreUnavailable, SQLAlchemyError) as exc:  # the worker's next pass recomputes it
+        log.warning("talent %s not recomputed after its sync: %s", talent_id, exc)
+
+
+def note_failure(sessions: sessionmaker[Session], profile_id: int, exc: BaseException, *, interval_s: int,
+                 now: Callable[[], datetime] = utcnow) -> None:
+    """Record an unexpected sync error in sync_states, next run after a growing backoff."""
+    moment = now()
+    try:
+        with sessions.begin() as session:
+            state = session.get(SyncState, profile_id)
+            if state is None:
+                state = SyncState(profile_id=profile_id, consecutive_failures=0)
+                session.add(state)
+            failures = (state.consecutive_failures or 0) + 1
+            state.consecutive_failures = failures
+            state.last_status = "failed"
+            state.last_message = f"{type(exc).__name__}: {exc}"[:500]
+            state.last_finished_at = moment
+            state.next_sync_at = moment + timedelta(seconds=min(interval_s, FAILURE_BACKOFF_S * 2 ** min(failures, 16)))
+    except SQLAlchemyError as db_exc:
+        log.error("sync failure of profile %s not recorded: %s", profile_id, db_exc)
+    log.error("sync of profile %s failed: %s", profile_id, exc, exc_info=exc)
+
+
+@job(SYNC_JOB, pending=str)
+def sync_profile_job(profile_id: int) -> str:
+    """Dramatiq actor body: sync one profile in this worker process; its final status."""
+    return str(run_sync(get_runtime(), profile_id).status)
