@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from intel.db.base import utcnow
 from intel.db.connections import PlatformConnection, SyncState
+from intel.db.models import SocialProfile
 from intel.jobs import broker
 from intel.jobs.sync_jobs import SYNC_JOB, run_sync
 from intel.runtime import Runtime, get_runtime
@@ -55,9 +56,12 @@ def mark_due(session: Session, profile_id: int, now: datetime) -> None:
 def request_sync(profile_id: int, *, reason: str, rt: Runtime | None = None,
                  now: Callable[[], datetime] = utcnow) -> str:
     """Make the profile due now and start its sync: "queued", "already_queued", "scheduled" (queue
-    unreachable: a worker's scheduler queues it), or in-process "started" / "rerun_requested"."""
+    unreachable: a worker's scheduler queues it), in-process "started" / "rerun_requested", or
+    "unknown_profile" (nothing written)."""
     rt = rt or get_runtime()
     with rt.sessions.begin() as session:
+        if session.get(SocialProfile, profile_id) is None:
+            return "unknown_profile"
         mark_due(session, profile_id, now())
     outcome = dispatch(rt, profile_id)
     log.info("sync requested profile=%s reason=%s: %s", profile_id, reason, outcome)
@@ -84,19 +88,17 @@ def enqueue_due(now: datetime | None = None, *, rt: Runtime | None = None) -> in
 
 
 def run_due_here(now: datetime | None = None, *, rt: Runtime | None = None) -> int:
-    """Without Redis: run every due sync in this process, one after another; how many ran without error."""
+    """Without Redis: run every due sync in this process, one after another; how many ran (their outcomes,
+    errors included, are in sync_states)."""
     rt = rt or get_runtime()
     with rt.sessions() as session:
         due = due_profiles(session, now or utcnow())
-    ran = 0
     for profile_id in due:
         try:
             run_sync(rt, profile_id)
         except Exception as exc:  # recorded by run_sync; the next due profile still runs
             log.debug("in-process sync of profile %s: %s", profile_id, exc)
-            continue
-        ran += 1
-    return ran
+    return len(due)
 
 
 class BackgroundSyncs:

@@ -1,0 +1,115 @@
+"""The job queue with real worker processes (`python -m intel worker` plus the test job) on real Redis and both
+databases: a queued job runs, a SIGKILLed worker's job is run by another worker exactly once, two workers share
+the queue without running a message twice, SIGTERM stops a worker cleanly."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import redis
+from sqlalchemy import Engine
+
+from intel.config import get_settings
+from intel.jobs import broker
+from tests.jobs import actors
+from tests.jobs.procs import WorkerProcess, wait_for, worker_env
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def probe_table(engine: Engine) -> Iterator[Engine]:
+    """The probe job's table on the test database, dropped afterwards."""
+    actors.metadata.create_all(engine)
+    yield engine
+    actors.metadata.drop_all(engine)
+
+
+@pytest.fixture
+def queue(database_url: str, redis_url: str, key_prefix: str) -> Iterator[dict[str, object]]:
+    """This test's settings (its own Redis namespace) and worker environment; brokers closed afterwards."""
+    settings = get_settings({"DATABASE_URL": database_url, "REDIS_URL": redis_url, "INTEL_CACHE_PREFIX": key_prefix,
+                             "INTEL_JOBS_HEARTBEAT_S": "4", "INTEL_JOBS_MAINTENANCE_PER_MILLION": "1000000"})
+    yield {"settings": settings, "env": worker_env(database_url, redis_url, key_prefix)}
+    broker.close_all()
+
+
+@pytest.fixture
+def workers(tmp_path: Path) -> Iterator[list[WorkerProcess]]:
+    """Worker processes a test starts (append); every one stopped afterwards."""
+    started: list[WorkerProcess] = []
+    yield started
+    for proc in started:
+        proc.close()
+
+
+def _start(workers: list[WorkerProcess], env: object, tmp_path: Path) -> WorkerProcess:
+    proc = WorkerProcess(env, tmp_path / f"worker-{len(workers)}.log")  # type: ignore[arg-type]
+    workers.append(proc)
+    proc.wait_started()
+    return proc
+
+
+def _heartbeats(settings: object) -> int:
+    b = broker.broker_for(settings)  # type: ignore[arg-type]
+    return int(b.client.zcard(f"{b.namespace}:__heartbeats__"))
+
+
+def test_a_queued_job_is_run_by_a_worker_process_which_stops_cleanly_on_sigterm(probe_table, queue, workers,
+                                                                             tmp_path):
+    worker = _start(workers, queue["env"], tmp_path)
+    run_id = uuid.uuid4().hex
+    assert broker.send(queue["settings"], actors.PROBE_JOB, run_id, 0.0)  # type: ignore[arg-type]
+
+    assert wait_for(lambda: actors.rows(probe_table, "completed") == [(run_id, worker.pid)], 60), worker.log()
+    assert worker.terminate() == 0, worker.log()
+    assert "worker stopped" in worker.log()
+
+
+def test_a_job_of_a_sigkilled_worker_is_run_by_another_worker_and_completed_once(probe_table, queue, workers,
+                                                                                tmp_path):
+    settings = queue["settings"]
+    first = _start(workers, queue["env"], tmp_path)
+    run_id = uuid.uuid4().hex
+    client = broker.broker_for(settings).client  # type: ignore[arg-type]
+    client.set(actors.hold_key(broker.namespace(settings), run_id), 1, ex=300)  # type: ignore[arg-type]
+    broker.send(settings, actors.PROBE_JOB, run_id, 0.0)  # type: ignore[arg-type]
+    assert wait_for(lambda: actors.rows(probe_table, "started") == [(run_id, first.pid)], 60), first.log()
+
+    first.kill()  # mid-job: the message was fetched, never acknowledged
+    client.delete(actors.hold_key(broker.namespace(settings), run_id))  # type: ignore[arg-type]
+    second = _start(workers, queue["env"], tmp_path)
+
+    # requeued once first's heartbeat is 4 s old; the settings' "within a minute" bound
+    assert wait_for(lambda: actors.rows(probe_table, "completed") == [(run_id, second.pid)], 60), second.log()
+    assert [pid for _, pid in actors.rows(probe_table, "started")] == [first.pid, second.pid]
+    broker.broker_for(settings).join(broker.SYNC_QUEUE, timeout=30_000)  # type: ignore[arg-type]
+    assert not wait_for(lambda: len(actors.rows(probe_table, "started")) > 2, 6)  # nobody runs it a third time
+    assert actors.rows(probe_table, "completed") == [(run_id, second.pid)]
+
+
+def test_two_workers_share_the_queue_and_run_each_message_once(probe_table, queue, workers, tmp_path):
+    settings = queue["settings"]
+    a = _start(workers, queue["env"], tmp_path)
+    b = _start(workers, queue["env"], tmp_path)
+    assert wait_for(lambda: _heartbeats(settings) >= 2, 30)  # both consumers poll the queue
+    run_ids = [uuid.uuid4().hex for _ in range(24)]
+    for run_id in run_ids:
+        broker.send(settings, actors.PROBE_JOB, run_id, 0.2)  # type: ignore[arg-type]
+
+    assert wait_for(lambda: len(actors.rows(probe_table, "completed")) >= len(run_ids), 90), a.log() + b.log()
+    completed = actors.rows(probe_table, "completed")
+    assert sorted(r for r, _ in completed) == sorted(run_ids)  # every message once, none twice
+    assert sorted(r for r, _ in actors.rows(probe_table, "started")) == sorted(run_ids)
+    assert {pid for _, pid in completed} == {a.pid, b.pid}  # both took a share
+    assert a.terminate() == 0 and b.terminate() == 0
+
+
+def test_without_a_reachable_redis_sending_raises_a_redis_error(database_url):
+    settings = get_settings({"DATABASE_URL": database_url, "REDIS_URL": "redis://127.0.0.1:1/0"})
+    with pytest.raises(redis.RedisError):
+        broker.send(settings, actors.PROBE_JOB, "x", 0.0)
+    broker.close_all()
