@@ -23,7 +23,7 @@ from intel.accounts.auth import MIN_PASSWORD, Identity, client_address
 from intel.errors import AccountLocked, AuthError, DatabaseUnavailable, IntelError
 from intel.runtime import get_runtime
 from intel.service import accounts
-from intel.web import api, csrf, scrape
+from intel.web import api, csrf, scrape, webhooks
 from intel.web.api import COOKIE
 
 __all__ = ["COOKIE", "SignInRedirect", "login_url", "routes", "safe_next"]
@@ -39,6 +39,7 @@ def routes() -> list[Route]:
         Route("/auth/logout", logout_page, methods=["GET"]),
         Route("/auth/logout", logout_submit, methods=["POST"]),
         *scrape.routes(),
+        *webhooks.routes(),
         *api.routes(),
     ]
 
@@ -225,12 +226,12 @@ class SignInRedirect:
     """ASGI middleware: a browser asking for an app page without a live session goes to the sign-in form.
 
     Deep links survive: the original path and query become `next`. Only HTML page loads are checked;
-    Streamlit's own endpoints, static files, /auth, /api and /metrics pass through (pages, the API and
-    the scrape check access themselves as well; a scraper never signs in).
+    Streamlit's own endpoints, static files, /auth, /api, /metrics and /webhooks pass through (pages, the API
+    and the scrape check access themselves as well; a scraper or a platform's hub never signs in).
     """
 
     PASS_THROUGH = ("/_stcore", "/static", "/auth", "/api", "/media", "/component", "/app/static", "/favicon",
-                    scrape.PATH)
+                    scrape.PATH, webhooks.PATH)
 
     def __init__(self, app: Any) -> None:
         self.app = app
