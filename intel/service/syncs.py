@@ -94,7 +94,7 @@ def sync_overview(identity: Identity | None) -> SyncOverview:
              .outerjoin(SyncState, SyncState.profile_id == PlatformConnection.profile_id)
              .order_by(Talent.name, SocialProfile.platform, SocialProfile.id))
     with rt.sessions() as session:
-        rows = [_row(c, p, name, s) for c, p, name, s in session.execute(query).tuples()]
+        rows = [_row(c, p, name, s) for c, p, name, s in session.execute(query).all()]
         quota = _quota_today(session, utcnow())
     return SyncOverview(rows, "redis" if rt.settings.redis_url else "in-process", _queued(rt.settings),
                         len(schedule.BACKGROUND.running()), quota)
