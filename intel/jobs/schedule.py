@@ -80,11 +80,15 @@ def dispatch(rt: Runtime, profile_id: int) -> str:
 
 
 def enqueue_due(now: datetime | None = None, *, rt: Runtime | None = None) -> int:
-    """The scheduler step: queue a sync of every due profile (each at most once); how many were queued."""
+    """The scheduler step: queue a sync of every due profile (each at most once); how many were queued.
+
+    Its messages run only if the profile is still due when a worker takes them: a sync that started between
+    this pass's query and its queueing has already moved the next run (`hold_next_run`).
+    """
     rt = rt or get_runtime()
     with rt.sessions() as session:
         due = due_profiles(session, now or utcnow())
-    return sum(broker.send(rt.settings, SYNC_JOB, profile_id) for profile_id in due)
+    return sum(broker.send(rt.settings, SYNC_JOB, profile_id, True) for profile_id in due)
 
 
 def run_due_here(now: datetime | None = None, *, rt: Runtime | None = None) -> int:

@@ -39,6 +39,7 @@ def run_sync(rt: Runtime, profile_id: int, *, sync: Sync | None = None) -> Any:
     """Sync one profile and refresh its talent's cache when the sync changed it; the SyncReport."""
     started = time.perf_counter()
     sync = sync or sync_engine.sync_profile  # looked up per call: the engine module is replaced at merge
+    hold_next_run(rt.sessions, profile_id, interval_s=rt.settings.connectors.sync_interval_s)
     try:
         report = sync(rt.engine, profile_id, rt.settings)
     except Exception as exc:
@@ -63,6 +64,23 @@ def refresh_talent(provider: IntelligenceProvider, talent_id: int) -> None:
         log.warning("talent %s not recomputed after its sync: %s", talent_id, exc)
 
 
+def hold_next_run(sessions: sessionmaker[Session], profile_id: int, *, interval_s: int,
+                  now: Callable[[], datetime] = utcnow) -> None:
+    """While a sync runs, its next run is provisionally a full interval away, so no scheduler queues it again
+    meanwhile; the sync then sets the real one (a request during the run still sets it to now)."""
+    moment = now()
+    later = moment + timedelta(seconds=interval_s)
+    try:
+        with sessions.begin() as session:
+            state = session.get(SyncState, profile_id)
+            if state is None:
+                session.add(SyncState(profile_id=profile_id, next_sync_at=later, consecutive_failures=0))
+            elif state.next_sync_at is None or state.next_sync_at <= moment:
+                state.next_sync_at = later
+    except SQLAlchemyError as exc:  # a request created the row meanwhile, or the database is away: sync anyway
+        log.warning("next sync of profile %s not held back: %s", profile_id, exc)
+
+
 def note_failure(sessions: sessionmaker[Session], profile_id: int, exc: BaseException, *, interval_s: int,
                  now: Callable[[], datetime] = utcnow) -> None:
     """Record an unexpected sync error in sync_states, next run after a growing backoff."""
@@ -84,7 +102,23 @@ def note_failure(sessions: sessionmaker[Session], profile_id: int, exc: BaseExce
     log.error("sync of profile %s failed: %s", profile_id, exc, exc_info=exc)
 
 
-@job(SYNC_JOB, pending=str)
-def sync_profile_job(profile_id: int) -> str:
-    """Dramatiq actor body: sync one profile in this worker process; its final status."""
-    return str(run_sync(get_runtime(), profile_id).status)
+def still_due(sessions: sessionmaker[Session], profile_id: int, now: datetime) -> bool:
+    """Whether the profile's next sync time has come (or it never synced), as `schedule.due_profiles` says."""
+    with sessions() as session:
+        state = session.get(SyncState, profile_id)
+    return state is None or (state.next_sync_at is not None and state.next_sync_at <= now)
+
+
+def _profile(profile_id: int, *_rest: Any) -> str:
+    return str(profile_id)
+
+
+@job(SYNC_JOB, pending=_profile)
+def sync_profile_job(profile_id: int, only_if_due: bool = False) -> str:
+    """Dramatiq actor body: sync one profile in this worker process; its final status. A scheduler's message
+    (`only_if_due`) whose profile another run already took care of is dropped: "not_due", no API call."""
+    rt = get_runtime()
+    if only_if_due and not still_due(rt.sessions, profile_id, utcnow()):
+        log.info("sync of profile %s dropped: no longer due", profile_id)
+        return "not_due"
+    return str(run_sync(rt, profile_id).status)

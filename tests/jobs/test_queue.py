@@ -113,3 +113,23 @@ def test_without_a_reachable_redis_sending_raises_a_redis_error(database_url):
     with pytest.raises(redis.RedisError):
         broker.send(settings, actors.PROBE_JOB, "x", 0.0)
     broker.close_all()
+
+
+def test_a_requested_sync_is_run_by_a_worker_process_which_records_the_outcome(engine, queue, workers, tmp_path,
+                                                                              make_runtime, database_url, redis_url,
+                                                                              key_prefix):
+    from intel.jobs import schedule
+    from tests.jobs.factories import connected_profile, sync_state
+
+    rt = make_runtime(database_url, redis_url, cache_prefix=key_prefix)
+    _, profile = connected_profile(engine)
+    worker = _start(workers, queue["env"], tmp_path)
+
+    # the worker's own scheduler may have queued this never-synced profile first: one message either way
+    assert schedule.request_sync(profile, reason="test", rt=rt) in {"queued", "already_queued"}
+
+    # the worker took the message (nothing left pending: the scheduler's own message for this never-synced
+    # profile, if its pass raced the request, was dropped as no longer due) and the sync wrote how it went
+    assert wait_for(lambda: (state := sync_state(engine, profile)) is not None and state.last_finished_at is not None
+                    and not broker.is_pending(queue["settings"], "sync_profile", profile), 60), worker.log()
+    assert broker.queue_length(queue["settings"]) == 0  # type: ignore[arg-type]

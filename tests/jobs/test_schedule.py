@@ -100,8 +100,8 @@ def test_background_syncs_run_one_thread_per_profile_and_once_more_when_asked_du
     assert runs == ["sync-7", "sync-7"]  # the five requests during the run cost one more run, not five
 
 
-def _report(profile_id: int, talent_id: int, status: str, snapshot: bool) -> SyncReport:
-    return SyncReport(profile_id, talent_id, status, 0, 0, snapshot, 2, 2, NOW + timedelta(hours=3), "test")  # type: ignore[arg-type]
+def _report(profile_id: int, talent_id: int, status: Any, snapshot: bool) -> SyncReport:
+    return SyncReport(profile_id, talent_id, status, 0, 0, snapshot, 2, 2, NOW + timedelta(hours=3), "test")
 
 
 def test_a_sync_that_changed_a_talent_refreshes_its_cached_intelligence(live, engine):
@@ -155,3 +155,24 @@ def test_an_unexpected_sync_error_is_recorded_and_raised_for_the_queues_retry(en
     assert state.last_status == "failed" and state.consecutive_failures == 2
     assert state.last_message == "RuntimeError: platform client bug"
     assert state.next_sync_at > datetime.now(UTC)  # the scheduler waits a backoff, not every pass
+
+
+def test_a_running_sync_holds_its_next_run_so_no_scheduler_queues_it_meanwhile(queued, engine):
+    from intel.jobs.sync_jobs import hold_next_run
+
+    _, profile = connected_profile(engine, next_sync_at=NOW - timedelta(minutes=1))
+    hold_next_run(queued.sessions, profile, interval_s=3600, now=lambda: NOW)
+
+    assert schedule.enqueue_due(NOW + timedelta(minutes=5), rt=queued) == 0
+    assert sync_state(engine, profile).next_sync_at == NOW + timedelta(hours=1)
+
+
+def test_a_schedulers_message_for_a_profile_no_longer_due_is_dropped_without_a_sync(queued, engine,
+                                                                                     installed_runtime):
+    from intel.jobs.sync_jobs import sync_profile_job
+
+    installed_runtime(queued)
+    _, profile = connected_profile(engine, next_sync_at=datetime.now(UTC) + timedelta(hours=2))
+
+    assert sync_profile_job(profile, True) == "not_due"  # the placeholder sync would have raised
+    assert sync_state(engine, profile).last_status is None
