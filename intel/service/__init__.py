@@ -1,6 +1,7 @@
 """The entry points pages, the API and the CLI call: each takes an `Identity`, checks it, resolves the runtime
 and calls the domain (`talents`: roster, talent pages, refresh, compare; `accounts`: sign-in and user
-administration; `imports`: file imports; `operations`: cache and data operations; `ops`: the Ops page).
+administration; `imports`: file imports; `operations`: cache and data operations; `ops`: the Ops page;
+`syncs`: "Sync now", the sync overview and platform webhooks).
 Each façade function is wrapped by `boundary.database_boundary`: an unreachable database leaves as
 `DatabaseUnavailable`.
 
