@@ -64,6 +64,7 @@ class Job:
     queue: str = SYNC_QUEUE
     max_retries: int = MAX_RETRIES
     pending: Callable[..., str] | None = None
+    min_backoff_ms: int = MIN_BACKOFF_MS
 
     def pending_key(self, broker: RedisBroker, *args: Any) -> str | None:
         """The Redis key holding the id of this job's queued message for `args` (None: no such rule)."""
@@ -76,11 +77,16 @@ _lock = threading.Lock()
 
 
 def job(name: str, *, queue: str = SYNC_QUEUE, max_retries: int = MAX_RETRIES,
-        pending: Callable[..., str] | None = None) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Register `fn` as the job `name` (declared on every broker this process builds); returns `fn` unchanged."""
+        pending: Callable[..., str] | None = None, min_backoff_ms: int = MIN_BACKOFF_MS
+        ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Register `fn` as the job `name` (declared on every broker this process builds); returns `fn` unchanged.
+
+    An exception leaving `fn` is retried up to `max_retries` times after exponential backoff with jitter
+    (from `min_backoff_ms` to MAX_BACKOFF_MS); then the message goes to the queue's dead-letter set.
+    """
 
     def register(fn: Callable[..., Any]) -> Callable[..., Any]:
-        spec = Job(name, fn, queue, max_retries, pending)
+        spec = Job(name, fn, queue, max_retries, pending, min_backoff_ms)
         with _lock:
             _jobs[name] = spec
             for broker in _brokers.values():
@@ -137,7 +143,7 @@ def _declare(broker: RedisBroker, spec: Job) -> None:
         return spec.fn(*args)
 
     dramatiq.Actor(run, broker=broker, actor_name=spec.name, queue_name=spec.queue, priority=0,
-                   options={"max_retries": spec.max_retries})
+                   options={"max_retries": spec.max_retries, "min_backoff": spec.min_backoff_ms})
 
 
 def send(settings: Settings, name: str, *args: Any) -> bool:

@@ -42,6 +42,22 @@ def probe(run_id: str, work_s: float) -> None:
         conn.execute(insert(runs).values(run_id=run_id, pid=os.getpid(), phase="completed"))
 
 
+FLAKY_JOB = "test_flaky"
+
+
+@job(FLAKY_JOB, max_retries=2, min_backoff_ms=100)
+def flaky(run_id: str, failures: int) -> None:
+    """Write a "started" row; raise the first `failures` times, then write a "completed" row."""
+    rt = get_runtime()
+    with rt.engine.begin() as conn:
+        conn.execute(insert(runs).values(run_id=run_id, pid=os.getpid(), phase="started"))
+        attempts = len(conn.execute(select(runs.c.id).where(runs.c.run_id == run_id)).all())
+    if attempts <= failures:
+        raise RuntimeError(f"attempt {attempts} fails on purpose")
+    with rt.engine.begin() as conn:
+        conn.execute(insert(runs).values(run_id=run_id, pid=os.getpid(), phase="completed"))
+
+
 def rows(engine: Engine, phase: str) -> list[tuple[str, int]]:
     """(run_id, pid) of every row of `phase`, in the order written."""
     with engine.connect() as conn:

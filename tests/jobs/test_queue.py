@@ -108,6 +108,23 @@ def test_two_workers_share_the_queue_and_run_each_message_once(probe_table, queu
     assert a.terminate() == 0 and b.terminate() == 0
 
 
+def test_an_unexpected_error_is_retried_with_backoff_up_to_the_limit_then_dead_lettered(probe_table, queue,
+                                                                                       workers, tmp_path):
+    settings = queue["settings"]
+    worker = _start(workers, queue["env"], tmp_path)
+    recovers, never = uuid.uuid4().hex, uuid.uuid4().hex
+    broker.send(settings, actors.FLAKY_JOB, recovers, 2)  # type: ignore[arg-type]
+    broker.send(settings, actors.FLAKY_JOB, never, 99)  # type: ignore[arg-type]
+
+    assert wait_for(lambda: [r for r, _ in actors.rows(probe_table, "completed")] == [recovers], 60), worker.log()
+    b = broker.broker_for(settings)  # type: ignore[arg-type]
+    dead = f"{b.namespace}:{broker.SYNC_QUEUE}.XQ"
+    assert wait_for(lambda: b.client.zcard(dead) == 1, 60), worker.log()
+    started = [r for r, _ in actors.rows(probe_table, "started")]
+    assert started.count(recovers) == 3  # two failures, then the run that completed
+    assert started.count(never) == 3  # the first run and max_retries=2 retries, then no more
+
+
 def test_without_a_reachable_redis_sending_raises_a_redis_error(database_url):
     settings = get_settings({"DATABASE_URL": database_url, "REDIS_URL": "redis://127.0.0.1:1/0"})
     with pytest.raises(redis.RedisError):
