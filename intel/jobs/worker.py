@@ -2,8 +2,9 @@
 
 With REDIS_URL: Dramatiq worker threads run queued sync jobs (`INTEL_SYNC_WORKER_THREADS`) in the same process
 as the pass loop, which every `INTEL_WORKER_INTERVAL_S` queues the due syncs (the scheduler step; several
-workers may run it, the pending keys keep one message per profile) and then warms the cache
-(`intel.cache.worker.run_pass`). Several worker processes share one queue.
+workers may run it, the pending keys keep one message per profile), renews YouTube's push subscriptions
+every two days, and then warms the cache (`intel.cache.worker.run_pass`). Several worker processes share one
+queue.
 
 Without REDIS_URL: each pass runs the due syncs here, one after another, and skips cache warming (an embedded
 cache is private to each process, so warming it here helps nobody).
@@ -27,7 +28,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from intel.cache.store import StoreUnavailable
 from intel.cache.worker import pieces, run_pass
 from intel.errors import IntelError
-from intel.jobs import broker, schedule
+from intel.jobs import broker, push, schedule
 from intel.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -48,6 +49,7 @@ def step(rt: Runtime, **pass_extras: Any) -> bool:
         else:
             ran = schedule.run_due_here(rt=rt)
             log.info("syncs run in this process: %s", ran)
+        push.renew_subscriptions(rt)
     except _OUTAGES as exc:
         ok = False
         log.error("sync scheduling failed (will retry): %s", exc)

@@ -153,6 +153,7 @@ def subscribe_youtube(channel_id: str, *, mode: str = "subscribe") -> int:
     """Ask YouTube's hub to push the channel's uploads to `INTEL_PUBLIC_URL/webhooks/youtube` (the connect
     flow calls this after connecting a channel, with mode "unsubscribe" after disconnecting it)."""
     settings = get_runtime().settings
-    if not settings.public_url:
+    callback = push.callback_url(settings)
+    if callback is None:
         raise ConfigError("INTEL_PUBLIC_URL is not set: YouTube's hub needs a public callback URL to push to")
-    return push.subscribe_youtube(channel_id, f"{settings.public_url}/webhooks/youtube", settings, mode=mode)
+    return push.subscribe_youtube(channel_id, callback, settings, mode=mode)

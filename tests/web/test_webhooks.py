@@ -233,20 +233,44 @@ class _Hub(BaseHTTPRequestHandler):
         pass
 
 
-def test_subscribe_youtube_asks_the_hub_for_an_async_verified_signed_subscription():
+@pytest.fixture
+def hub() -> Iterator[str]:
+    """A local hub that accepts every (un)subscription request (202) and keeps its form; its URL."""
+    _Hub.received.clear()
     server = ThreadingHTTPServer(("127.0.0.1", free_port()), _Hub)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    try:
-        settings = get_settings({}).replace(connectors=get_settings({}).connectors.replace(
-            youtube_hub_url=f"http://127.0.0.1:{server.server_port}/subscribe", youtube_webhook_secret=HUB_SECRET))
-        status = push.subscribe_youtube("UCabc", "https://intel.example/webhooks/youtube", settings)
-    finally:
-        server.shutdown()
-        server.server_close()
-    assert status == 202
+    yield f"http://127.0.0.1:{server.server_port}/subscribe"
+    server.shutdown()
+    server.server_close()
+
+
+def test_subscribe_youtube_asks_the_hub_for_an_async_verified_signed_subscription(hub):
+    settings = get_settings({}).replace(connectors=get_settings({}).connectors.replace(
+        youtube_hub_url=hub, youtube_webhook_secret=HUB_SECRET))
+
+    assert push.subscribe_youtube("UCabc", "https://intel.example/webhooks/youtube", settings) == 202
+
     form = {k: v[0] for k, v in _Hub.received[-1].items()}
     assert form == {"hub.callback": "https://intel.example/webhooks/youtube", "hub.mode": "subscribe",
                     "hub.topic": "https://www.youtube.com/xml/feeds/videos.xml?channel_id=UCabc",
                     "hub.secret": HUB_SECRET, "hub.verify": "async", "hub.lease_seconds": str(push.LEASE_S)}
 
+
+def test_the_workers_renew_the_push_subscriptions_of_connected_channels_once_per_period(hub, engine, database_url,
+                                                                                       redis_url, key_prefix,
+                                                                                       make_runtime):
+    connectors = get_settings({}).connectors.replace(youtube_hub_url=hub, youtube_webhook_secret=HUB_SECRET)
+    workers = [make_runtime(database_url, redis_url, cache_prefix=key_prefix, connectors=connectors,
+                            public_url="https://intel.example") for _ in range(2)]
+    connected_profile(engine, platform="youtube", account_id="UCrenew0000000000000001")
+    connected_profile(engine, platform="youtube", account_id="UCrenew0000000000000002")
+    connected_profile(engine, platform="youtube", account_id="UCrenew0000000000000003", status="needs_reconnect")
+    connected_profile(engine, platform="instagram", account_id="17841400000000009")
+    try:
+        assert [push.renew_subscriptions(rt) for rt in workers] == [2, 0]  # the second worker's pass: not due
+    finally:
+        broker.close_all()
+    topics = sorted(form["hub.topic"][0] for form in _Hub.received)
+    assert topics == [push.topic_of("UCrenew0000000000000001"), push.topic_of("UCrenew0000000000000002")]
+    assert {form["hub.callback"][0] for form in _Hub.received} == {"https://intel.example/webhooks/youtube"}
