@@ -79,7 +79,8 @@ def build_parser() -> argparse.ArgumentParser:
     worker = groups.add_parser("worker", help="sync connected profiles and keep the cache warm",
                                description="run sync jobs (Dramatiq, with REDIS_URL; else in-process), queue the "
                                "due syncs, refresh-ahead and recompute invalidated talents")
-    worker.add_argument("--once", action="store_true", help="one pass, then exit")
+    worker.add_argument("--once", action="store_true", help="one pass, then exit (with REDIS_URL: queue the due "
+                        "syncs and warm the cache; the queued syncs wait for a running worker; without: run them)")
     worker.set_defaults(handler=_worker)
 
     static = groups.add_parser("static", help="front-end bundles").add_subparsers(dest="cmd", required=True)

@@ -146,8 +146,9 @@ def _declare(broker: RedisBroker, spec: Job) -> None:
                    options={"max_retries": spec.max_retries, "min_backoff": spec.min_backoff_ms})
 
 
-def send(settings: Settings, name: str, *args: Any) -> bool:
-    """Queue one run of job `name`; False (nothing queued) when its pending key says one is queued already.
+def send(settings: Settings, name: str, *args: Any, delay_ms: int | None = None) -> bool:
+    """Queue one run of job `name` (after `delay_ms`, if given); False (nothing queued) when its pending key
+    says one is queued already.
 
     Raises redis errors: the caller decides whether a later scheduler pass may queue it instead.
     """
@@ -159,7 +160,7 @@ def send(settings: Settings, name: str, *args: Any) -> bool:
     if key is not None and not broker.client.set(key, message.message_id, nx=True, ex=PENDING_TTL_S):
         return False
     try:
-        broker.enqueue(message)
+        broker.enqueue(message, delay=delay_ms)
     except Exception:
         if key is not None:
             broker.client.delete(key)
@@ -175,9 +176,21 @@ def is_pending(settings: Settings, name: str, *args: Any) -> bool:
 
 
 def queue_length(settings: Settings, queue: str = SYNC_QUEUE) -> int:
-    """Messages waiting in `queue` (not those a worker holds, nor delayed retries)."""
+    """Messages waiting in `queue` (not those a worker holds, nor delayed ones: `delayed`)."""
     broker = broker_for(settings)
     return int(broker.client.llen(f"{broker.namespace}:{queue}"))
+
+
+def delayed(settings: Settings, queue: str = SYNC_QUEUE) -> int:
+    """Messages waiting for their time in `queue`'s delay queue (retries after backoff, deferred syncs)."""
+    broker = broker_for(settings)
+    return int(broker.client.hlen(f"{broker.namespace}:{queue}.DQ.msgs"))
+
+
+def dead_letters(settings: Settings, queue: str = SYNC_QUEUE) -> int:
+    """Messages of `queue` that failed every retry (kept a week by Dramatiq)."""
+    broker = broker_for(settings)
+    return int(broker.client.zcard(f"{broker.namespace}:{queue}.XQ"))
 
 
 def close_all() -> None:

@@ -20,17 +20,19 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from intel.cache.provider import IntelligenceProvider
 from intel.cache.store import StoreUnavailable
+from intel.config import Settings
 from intel.connectors import sync as sync_engine
 from intel.db.base import utcnow
 from intel.db.connections import SyncState
 from intel.errors import IntelError
-from intel.jobs.broker import job
+from intel.jobs.broker import job, send
 from intel.metrics import record
 from intel.runtime import Runtime, get_runtime
 
 log = logging.getLogger(__name__)
 
 SYNC_JOB = "sync_profile"
+AFTER_RUNNING_MS = 60_000  # a requested sync that found another running asks again this much later
 FAILURE_BACKOFF_S = 60  # after an unexpected error: 1, 2, 4 … minutes, at most the sync interval
 Sync = Callable[..., Any]  # sync_profile's signature; a SyncReport comes back
 
@@ -121,4 +123,14 @@ def sync_profile_job(profile_id: int, only_if_due: bool = False) -> str:
     if only_if_due and not still_due(rt.sessions, profile_id, utcnow()):
         log.info("sync of profile %s dropped: no longer due", profile_id)
         return "not_due"
-    return str(run_sync(rt, profile_id).status)
+    report = run_sync(rt, profile_id)
+    if report.status == "skipped" and not only_if_due:
+        after_running_sync(rt.settings, profile_id)
+    return str(report.status)
+
+
+def after_running_sync(settings: Settings, profile_id: int) -> bool:
+    """A requested sync (webhook, Sync now) found another one of the profile running (its lease): ask again a
+    minute later, so what it was asked for (a new post) is fetched after that run, not at the next periodic
+    one; False when a sync of the profile is queued already."""
+    return send(settings, SYNC_JOB, profile_id, delay_ms=AFTER_RUNNING_MS)

@@ -64,6 +64,8 @@ class SyncOverview:
     connections: list[ConnectionRow]
     queue: str  # "redis" (a shared Dramatiq queue) or "in-process"
     queued: int | None  # syncs waiting in the queue; None: unavailable (no Redis, or Redis down)
+    delayed: int | None  # retries waiting for their backoff, and deferred syncs
+    dead: int | None  # syncs that failed every retry (kept a week)
     running_here: int  # in-process syncs running in this process
     quota_today: dict[str, tuple[int, int]]
 
@@ -96,7 +98,8 @@ def sync_overview(identity: Identity | None) -> SyncOverview:
     with rt.sessions() as session:
         rows = [_row(c, p, name, s) for c, p, name, s in session.execute(query).all()]
         quota = _quota_today(session, utcnow())
-    return SyncOverview(rows, "redis" if rt.settings.redis_url else "in-process", _queued(rt.settings),
+    queued, delayed, dead = _queue_counts(rt.settings)
+    return SyncOverview(rows, "redis" if rt.settings.redis_url else "in-process", queued, delayed, dead,
                         len(schedule.BACKGROUND.running()), quota)
 
 
@@ -121,14 +124,14 @@ def quota_day(platform: str, now: datetime) -> date:
     return now.astimezone(zone).date() if zone else now.date()
 
 
-def _queued(settings: Settings) -> int | None:
+def _queue_counts(settings: Settings) -> tuple[int | None, int | None, int | None]:
     if not settings.redis_url:
-        return None
+        return None, None, None
     try:
-        return broker.queue_length(settings)
+        return broker.queue_length(settings), broker.delayed(settings), broker.dead_letters(settings)
     except redis.RedisError as exc:
-        log.warning("sync queue length unavailable: %s", exc)
-        return None
+        log.warning("sync queue figures unavailable: %s", exc)
+        return None, None, None
 
 
 @database_boundary

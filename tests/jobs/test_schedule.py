@@ -176,3 +176,15 @@ def test_a_schedulers_message_for_a_profile_no_longer_due_is_dropped_without_a_s
 
     assert sync_profile_job(profile, True) == "not_due"  # the placeholder sync would have raised
     assert sync_state(engine, profile).last_status is None
+
+
+def test_a_requested_sync_that_found_another_running_asks_again_a_minute_later(queued, engine):
+    from intel.jobs.sync_jobs import after_running_sync
+
+    _, profile = connected_profile(engine)
+
+    assert after_running_sync(queued.settings, profile)
+    assert not after_running_sync(queued.settings, profile)  # one deferred sync is enough
+
+    assert (broker.queue_length(queued.settings), broker.delayed(queued.settings)) == (0, 1)
+    assert broker.is_pending(queued.settings, SYNC_JOB, profile)

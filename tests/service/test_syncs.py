@@ -73,7 +73,8 @@ def test_the_overview_shows_each_connection_its_runs_and_todays_quota(people, en
     assert (rows[stale].status, rows[stale].failures, rows[stale].last_message) == ("needs_reconnect", 3,
                                                                                     "token revoked")
     assert overview.quota_today == {"youtube": (1234, 40)}  # yesterday's units are not today's
-    assert (overview.queue, overview.queued) == ("in-process", None)  # no queue to count: unavailable, not 0
+    # no queue to count: unavailable, not 0
+    assert (overview.queue, overview.queued, overview.delayed, overview.dead) == ("in-process", None, None, None)
     for refused in (people["agent"], people["manager"], DEMO_VIEWER, None):
         with pytest.raises(PermissionDenied):
             syncs.sync_overview(refused)
@@ -86,7 +87,7 @@ def test_the_overview_counts_the_queued_syncs_on_redis(engine, database_url, red
     try:
         assert syncs.request_sync_for(SYSTEM, profile) == "queued"
         overview = syncs.sync_overview(SYSTEM)
-        assert (overview.queue, overview.queued) == ("redis", 1)
+        assert (overview.queue, overview.queued, overview.delayed, overview.dead) == ("redis", 1, 0, 0)
     finally:
         broker.broker_for(rt.settings).flush_all()
         broker.close_all()
