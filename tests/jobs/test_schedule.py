@@ -188,3 +188,12 @@ def test_a_requested_sync_that_found_another_running_asks_again_a_minute_later(q
 
     assert (broker.queue_length(queued.settings), broker.delayed(queued.settings)) == (0, 1)
     assert broker.is_pending(queued.settings, SYNC_JOB, profile)
+
+
+def test_demo_mode_and_other_apps_on_the_same_redis_have_their_own_queues():
+    from intel.config import get_settings
+
+    names = {broker.namespace(get_settings(env)) for env in (
+        {}, {"INTEL_DEMO": "1"}, {"INTEL_CACHE_PREFIX": "other-app:"}, {"INTEL_CACHE_PREFIX": "other-app:",
+                                                                        "INTEL_DEMO": "1"})}
+    assert names == {"intel-jobs", "demo:intel-jobs", "other-app:intel-jobs", "other-app:demo:intel-jobs"}
