@@ -10,8 +10,10 @@ messages, which RQ needs extra pieces (rq-scheduler) for.
 Requeue semantics (dramatiq/brokers/redis/dispatch.lua): every queue command refreshes the calling process's
 heartbeat; `maintenance_chance` out of a million commands also requeue the unacked messages *of that queue*
 held by processes whose heartbeat is older than `heartbeat_timeout`. A live worker polls its queue about once a
-second (worker_timeout 1 s) while it has room to prefetch, so with a 15 s timeout and a 20 % chance a dead
-worker's sync is back on the queue in 15 s plus a few polls (under 0.1 % chance of more than 30 polls).
+second (worker_timeout 1 s) while it has a free thread, and its delay-queue consumer polls all the time (so a
+worker busy with long syncs still beats); with a 15 s timeout and a 20 % chance a dead worker's sync is back
+on the queue in 15 s plus a few polls (under 0.1 % chance of more than 30 polls; measured after SIGKILL:
+19–28 s until another worker had completed it).
 
 No import-time side effects: nothing here connects to Redis, and jobs are declared on a broker only when one
 is built (`broker_for`), never through `dramatiq.actor`, which would build a global default broker. The

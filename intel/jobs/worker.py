@@ -67,7 +67,11 @@ def step(rt: Runtime, **pass_extras: Any) -> bool:
 def start_job_threads(rt: Runtime) -> dramatiq.Worker:
     """Dramatiq worker threads on this process's broker, consuming every declared queue (the sync job is
     declared: `schedule` imports it)."""
-    worker = dramatiq.Worker(broker.broker_for(rt.settings), worker_threads=rt.settings.connectors.sync_worker_threads)
+    threads = rt.settings.connectors.sync_worker_threads
+    worker = dramatiq.Worker(broker.broker_for(rt.settings), worker_threads=threads)
+    # A sync takes seconds to minutes: fetch only what the threads can start now (Dramatiq's default is twice
+    # that), so a busy worker never sits on syncs an idle one could run. Read by start() for its consumers.
+    worker.queue_prefetch = threads
     worker.start()
     return worker
 

@@ -91,6 +91,24 @@ def test_a_job_of_a_sigkilled_worker_is_run_by_another_worker_and_completed_once
     assert actors.rows(probe_table, "completed") == [(run_id, second.pid)]
 
 
+def test_a_worker_busy_with_a_long_job_keeps_its_heartbeat_so_nobody_runs_the_job_twice(probe_table, queue,
+                                                                                        workers, tmp_path):
+    settings = queue["settings"]
+    busy = _start(workers, {**queue["env"], "INTEL_SYNC_WORKER_THREADS": "1"}, tmp_path)  # type: ignore[dict-item]
+    run_id = uuid.uuid4().hex
+    client = broker.broker_for(settings).client  # type: ignore[arg-type]
+    client.set(actors.hold_key(broker.namespace(settings), run_id), 1, ex=300)  # type: ignore[arg-type]
+    broker.send(settings, actors.PROBE_JOB, run_id, 0.0)  # type: ignore[arg-type]
+    assert wait_for(lambda: actors.rows(probe_table, "started") == [(run_id, busy.pid)], 60), busy.log()
+    idle = _start(workers, queue["env"], tmp_path)  # polls with maintenance on every command
+
+    # three heartbeat timeouts (4 s) with its only thread busy: still alive to the other worker
+    assert not wait_for(lambda: len(actors.rows(probe_table, "started")) > 1, 12), idle.log()
+    client.delete(actors.hold_key(broker.namespace(settings), run_id))  # type: ignore[arg-type]
+    assert wait_for(lambda: actors.rows(probe_table, "completed") == [(run_id, busy.pid)], 60), busy.log()
+    assert actors.rows(probe_table, "started") == [(run_id, busy.pid)]
+
+
 def test_two_workers_share_the_queue_and_run_each_message_once(probe_table, queue, workers, tmp_path):
     settings = queue["settings"]
     a = _start(workers, queue["env"], tmp_path)
