@@ -149,6 +149,25 @@ def test_entries_of_unknown_or_disconnected_accounts_are_recorded_and_ignored(cl
     assert broker.queue_length(rt.settings) == 0
 
 
+def test_webhook_outcomes_are_counted_in_the_jobs_metric(client, engine):
+    from intel.metrics import summary
+
+    connected_profile(engine, platform="instagram", account_id="17841400000000005")
+    body = _instagram("17841400000000005", "17841499999999998")
+    before = summary.read()
+    _post(client, "/webhooks/instagram", body, {"x-hub-signature-256": "sha256=" + "1" * 64})
+    for _ in range(2):
+        _post(client, "/webhooks/instagram", body, {"x-hub-signature-256": _sign(body, APP_SECRET, "sha256")})
+    after = summary.read()
+
+    def moved(outcome: str) -> float:
+        return (after.total("intel_jobs_total", job="webhook_instagram", outcome=outcome)
+                - before.total("intel_jobs_total", job="webhook_instagram", outcome=outcome))
+
+    assert {o: moved(o) for o in ("refused", "scheduled", "ignored", "duplicate")} == {
+        "refused": 1, "scheduled": 1, "ignored": 1, "duplicate": 2}
+
+
 def test_a_body_over_a_megabyte_is_413_and_writes_nothing(client, engine):
     body = b'{"object":"instagram","entry":[]}' + b" " * (1024 * 1024)
     assert _post(client, "/webhooks/instagram", body, {"x-hub-signature-256": _sign(body, APP_SECRET, "sha256")}) == 413
