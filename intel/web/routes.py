@@ -1,9 +1,10 @@
 """HTTP routes mounted next to Streamlit (server.py): sign-in forms that set an HttpOnly cookie,
-sign-out, the JSON API (`intel.web.api`) and the Prometheus scrape (`intel.web.scrape`). Starlette only; no
-streamlit import.
+sign-out, the JSON API (`intel.web.api`), the Prometheus scrape (`intel.web.scrape`) and the platform
+webhooks (`intel.web.webhooks`). Starlette only; no streamlit import.
 
 Every form POST (sign-in, first-admin setup, sign-out) must pass `intel.web.csrf`: same origin and
-the double-submit token, else 403 with no cookie set.
+the double-submit token, else 403 with no cookie set. Webhook POSTs come from the platforms' servers and are
+authenticated by the HMAC signature of their body instead.
 """
 
 from __future__ import annotations
