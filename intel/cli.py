@@ -76,9 +76,11 @@ def build_parser() -> argparse.ArgumentParser:
     refresh.add_argument("talent", type=int, help="talent id")
     refresh.set_defaults(handler=_refresh)
 
-    worker = groups.add_parser("worker", help="keep the cache warm: refresh-ahead and recompute invalidated talents",
-                               description="keep the cache warm: refresh-ahead and recompute invalidated talents")
-    worker.add_argument("--once", action="store_true", help="one pass, then exit")
+    worker = groups.add_parser("worker", help="sync connected profiles and keep the cache warm",
+                               description="run sync jobs (Dramatiq, with REDIS_URL; else in-process), queue the "
+                               "due syncs, refresh-ahead and recompute invalidated talents")
+    worker.add_argument("--once", action="store_true", help="one pass, then exit (with REDIS_URL: queue the due "
+                        "syncs and warm the cache; the queued syncs wait for a running worker; without: run them)")
     worker.set_defaults(handler=_worker)
 
     static = groups.add_parser("static", help="front-end bundles").add_subparsers(dest="cmd", required=True)
@@ -353,7 +355,7 @@ def _users_token(args: argparse.Namespace) -> int:
 
 
 def _worker(args: argparse.Namespace) -> int:
-    from intel.cache.worker import main as worker_main
+    from intel.jobs.worker import main as worker_main
     from intel.runtime import get_runtime
     from intel.service.refresh import run_due_refreshes
 

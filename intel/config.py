@@ -87,6 +87,12 @@ SETTINGS: tuple[Setting, ...] = (
             "posts and their comments)."),
     Setting("INTEL_SYNC_RECOUNT_DAYS", "30", "Posts of the last this many days get their counts updated by each "
             "sync; older posts keep the counts last read."),
+    Setting("INTEL_SYNC_WORKER_THREADS", "4", "Sync jobs one `python -m intel worker` runs at once (Dramatiq worker "
+            "threads; with REDIS_URL)."),
+    Setting("INTEL_JOBS_HEARTBEAT_S", "15", "A worker silent this long counts as dead: its unfinished sync jobs go "
+            "back to the queue for another worker."),
+    Setting("INTEL_JOBS_MAINTENANCE_PER_MILLION", "200000", "How many queue commands in a million also look for "
+            "dead workers' jobs to requeue (Dramatiq's `maintenance_chance`; 200000: about every fifth poll)."),
     # Read by prometheus_client itself when intel.metrics is first imported, so it is not a Settings field.
     Setting("PROMETHEUS_MULTIPROC_DIR", "", "Directory where every process of one host writes its metrics, so "
             "`/metrics` adds them up; unset = this process only."),
@@ -187,6 +193,9 @@ class ConnectorSettings:
     tiktok_auth_url: str = "https://www.tiktok.com/v2/auth/authorize/"
     sync_interval_s: int = 10_800
     sync_recount_days: int = 30
+    sync_worker_threads: int = 4
+    jobs_heartbeat_s: int = 15
+    jobs_maintenance_per_million: int = 200_000
 
     def replace(self, **changes: object) -> ConnectorSettings:
         """A copy with some fields changed (tests point the URLs at local servers)."""
@@ -220,6 +229,10 @@ def _connector_settings(source: Mapping[str, str], value: Callable[[str], str]) 
         tiktok_auth_url=_http_url(value("INTEL_TIKTOK_AUTH_URL"), "INTEL_TIKTOK_AUTH_URL"),
         sync_interval_s=_positive_int(value("INTEL_SYNC_INTERVAL_S"), "INTEL_SYNC_INTERVAL_S"),
         sync_recount_days=_positive_int(value("INTEL_SYNC_RECOUNT_DAYS"), "INTEL_SYNC_RECOUNT_DAYS"),
+        sync_worker_threads=_positive_int(value("INTEL_SYNC_WORKER_THREADS"), "INTEL_SYNC_WORKER_THREADS"),
+        jobs_heartbeat_s=_positive_int(value("INTEL_JOBS_HEARTBEAT_S"), "INTEL_JOBS_HEARTBEAT_S"),
+        jobs_maintenance_per_million=_per_million(value("INTEL_JOBS_MAINTENANCE_PER_MILLION"),
+                                                  "INTEL_JOBS_MAINTENANCE_PER_MILLION"),
     )
 
 
@@ -339,6 +352,13 @@ def _positive_int(raw: str, name: str) -> int:
         raise ConfigError(f"{name} must be a whole number, got {raw!r}") from None
     if number <= 0:
         raise ConfigError(f"{name} must be positive, got {number}")
+    return number
+
+
+def _per_million(raw: str, name: str) -> int:
+    number = _positive_int(raw, name)
+    if number > 1_000_000:
+        raise ConfigError(f"{name} is a count out of a million, got {number}")
     return number
 
 

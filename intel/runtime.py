@@ -1,8 +1,8 @@
 """The composition root: settings, database, stores, cache and limiter, built once per process, lazily.
 
-Only the entry layers (`intel.service`, `intel.cli`, `intel.web`, `pages/_wiring.py`) call `get_runtime()`;
-everything below them receives what it uses as arguments. One Redis client (and connection pool) per
-process; the CLI may `configure()` another, tests `install()` or `use()` one they built.
+Only the entry layers (`intel.service`, `intel.cli`, `intel.web`, `intel.jobs`, `pages/_wiring.py`) call
+`get_runtime()`; everything below them receives what it uses as arguments. One Redis client (and connection
+pool) per process; the CLI may `configure()` another, tests `install()` or `use()` one they built.
 """
 
 from __future__ import annotations

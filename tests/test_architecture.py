@@ -215,7 +215,8 @@ def test_server_py_uses_only_streamlits_public_api() -> None:
 
 
 # The composition root is resolved by the entry layers only; everything below takes its dependencies as arguments.
-ENTRY_LAYERS = ("intel.service", "intel.web", "intel.cli", "intel.runtime")
+# intel.jobs is one: its jobs run in worker processes, started by the CLI, with no caller to hand a runtime in.
+ENTRY_LAYERS = ("intel.service", "intel.web", "intel.cli", "intel.runtime", "intel.jobs")
 
 
 def test_only_the_entry_layers_resolve_the_runtime() -> None:

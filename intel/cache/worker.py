@@ -3,16 +3,15 @@ new, or imported beyond what the import computed itself) first, then refresh-ahe
 recompute talents whose entry is missing (invalidated by an import, demo load or rescore). Each pass first runs
 the queued refreshes that are due (`due_refreshes`, handed in by the CLI: the refresh is a service concern).
 
-It runs beside Streamlit as a second service against the same Redis. Each recomputation takes the
-talent's single-flight lock, so replicas, pages and other workers never compute one talent at once.
-Outages of Redis or the database are logged and the next pass tries again.
+`intel.jobs.worker` runs these passes beside the sync jobs, as a second service against the same Redis.
+Each recomputation takes the talent's single-flight lock, so replicas, pages and other workers never
+compute one talent at once. Outages of Redis or the database are logged and the next pass tries again.
 """
 
 from __future__ import annotations
 
 import logging
 import random
-import signal
 import threading
 import time
 from collections.abc import Callable
@@ -131,25 +130,3 @@ def run_forever(stop: threading.Event, *, interval_s: float, clock: Callable[[],
         except (IntelError, StoreUnavailable, SQLAlchemyError) as exc:
             log.error("worker pass failed (will retry): %s", exc)
         stop.wait(max(0.0, interval_s - (clock() - started)))
-
-
-def main(rt: Runtime, *, once: bool = False, due_refreshes: DueRefreshes | None = None) -> int:
-    """CLI entry (the CLI hands in the process runtime and the queued-refresh step): refuse without a shared
-    store (an embedded cache lives in another process)."""
-    if not rt.settings.redis_url:
-        log.error("the worker needs REDIS_URL: the embedded cache is private to each process")
-        return 2
-    if once:
-        try:
-            report = run_pass(**pieces(rt), due_refreshes=due_refreshes)
-        except (IntelError, StoreUnavailable, SQLAlchemyError) as exc:
-            log.error("worker pass failed: %s", exc)
-            return 1
-        return 1 if report.failed else 0
-    stop = threading.Event()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, lambda *_: stop.set())
-    log.info("worker started: pass every %ss, refresh-ahead %ss", rt.settings.worker_interval_s,
-             rt.settings.refresh_ahead_s)
-    run_forever(stop, interval_s=rt.settings.worker_interval_s, due_refreshes=due_refreshes, **pieces(rt))
-    return 0

@@ -1,6 +1,9 @@
-"""Background jobs on Dramatiq over the shared Redis: syncing connected profiles (`sync_jobs`), choosing which
-are due (`schedule`), and the in-process fallback when no Redis is configured. After a sync changes a
-talent, its cached intelligence is invalidated and recomputed through the provider.
+"""Background jobs on Dramatiq over the shared Redis: the broker and job declarations (`broker`), syncing
+connected profiles (`sync_jobs`), choosing which are due and requesting syncs, with the in-process fallback
+when no Redis is configured (`schedule`), verified webhook notifications (`notifications`), YouTube push
+subscriptions (`push`) and `python -m intel worker` (`worker`). After a sync changes a talent, its cached
+intelligence is invalidated and recomputed through the provider. An entry layer: its jobs run in worker
+processes and resolve the runtime themselves.
 
 May import `intel.connectors`, `intel.cache`, `intel.runtime`, `intel.accounts`, `intel.db`, `intel.metrics`,
 `intel.config` and `intel.errors`.

@@ -1,7 +1,8 @@
 """The entry points pages, the API and the CLI call: each takes an `Identity`, checks it, resolves the runtime
 and calls the domain (`talents`: roster, talent pages, refresh, compare; `refresh`: the refresh's limit, join
 and queue behind them; `accounts`: sign-in and user administration; `imports`: file imports; `operations`: cache
-and data operations; `ops`: the Ops page; `connections`: connecting a talent's platform accounts).
+and data operations; `ops`: the Ops page; `connections`: connecting a talent's platform accounts;
+`syncs`: "Sync now", the sync overview and platform webhooks).
 Each façade function is wrapped by `boundary.database_boundary`: an unreachable database leaves as
 `DatabaseUnavailable`.
 

@@ -1,9 +1,10 @@
 """HTTP routes mounted next to Streamlit (server.py): sign-in forms that set an HttpOnly cookie,
-sign-out, the JSON API (`intel.web.api`) and the Prometheus scrape (`intel.web.scrape`). Starlette only; no
-streamlit import.
+sign-out, the JSON API (`intel.web.api`), the Prometheus scrape (`intel.web.scrape`) and the platform
+webhooks (`intel.web.webhooks`). Starlette only; no streamlit import.
 
 Every form POST (sign-in, first-admin setup, sign-out) must pass `intel.web.csrf`: same origin and
-the double-submit token, else 403 with no cookie set.
+the double-submit token, else 403 with no cookie set. Webhook POSTs come from the platforms' servers and are
+authenticated by the HMAC signature of their body instead.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from intel.accounts.auth import MIN_PASSWORD, Identity, client_address
 from intel.errors import AccountLocked, AuthError, DatabaseUnavailable, IntelError
 from intel.runtime import get_runtime
 from intel.service import accounts
-from intel.web import api, csrf, oauth, scrape
+from intel.web import api, csrf, oauth, scrape, webhooks
 from intel.web.api import COOKIE
 
 __all__ = ["COOKIE", "SignInRedirect", "login_url", "routes", "safe_next"]
@@ -40,6 +41,7 @@ def routes() -> list[Route]:
         Route("/auth/logout", logout_submit, methods=["POST"]),
         *oauth.routes(),
         *scrape.routes(),
+        *webhooks.routes(),
         *api.routes(),
     ]
 
@@ -226,14 +228,14 @@ class SignInRedirect:
     """ASGI middleware: a browser asking for an app page without a live session goes to the sign-in form.
 
     Deep links survive: the original path and query become `next`. Only HTML page loads are checked;
-    Streamlit's own endpoints, static files, /auth, /api, /oauth and /metrics pass through (pages, the API,
-    the OAuth callback and the scrape check access themselves as well; a scraper never signs in; a platform's
-    callback without a session gets a page saying to sign in and connect again, since a sign-in in between
-    would start a new session that the pending authorisation is not bound to).
+    Streamlit's own endpoints, static files, /auth, /api, /oauth, /metrics and /webhooks pass through (pages,
+    the API, the OAuth callback and the scrape check access themselves as well; a scraper or a platform's hub
+    never signs in; a platform's callback without a session gets a page saying to sign in and connect again,
+    since a sign-in in between would start a new session that the pending authorisation is not bound to).
     """
 
     PASS_THROUGH = ("/_stcore", "/static", "/auth", "/api", "/oauth", "/media", "/component", "/app/static", "/favicon",
-                    scrape.PATH)
+                    scrape.PATH, webhooks.PATH)
 
     def __init__(self, app: Any) -> None:
         self.app = app

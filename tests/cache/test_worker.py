@@ -1,5 +1,5 @@
 """The cache-warming worker on real Redis: refresh-ahead, recompute after invalidation, single flight
-against other workers and page traffic, outages of Redis and the database, and the CLI's refusal."""
+against other workers and page traffic, outages of Redis and the database, and the CLI without Redis."""
 
 from __future__ import annotations
 
@@ -287,12 +287,24 @@ def _cli_env(**values: str) -> dict[str, str]:
 
 
 @pytest.mark.slow
-def test_worker_once_without_redis_url_exits_2_with_a_clear_log_line(tmp_path):
-    result = subprocess.run([sys.executable, "-m", "intel", "worker", "--once"], cwd=ROOT, capture_output=True,
-                            text=True, timeout=120, env=_cli_env(DATABASE_URL=f"sqlite:///{tmp_path / 'w.db'}"))
-    assert result.returncode == 2, result.stderr
-    assert "ERROR intel.cache.worker: the worker needs REDIS_URL: the embedded cache is private to each process" \
-        in result.stderr.splitlines()
+def test_worker_once_without_redis_url_runs_due_syncs_here_and_skips_cache_warming(sqlite_url):
+    from intel.db.engine import make_engine
+    from tests.jobs.factories import connected_profile, sync_state
+
+    engine = make_engine(sqlite_url)
+    try:
+        _, profile = connected_profile(engine)  # never synced: due
+        result = subprocess.run([sys.executable, "-m", "intel", "worker", "--once"], cwd=ROOT, capture_output=True,
+                                text=True, timeout=120, env=_cli_env(DATABASE_URL=sqlite_url))
+        assert result.returncode == 0, result.stderr
+        lines = result.stderr.splitlines()
+        assert ("WARNING intel.jobs.worker: cache warming skipped: the worker needs REDIS_URL: the embedded cache is "
+                "private to each process; due syncs run in this process") in lines
+        assert "INFO intel.jobs.worker: syncs run in this process: 1" in lines
+        assert sync_state(engine, profile).last_finished_at is not None
+    finally:
+        empty_tables(engine)
+        engine.dispose()
 
 
 @pytest.mark.slow
@@ -302,7 +314,7 @@ def test_worker_once_with_the_database_down_exits_1_with_a_log_line_not_a_traceb
                             text=True, timeout=120,
                             env=_cli_env(DATABASE_URL=dead, REDIS_URL=redis_url, INTEL_CACHE_PREFIX=key_prefix))
     assert result.returncode == 1, result.stderr
-    assert any(line.startswith("ERROR intel.cache.worker: worker pass failed:") for line in result.stderr.splitlines())
+    assert any(line.startswith("ERROR intel.jobs.worker: worker pass failed") for line in result.stderr.splitlines())
     assert "Traceback" not in result.stderr
 
 
