@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from intel.accounts import audit
@@ -26,6 +27,7 @@ from intel.db.base import utcnow
 from intel.db.connections import PlatformConnection, SyncState
 from intel.db.models import SocialProfile
 from intel.errors import IntelError, TalentNotFound
+from intel.jobs import push, schedule
 from intel.runtime import Runtime, get_runtime
 from intel.service.boundary import database_boundary
 
@@ -152,6 +154,7 @@ def complete_connect(platform: str, *, code: str, state: str, session_token: str
         raise
     audit.record(rt.sessions, actor, "connect", f"talent:{pending.talent_id}", platform=platform,
                  profile_id=profile_id, handle=handle)
+    _first_sync(rt, profile_id)
     return pending.talent_id
 
 
@@ -198,6 +201,7 @@ def disconnect(identity: Identity | None, profile_id: int) -> bool:
         if connection is None:
             raise IntelError("This profile is not connected.")
         platform, talent_id, sealed = profile.platform, profile.talent_id, connection.access_token
+        account_id = profile.account_id
     revoked = _revoke(rt, platform, sealed, profile_id)
     with rt.sessions.begin() as session:
         for table in (PlatformConnection, SyncState):
@@ -209,7 +213,30 @@ def disconnect(identity: Identity | None, profile_id: int) -> bool:
             profile_row.connected = False
     audit.record(rt.sessions, identity.email, "disconnect", f"talent:{talent_id}", platform=platform,
                  profile_id=profile_id, revoked=revoked)
+    if platform == "youtube":
+        _youtube_push(rt, account_id, "unsubscribe")
     return revoked
+
+
+def _first_sync(rt: Runtime, profile_id: int) -> None:
+    """Start the new connection's first sync now (queued, or in a background thread without Redis), so the
+    talent page shows its posts without waiting for the scheduler's next pass."""
+    try:
+        schedule.request_sync(profile_id, reason="connected", rt=rt)
+    except (IntelError, SQLAlchemyError) as exc:  # the profile is due: the worker's next pass starts it
+        log.warning("first sync of profile=%s not started now (the scheduler will): %s", profile_id, exc)
+
+
+def _youtube_push(rt: Runtime, channel_id: str, mode: str) -> None:
+    """(Un)subscribe the channel's upload notifications when webhooks are set up; a refusal only costs the push
+    (the scheduled syncs still run, and the worker renews subscriptions)."""
+    callback = push.callback_url(rt.settings)
+    if callback is None or not rt.settings.connectors.youtube_webhook_secret:
+        return
+    try:
+        push.subscribe_youtube(channel_id, callback, rt.settings, mode=mode)
+    except IntelError as exc:
+        log.warning("youtube push %s of channel %s failed: %s", mode, channel_id, exc)
 
 
 def _revoke(rt: Runtime, platform: str, sealed: str | None, profile_id: int) -> bool:
@@ -248,6 +275,8 @@ def connect_youtube(identity: Identity | None, talent_id: int, ref: str) -> Conn
         profile_id = profile.id
     audit.record(rt.sessions, identity.email, "connect", f"talent:{talent_id}", platform="youtube",
                  profile_id=profile_id, channel=str(channel_id))
+    _first_sync(rt, profile_id)
+    _youtube_push(rt, str(channel_id), "subscribe")
     with rt.sessions() as session:
         return _views(session, talent_id, profile_id)[0]
 

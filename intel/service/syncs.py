@@ -23,7 +23,7 @@ from intel.config import Settings
 from intel.db.base import utcnow
 from intel.db.connections import PlatformConnection, QuotaUsage, SyncState
 from intel.db.models import SocialProfile, Talent
-from intel.errors import ConfigError, PermissionDenied, TalentNotFound
+from intel.errors import ConfigError, TalentNotFound
 from intel.jobs import broker, notifications, push, schedule
 from intel.jobs.notifications import Notice, NoticeReport, digest_of
 from intel.runtime import get_runtime
@@ -33,9 +33,6 @@ __all__ = ["ConnectionRow", "Notice", "NoticeReport", "SyncOverview", "accept_no
            "quota_day", "request_sync_for", "subscribe_youtube", "sync_overview", "youtube_subscription_wanted"]
 log = logging.getLogger(__name__)
 
-# Who may start a sync: admins (and the CLI) for any talent, an agent for their own talents. The same people
-# as "Connect" (the connection service's capability); managers only view.
-SYNC_ROLES = frozenset({"admin", "system", "agent"})
 # The quota day of each platform's API: YouTube's resets at midnight Pacific time; others count UTC days.
 QUOTA_ZONES = {"youtube": ZoneInfo("America/Los_Angeles")}
 
@@ -73,9 +70,7 @@ class SyncOverview:
 @database_boundary
 def request_sync_for(identity: Identity | None, profile_id: int) -> str:
     """"Sync now" for one profile (admins, and the talent's agent); the outcome of `schedule.request_sync`."""
-    identity = require(identity, "view")
-    if identity.role not in SYNC_ROLES:
-        raise PermissionDenied("Your role does not allow this. Ask an administrator if you need access.")
+    identity = require(identity, "connect")  # the people who may connect the account: admins, its agent
     rt = get_runtime()
     with rt.sessions() as session:
         talent_id = session.scalar(select(SocialProfile.talent_id).where(SocialProfile.id == profile_id))
