@@ -1,10 +1,12 @@
-"""Ops (admins): cache health, the Prometheus figures, refresh activity, the audit log and data freshness."""
+"""Ops (admins): cache health, the Prometheus figures, refresh activity, platform syncs, the audit log and data
+freshness."""
 
 from datetime import UTC, datetime, time, timedelta
 
 import streamlit as st
 
-from intel.service import ops
+from intel.service import ops, syncs
+from intel.views import tables as views
 from intel.views.text import plain
 from pages._wiring import page_start, shown_errors
 
@@ -44,6 +46,21 @@ with shown_errors():
 left, right = st.columns(2)
 left.dataframe(per_talent, hide_index=True, width="stretch", key="refresh_per_talent")
 right.dataframe(per_actor, hide_index=True, width="stretch", key="refresh_per_actor")
+
+st.subheader("Platform connections and syncs", anchor=False)
+with shown_errors():
+    syncing = syncs.sync_overview(identity)
+queued_col, delayed_col, dead_col, broken_col, quota_col = st.columns(5)
+queued_col.metric("Syncs queued", "unavailable" if syncing.queued is None else syncing.queued,
+                  help=f"queue: {syncing.queue}; running in this process: {syncing.running_here}")
+delayed_col.metric("Waiting to retry", "unavailable" if syncing.delayed is None else syncing.delayed)
+dead_col.metric("Failed every retry", "unavailable" if syncing.dead is None else syncing.dead)
+broken_col.metric("Need reconnecting", sum(c.status != "connected" for c in syncing.connections),
+                  help=f"of {len(syncing.connections)} connected profiles")
+units, calls = syncing.quota_today.get("youtube", (0, 0))
+quota_col.metric("YouTube quota today", f"{units:,} units", help=f"{calls:,} calls on today's Pacific quota day")
+st.dataframe(views.connections_frame(syncing.connections), hide_index=True, width="stretch", key="connections",
+             placeholder=views.PLACEHOLDER)
 
 st.subheader("Data freshness", anchor=False)
 with shown_errors():

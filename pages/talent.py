@@ -7,6 +7,7 @@ from intel.service import talents as service
 from intel.views import audience, charts, languages
 from intel.views import tables as views
 from intel.views.memo import figure
+from pages._connections import comment_text_note, connections_section
 from pages._wiring import (
     DEMO_BANNER,
     md_escape,
@@ -32,6 +33,8 @@ left, right = st.columns([5, 1], vertical_alignment="center")
 left.caption(views.freshness_text(served))
 with right:
     refresh_button(talent_id, identity)
+# Demo talents are generated: no platform account is ever connected to them (demo and real never mix).
+connected = [] if intel.is_demo else connections_section(identity, talent_id)
 if not intel.has_data:
     st.info(f"**{views.NO_DATA_TITLE}.** {views.NO_DATA_NEXT}", icon="📭")
     st.stop()  # no figures, no charts: nothing here is measured, and nothing is made up
@@ -49,6 +52,8 @@ for row in (views.kpis(intel), views.engagement_kpis(intel)):
 trend, sentiment = st.columns(2)
 trend.plotly_chart(figure(intel, charts.follower_trend_figure), key="chart_followers")
 sentiment.plotly_chart(figure(intel, charts.sentiment_trend_figure), key="chart_sentiment")
+if (note := comment_text_note(connected)) is not None:
+    sentiment.caption(md_escape(note))
 
 st.subheader("Content performance", anchor=False)
 st.plotly_chart(figure(intel, charts.top_posts_figure), key="chart_top_posts")

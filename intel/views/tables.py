@@ -264,3 +264,19 @@ def safe_csv(frame: pd.DataFrame) -> bytes:
     """UTF-8 CSV where text cells starting with = + - @ are prefixed with ' (no spreadsheet formulas)."""
     safe = frame.map(lambda v: f"'{v}" if isinstance(v, str) and v[:1] in ("=", "+", "-", "@") else v)
     return safe.to_csv(index=False).encode("utf-8")
+
+
+def connections_frame(rows: Sequence[Any]) -> pd.DataFrame:
+    """The Ops page's connections table (rows: `intel.service.syncs.ConnectionRow`), those needing attention first."""
+    ordered = sorted(rows, key=lambda r: (r.status == "connected", r.last_status == "synced", r.talent))
+    return pd.DataFrame({
+        "Talent": [r.talent for r in ordered],
+        "Platform": [platform_label(r.platform) for r in ordered],
+        "Handle": [r.handle for r in ordered],
+        "Connection": ["needs reconnecting" if r.status == "needs_reconnect" else r.status for r in ordered],
+        "Last sync": [r.last_status or "never" for r in ordered],
+        "Finished": [r.last_finished_at for r in ordered],
+        "Next": [r.next_sync_at for r in ordered],
+        "Failures in a row": [r.failures for r in ordered],
+        "Message": [r.status_reason or r.last_message or "" for r in ordered],
+    })

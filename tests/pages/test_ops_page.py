@@ -7,8 +7,12 @@ from collections.abc import Iterator
 
 import pandas as pd
 import pytest
+from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
+from intel.db.connections import PlatformConnection
+from intel.db.engine import transaction
+from intel.db.models import SocialProfile
 from intel.metrics import summary
 from intel.runtime import get_runtime
 from intel.service import talents as service
@@ -16,7 +20,7 @@ from tests.app_pages import run_page, sign_in_as, talent_id
 
 TALENT = "Sofia Marques"
 # The page's tables in page order (read-only st.dataframe elements carry no user key in AppTest).
-TABLES = ("page_runs", "jobs", "refresh_per_talent", "refresh_per_actor", "freshness", "activity_log")
+TABLES = ("page_runs", "jobs", "refresh_per_talent", "refresh_per_actor", "connections", "freshness", "activity_log")
 
 
 @pytest.fixture(autouse=True)
@@ -117,3 +121,23 @@ def test_a_manager_opening_the_ops_page_is_refused(app_db):
     at.run()
     assert any("Your role does not allow this page" in e.value for e in at.error)
     assert len(at.metric) == 0 and len(at.dataframe) == 0
+
+
+def test_a_connection_that_needs_reconnecting_is_listed_first_with_the_platforms_reason(app_db, monkeypatch):
+    sign_in_as(monkeypatch, "admin")
+    talent = talent_id(app_db, TALENT)
+    with transaction(app_db) as s:
+        profiles = list(s.scalars(select(SocialProfile).where(SocialProfile.talent_id == talent)
+                                  .order_by(SocialProfile.platform)))
+        s.add_all([PlatformConnection(profile_id=profiles[0].id, platform=profiles[0].platform, status="connected"),
+                   PlatformConnection(profile_id=profiles[1].id, platform=profiles[1].platform,
+                                      status="needs_reconnect", status_reason="Error validating access token")])
+    at = run_page("pages/ops.py")
+    assert not at.exception, at.exception
+    metrics = {m.label: m for m in at.metric}
+    assert metrics["Need reconnecting"].value == "1"
+    assert metrics["Syncs queued"].value == "unavailable"  # no Redis: no shared queue to count
+    shown = tables(at)["connections"]
+    assert list(shown["Connection"]) == ["needs reconnecting", "connected"]
+    assert shown["Message"].iloc[0] == "Error validating access token"
+    assert set(shown["Talent"]) == {TALENT}
