@@ -255,8 +255,9 @@ def _revoke(rt: Runtime, platform: str, sealed: str | None, profile_id: int) -> 
 
 
 @database_boundary
-def connect_youtube(identity: Identity | None, talent_id: int, ref: str) -> ConnectionView:
-    """Link a YouTube channel ("UC…", "@handle" or a channel link), read with the agency's API key."""
+def connect_youtube(identity: Identity | None, talent_id: int, ref: str, *, first_sync: bool = True) -> ConnectionView:
+    """Link a YouTube channel ("UC…", "@handle" or a channel link), read with the agency's API key; its first
+    sync starts now unless `first_sync` is False (the CLI: a short-lived process must not hold the sync's lease)."""
     identity = require(identity, "connect")
     rt = get_runtime()
     with rt.sessions() as session:
@@ -275,7 +276,8 @@ def connect_youtube(identity: Identity | None, talent_id: int, ref: str) -> Conn
         profile_id = profile.id
     audit.record(rt.sessions, identity.email, "connect", f"talent:{talent_id}", platform="youtube",
                  profile_id=profile_id, channel=str(channel_id))
-    _first_sync(rt, profile_id)
+    if first_sync:
+        _first_sync(rt, profile_id)
     _youtube_push(rt, str(channel_id), "subscribe")
     with rt.sessions() as session:
         return _views(session, talent_id, profile_id)[0]

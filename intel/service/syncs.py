@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import redis
@@ -24,13 +25,14 @@ from intel.db.base import utcnow
 from intel.db.connections import PlatformConnection, QuotaUsage, SyncState
 from intel.db.models import SocialProfile, Talent
 from intel.errors import ConfigError, TalentNotFound
-from intel.jobs import broker, notifications, push, schedule
+from intel.jobs import broker, notifications, push, schedule, sync_jobs
 from intel.jobs.notifications import Notice, NoticeReport, digest_of
 from intel.runtime import get_runtime
 from intel.service.boundary import database_boundary
 
 __all__ = ["ConnectionRow", "Notice", "NoticeReport", "SyncOverview", "accept_notifications", "digest_of",
-           "quota_day", "request_sync_for", "subscribe_youtube", "sync_overview", "youtube_subscription_wanted"]
+           "quota_day", "request_sync_for", "run_sync_here", "subscribe_youtube", "sync_overview",
+           "youtube_subscription_wanted"]
 log = logging.getLogger(__name__)
 
 # The quota day of each platform's API: YouTube's resets at midnight Pacific time; others count UTC days.
@@ -78,6 +80,19 @@ def request_sync_for(identity: Identity | None, profile_id: int) -> str:
             raise TalentNotFound(f"Profile {profile_id} was not found, or you may not see it.")
         check_talent(session, identity, talent_id)
     return schedule.request_sync(profile_id, reason=f"sync now by {identity.email}", rt=rt)
+
+
+@database_boundary
+def run_sync_here(identity: Identity | None, profile_id: int) -> Any:
+    """Sync one profile in this process now, as a worker would (the CLI); its `SyncReport`."""
+    identity = require(identity, "connect")
+    rt = get_runtime()
+    with rt.sessions() as session:
+        talent_id = session.scalar(select(SocialProfile.talent_id).where(SocialProfile.id == profile_id))
+        if talent_id is None:
+            raise TalentNotFound(f"Profile {profile_id} was not found, or you may not see it.")
+        check_talent(session, identity, talent_id)
+    return sync_jobs.run_sync(rt, profile_id)
 
 
 @database_boundary
