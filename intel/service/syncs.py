@@ -72,27 +72,26 @@ class SyncOverview:
 @database_boundary
 def request_sync_for(identity: Identity | None, profile_id: int) -> str:
     """"Sync now" for one profile (admins, and the talent's agent); the outcome of `schedule.request_sync`."""
-    identity = require(identity, "connect")  # the people who may connect the account: admins, its agent
-    rt = get_runtime()
-    with rt.sessions() as session:
-        talent_id = session.scalar(select(SocialProfile.talent_id).where(SocialProfile.id == profile_id))
-        if talent_id is None:
-            raise TalentNotFound(f"Profile {profile_id} was not found, or you may not see it.")
-        check_talent(session, identity, talent_id)
-    return schedule.request_sync(profile_id, reason=f"sync now by {identity.email}", rt=rt)
+    identity = _may_sync(identity, profile_id)
+    return schedule.request_sync(profile_id, reason=f"sync now by {identity.email}", rt=get_runtime())
 
 
 @database_boundary
 def run_sync_here(identity: Identity | None, profile_id: int) -> Any:
     """Sync one profile in this process now, as a worker would (the CLI); its `SyncReport`."""
+    _may_sync(identity, profile_id)
+    return sync_jobs.run_sync(get_runtime(), profile_id)
+
+
+def _may_sync(identity: Identity | None, profile_id: int) -> Identity:
+    """The identity, when it may sync the profile: the people who may connect it (admins, the talent's agent)."""
     identity = require(identity, "connect")
-    rt = get_runtime()
-    with rt.sessions() as session:
+    with get_runtime().sessions() as session:
         talent_id = session.scalar(select(SocialProfile.talent_id).where(SocialProfile.id == profile_id))
         if talent_id is None:
             raise TalentNotFound(f"Profile {profile_id} was not found, or you may not see it.")
         check_talent(session, identity, talent_id)
-    return sync_jobs.run_sync(rt, profile_id)
+    return identity
 
 
 @database_boundary

@@ -5,15 +5,25 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 
+import httpx
 import pytest
 from sqlalchemy import Engine
 
 from bench.platforms.youtube import YouTubeServer
 from intel.config import Settings, get_settings
 from intel.connectors import youtube
+from intel.connectors.http import make_client
 from intel.connectors.profiles import link_profile
 from intel.db.engine import session_factory
 from intel.db.models import Talent
+from tests import platforms
+
+# The Instagram and TikTok stand-ins' fixtures (tests/platforms.py), shared with the web tests.
+connector_settings = platforms.connector_settings
+instagram_server = platforms.instagram_server
+policy = platforms.policy
+tiktok_server = platforms.tiktok_server
+waits = platforms.waits
 
 START = datetime(2026, 11, 10, 12, tzinfo=UTC)  # the fake clock's first reading: after every generated post
 
@@ -63,3 +73,10 @@ def linked(engine: Engine, server: YouTubeServer) -> Callable[..., int]:
             return profile.id
 
     return link
+
+
+@pytest.fixture
+def client() -> Iterator[httpx.Client]:
+    """The connectors' shared HTTP client settings, closed afterwards."""
+    with make_client() as c:
+        yield c

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
 
 import httpx
 import pytest
@@ -11,22 +10,8 @@ import pytest
 from bench.platforms.instagram import InstagramServer, Media, graph_error, rate_limited
 from intel.config import ConnectorSettings
 from intel.connectors.base import Account, ConnectorError, RateLimited, TokenInvalid
-from intel.connectors.http import RetryPolicy, make_client
+from intel.connectors.http import RetryPolicy
 from intel.connectors.instagram import InstagramConnector
-from tests import platforms
-
-# The platform stand-ins' fixtures (tests/platforms.py), shared with the other connector and web tests.
-connector_settings = platforms.connector_settings
-instagram_server = platforms.instagram_server
-policy = platforms.policy
-tiktok_server = platforms.tiktok_server
-waits = platforms.waits
-
-
-@pytest.fixture
-def client() -> Iterator[httpx.Client]:
-    with make_client() as c:
-        yield c
 
 
 def connector(server: InstagramServer, settings: ConnectorSettings, client: httpx.Client, policy: RetryPolicy,

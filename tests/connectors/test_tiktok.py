@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import httpx
@@ -13,22 +12,8 @@ from bench.platforms.server import Reply
 from bench.platforms.tiktok import TikTokServer, Video, envelope, rate_limited
 from intel.config import ConnectorSettings
 from intel.connectors.base import Account, RateLimited, TokenInvalid
-from intel.connectors.http import RetryPolicy, make_client
+from intel.connectors.http import RetryPolicy
 from intel.connectors.tiktok import TikTokConnector
-from tests import platforms
-
-# The platform stand-ins' fixtures (tests/platforms.py), shared with the other connector and web tests.
-connector_settings = platforms.connector_settings
-instagram_server = platforms.instagram_server
-policy = platforms.policy
-tiktok_server = platforms.tiktok_server
-waits = platforms.waits
-
-
-@pytest.fixture
-def client() -> Iterator[httpx.Client]:
-    with make_client() as c:
-        yield c
 
 
 def connector(server: TikTokServer, settings: ConnectorSettings, client: httpx.Client, policy: RetryPolicy,

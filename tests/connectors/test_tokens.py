@@ -17,13 +17,6 @@ from intel.connectors.profiles import link_profile
 from intel.db.connections import PlatformConnection
 from intel.db.engine import session_factory
 from intel.db.models import SocialProfile, Talent
-from tests import platforms
-
-# The platform stand-ins' fixtures (tests/platforms.py), shared with the other connector and web tests.
-connector_settings = platforms.connector_settings
-instagram_server = platforms.instagram_server
-tiktok_server = platforms.tiktok_server
-
 
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 
