@@ -94,7 +94,9 @@ def build_parser() -> argparse.ArgumentParser:
     metrics.set_defaults(handler=_metrics)
 
     _users_parser(groups)
-    _connectors_parser(groups)
+    from intel.cli_connectors import add_parser as add_connectors
+
+    add_connectors(groups, _command)
     from intel.ingest.importer import add_parser as add_import
 
     add_import(groups, _import)
@@ -125,21 +127,6 @@ def _users_parser(groups: argparse._SubParsersAction[argparse.ArgumentParser]) -
     token.add_argument("email")
     token.add_argument("--revoke", action="store_true")
     token.add_argument("--name", default="cli")
-
-
-def _connectors_parser(groups: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    connectors = groups.add_parser("connectors", help="platform connectors: keys, links, syncs").add_subparsers(
-        dest="cmd", required=True)
-    _command(connectors, "keygen", "print a new Fernet key for INTEL_SECRET_KEY (tokens are encrypted with it)",
-             _connectors_keygen)
-    link = _command(connectors, "link-youtube", "link a YouTube channel (UC… id, @handle or link) to a talent",
-                    _connectors_link_youtube)
-    link.add_argument("talent", type=int, help="talent id")
-    link.add_argument("channel", help="channel id, @handle or youtube.com link")
-    sync = _command(connectors, "sync", "sync one connected profile now, in this process", _connectors_sync)
-    sync.add_argument("profile", type=int, help="profile id (see `connectors status`)")
-    _command(connectors, "status", "every connection with its sync state, the queue and today's quota, as JSON",
-             _connectors_status)
 
 
 def _command(
@@ -376,41 +363,6 @@ def _worker(args: argparse.Namespace) -> int:
     from intel.service.refresh import run_due_refreshes
 
     return worker_main(get_runtime(), once=args.once, due_refreshes=run_due_refreshes)
-
-
-def _connectors_keygen(_args: argparse.Namespace) -> int:
-    from intel.connectors.crypto import new_key
-
-    print(new_key())
-    return 0
-
-
-def _connectors_link_youtube(args: argparse.Namespace) -> int:
-    from intel.service.connections import connect_youtube
-
-    view = connect_youtube(SYSTEM, args.talent, args.channel, first_sync=False)
-    print(f"linked profile {view.profile_id}: youtube {view.handle} (due now: the worker's next pass syncs it, "
-          f"or `python -m intel connectors sync {view.profile_id}`)")
-    return 0
-
-
-def _connectors_sync(args: argparse.Namespace) -> int:
-    from intel.service.syncs import run_sync_here
-
-    report = run_sync_here(SYSTEM, args.profile)
-    print(f"{report.status}: {report.posts_written} posts, {report.comments_written} comments written, "
-          f"{report.api_calls} calls, {report.quota_units} quota units — {report.message}")
-    return 0 if report.status in {"synced", "skipped"} else 1
-
-
-def _connectors_status(_args: argparse.Namespace) -> int:
-    from dataclasses import asdict
-
-    from intel.service.syncs import sync_overview
-
-    overview = sync_overview(SYSTEM)
-    print(json.dumps(asdict(overview), default=str, indent=2))
-    return 0
 
 
 def _metrics(_args: argparse.Namespace) -> int:

@@ -43,7 +43,7 @@ LAYERS: dict[str, set[str]] = {
                   "intel.errors"},
 }
 # Only these may import intel.service or intel.web (the UI and the HTTP side live above them).
-CALLERS_OF_SERVICE_AND_WEB = ("intel.service", "intel.web", "intel.cli", "intel.__main__")
+CALLERS_OF_SERVICE_AND_WEB = ("intel.service", "intel.web", "intel.cli", "intel.cli_connectors", "intel.__main__")
 
 @dataclass(frozen=True)
 class Import:
