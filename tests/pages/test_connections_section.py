@@ -4,6 +4,7 @@ stand-in's authorisation page, Disconnect, and the one-off notice after the OAut
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import parse_qs, urlsplit
@@ -16,12 +17,13 @@ from streamlit.testing.v1.element_tree import Block
 
 from bench.platforms.instagram import InstagramServer
 from bench.platforms.tiktok import TikTokServer
+from bench.platforms.youtube import YouTubeServer
 from intel import runtime
 from intel.accounts.auth import SYSTEM
 from intel.config import get_settings
 from intel.connectors.crypto import new_key
 from intel.connectors.profiles import link_profile
-from intel.db.connections import OAuthState, PlatformConnection
+from intel.db.connections import OAuthState, PlatformConnection, SyncState
 from intel.db.engine import transaction
 from intel.service import accounts
 from tests import platforms
@@ -217,12 +219,14 @@ def test_a_hostile_handle_shows_as_literal_text(site, handle):
         assert streamlit_markup(markdown) == []
 
 
-def test_a_hostile_connected_parameter_is_toasted_as_literal_text(site):
+@pytest.mark.parametrize("connected", ["<b>x</b> [y](http://evil)", "Your password expired: call us", "tiktok", ""])
+def test_a_crafted_connected_parameter_shows_no_notice_and_is_dropped(site, connected):
     tid = as_agent(site)
-    at = run_page("pages/talent.py", talent=str(tid), connected="<b>x</b> [y](http://evil)")
-    toasts = [t.value for t in at.toast]
-    assert [shown(t) for t in toasts] == ["<b>x</b> [y](http://evil) connected: the first sync is scheduled."]
-    assert "<a " not in rendered(toasts[0]) and "<b>" not in rendered(toasts[0])
+    site.connect(tid, "instagram", "ada.ig")  # connected, but not by the platform the link names
+    at = run_page("pages/talent.py", talent=str(tid), connected=connected)
+    assert not at.exception, at.exception
+    assert len(at.toast) == 0
+    assert "connected" not in at.query_params
 
 
 def test_connect_instagram_offers_the_link_to_the_stand_ins_authorisation_page(site):
@@ -246,6 +250,43 @@ def test_connect_instagram_offers_the_link_to_the_stand_ins_authorisation_page(s
     assert [b.proto.url for b in at.link_button] == [url]  # the link stays until it is used
 
 
+def wait_for_first_sync(site: Site, profile_id: int) -> str:
+    """The outcome of the background sync the connect started (so nothing writes after the test)."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        with site.engine.connect() as conn:
+            status = conn.execute(select(SyncState.last_status).where(SyncState.profile_id == profile_id)).scalar()
+        if status not in (None, "running"):
+            return str(status)
+        time.sleep(0.2)
+    raise AssertionError("the first sync did not finish within 60 s")
+
+
+def test_connect_youtube_by_handle_links_the_channel_and_a_bad_one_is_refused_in_plain_words(site):
+    tid = as_agent(site)
+    with YouTubeServer(videos=2, comments=4, seed=3) as api:
+        site.configure(INTEL_YOUTUBE_API_KEY=api.key, INTEL_YOUTUBE_API_URL=api.url)
+        at = run_page("pages/talent.py", talent=str(tid))
+        assert at.button(key=f"connect_youtube_{tid}").disabled  # nothing typed yet
+        at.text_input(key=f"youtube_ref_{tid}").input("[x](http://evil) !").run()
+        at.button(key=f"connect_youtube_{tid}").click().run()
+        assert not at.exception, at.exception
+        assert [shown(e.value) for e in at.error] == [
+            "'[x](http://evil) !' is not a YouTube channel id (UC…) or handle (@name)"]
+        assert site.count(PlatformConnection) == 0
+
+        at.text_input(key=f"youtube_ref_{tid}").input(api.handle).run()
+        at.button(key=f"connect_youtube_{tid}").click().run()
+        assert not at.exception, at.exception
+        assert [shown(t.value) for t in at.toast] == ["YouTube connected: first sync scheduled."]
+        box = section(at)
+        assert "YouTube · " + api.handle.lstrip("@") in texts(box)
+        assert "Connect YouTube" not in labels(box)
+        with site.engine.connect() as conn:
+            profile_id = conn.execute(select(PlatformConnection.profile_id)).scalar_one()
+        assert wait_for_first_sync(site, profile_id) == "synced"
+
+
 def test_disconnect_now_removes_the_connection(site):
     tid = as_agent(site)
     profile_id = site.connect(tid, "instagram", "ada.ig")
@@ -263,6 +304,7 @@ def test_disconnect_now_removes_the_connection(site):
 
 def test_the_connected_notice_is_toasted_once(site):
     tid = as_agent(site)
+    site.connect(tid, "instagram", "ada.ig")  # what the OAuth callback linked before redirecting here
     at = run_page("pages/talent.py", talent=str(tid), connected="instagram")
     assert not at.exception, at.exception
     assert [shown(t.value) for t in at.toast] == ["Instagram connected: the first sync is scheduled."]
