@@ -96,8 +96,9 @@ def _connection_row(identity: Identity, view: ConnectionView) -> None:
         state.caption(plain(f"{label} · last sync {_ago(view.last_synced_at)} ({view.last_status or 'not run yet'})"
                             f" · next {_when(view.next_sync_at)}"))
     else:
-        state.warning(plain(f"{label}: {view.status_reason or 'the platform refused the token'}. Syncing has "
-                            "stopped until someone connects the account again."), icon=icon)
+        reason = (view.status_reason or "the platform refused the token").rstrip(". ")  # it may end a sentence
+        state.warning(plain(f"{label}: {reason}. Syncing has stopped until someone connects the account again."),
+                      icon=icon)
     if view.last_message and view.last_status not in (None, "synced"):
         state.caption(plain(view.last_message))
     if not view.has_comment_text:
