@@ -21,10 +21,11 @@ from bench.platforms.youtube import YouTubeServer
 from intel import runtime
 from intel.accounts.auth import SYSTEM
 from intel.config import get_settings
-from intel.connectors.crypto import new_key
+from intel.connectors.crypto import TokenBox, new_key
 from intel.connectors.profiles import link_profile
 from intel.db.connections import OAuthState, PlatformConnection, SyncState
 from intel.db.engine import transaction
+from intel.runtime import get_runtime
 from intel.service import accounts
 from tests import platforms
 from tests.app_pages import run_page, sign_in_as, talent_id
@@ -75,6 +76,20 @@ class Site:
                                        .where(PlatformConnection.profile_id == profile.id)).one()
                 connection.status, connection.status_reason = "needs_reconnect", reason
             return profile.id
+
+    def connect_instagram(self, tid: int, username: str) -> int:
+        """A profile linked to a new account of the Instagram stand-in, with a real token of it; its id."""
+        account = self.instagram.add_account(username, media=2, comments=1)
+        box = TokenBox(get_runtime().settings.connectors.secret_keys)
+        with transaction(self.engine) as s:
+            return link_profile(s, talent_id=tid, platform="instagram", account_id=account.user_id,
+                                handle=username, connected_by=None, box=box,
+                                access_token=self.instagram.issue_token(account.user_id)).id
+
+    def status(self, profile_id: int) -> str | None:
+        """The last sync's status of the profile."""
+        with self.engine.connect() as conn:
+            return conn.execute(select(SyncState.last_status).where(SyncState.profile_id == profile_id)).scalar()
 
     def count(self, table: type) -> int:
         with self.engine.connect() as conn:
@@ -254,8 +269,7 @@ def wait_for_first_sync(site: Site, profile_id: int) -> str:
     """The outcome of the background sync the connect started (so nothing writes after the test)."""
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
-        with site.engine.connect() as conn:
-            status = conn.execute(select(SyncState.last_status).where(SyncState.profile_id == profile_id)).scalar()
+        status = site.status(profile_id)
         if status not in (None, "running"):
             return str(status)
         time.sleep(0.2)
@@ -285,6 +299,35 @@ def test_connect_youtube_by_handle_links_the_channel_and_a_bad_one_is_refused_in
         with site.engine.connect() as conn:
             profile_id = conn.execute(select(PlatformConnection.profile_id)).scalar_one()
         assert wait_for_first_sync(site, profile_id) == "synced"
+
+
+def test_sync_now_syncs_and_a_revoked_token_turns_into_needs_reconnecting_with_reconnect(site):
+    tid = as_agent(site)
+    profile_id = site.connect_instagram(tid, "ada.ig")
+    at = run_page("pages/talent.py", talent=str(tid))
+    at.button(key=f"sync_{profile_id}").click().run()
+    assert not at.exception, at.exception
+    assert [shown(t.value) for t in at.toast] == ["Sync of Instagram scheduled."]
+    assert wait_for_first_sync(site, profile_id) == "synced"
+    at.run()
+    assert any(t.startswith("Connected · last sync just now (synced)") for t in texts(section(at)))
+
+    user_id = next(iter(site.instagram.accounts))
+    site.instagram.revoke_all(user_id)  # the person removed the app in Instagram
+    at.button(key=f"sync_{profile_id}").click().run()
+    deadline = time.monotonic() + 60
+    while site.status(profile_id) in ("synced", "running", None):  # until the sync it started has run
+        assert time.monotonic() < deadline, "the second sync did not finish within 60 s"
+        time.sleep(0.2)
+    at.run()
+    box = section(at)
+    assert box.label == "Connected accounts · Instagram · 1 needs reconnecting"
+    [warning] = [shown(w.value) for w in box.warning]
+    assert warning.startswith("Needs reconnecting: Instagram refused the access token (Error validating access "
+                              "token: Session has expired")  # the platform's own words
+    assert warning.endswith("the account again. Syncing has stopped until someone connects the account again.")
+    assert ".." not in warning
+    assert "Reconnect Instagram" in labels(box) and "Sync now" not in labels(box)
 
 
 def test_disconnect_now_removes_the_connection(site):
