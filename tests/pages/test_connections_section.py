@@ -5,6 +5,7 @@ stand-in's authorisation page, Disconnect, and the one-off notice after the OAut
 from __future__ import annotations
 
 import time
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import parse_qs, urlsplit
@@ -69,7 +70,7 @@ class Site:
     def connect(self, tid: int, platform: str, handle: str, *, reason: str | None = None) -> int:
         """A linked profile of `platform` (needing reconnecting, for `reason`, when given); its id."""
         with transaction(self.engine) as s:
-            profile = link_profile(s, talent_id=tid, platform=platform, account_id=f"{platform}-{len(handle)}",
+            profile = link_profile(s, talent_id=tid, platform=platform, account_id=f"{platform}-{uuid.uuid4().hex[:8]}",
                                    handle=handle, connected_by=None)
             if reason is not None:
                 connection = s.scalars(select(PlatformConnection)
