@@ -28,12 +28,13 @@ _STATUS = {"connected": ("Connected", ":material/check_circle:"),
 def connections_section(identity: Identity, talent_id: int) -> list[ConnectionView]:
     """The section, and the connections it showed; errors of its own actions stay inside it (the figures below
     still show)."""
-    _connected_notice()
     try:
         views = connections.list_connections(identity, talent_id)
     except IntelError as exc:
+        _connected_notice([])
         st.caption(plain(f"Connected accounts unavailable: {exc}"))
         return []
+    _connected_notice(views)
     attention = [v for v in views if v.status != "connected"]
     title = f"Connected accounts · {_summary(views)}"
     with st.expander(plain(title), expanded=bool(attention) or not views, icon=":material/sync:"):
@@ -59,12 +60,17 @@ def _summary(views: list[ConnectionView]) -> str:
     return f"{text} · {broken} need{'s' if broken == 1 else ''} reconnecting" if broken else text
 
 
-def _connected_notice() -> None:
-    """After the OAuth callback: one toast, then the query parameter is dropped so a reload shows none."""
-    platform = st.query_params.get("connected")
-    if platform:
+def _connected_notice(views: list[ConnectionView]) -> None:
+    """After the OAuth callback: one toast, then the query parameter is dropped so a reload shows none.
+
+    Anyone can craft a link with `connected=…`: the toast names only a platform this talent has connected,
+    so a link cannot make the app claim a connection it does not have, or show words of the link's author."""
+    if "connected" not in st.query_params:
+        return
+    platform = st.query_params.get("connected", "")
+    del st.query_params["connected"]
+    if platform in PLATFORMS and any(v.platform == platform for v in views):
         st.toast(plain(f"{platform_label(platform)} connected: the first sync is scheduled."), icon="✅")
-        del st.query_params["connected"]
 
 
 def _ago(moment: datetime | None) -> str:
@@ -90,8 +96,9 @@ def _connection_row(identity: Identity, view: ConnectionView) -> None:
         state.caption(plain(f"{label} · last sync {_ago(view.last_synced_at)} ({view.last_status or 'not run yet'})"
                             f" · next {_when(view.next_sync_at)}"))
     else:
-        state.warning(plain(f"{label}: {view.status_reason or 'the platform refused the token'}. Syncing has "
-                            "stopped until someone connects the account again."), icon=icon)
+        reason = (view.status_reason or "the platform refused the token").rstrip(". ")  # it may end a sentence
+        state.warning(plain(f"{label}: {reason}. Syncing has stopped until someone connects the account again."),
+                      icon=icon)
     if view.last_message and view.last_status not in (None, "synced"):
         state.caption(plain(view.last_message))
     if not view.has_comment_text:
