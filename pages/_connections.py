@@ -15,7 +15,7 @@ from intel.errors import IntelError
 from intel.service import connections, syncs
 from intel.service.connections import ConnectionView
 from intel.views.text import plain
-from pages._wiring import session_token
+from pages import _wiring
 
 PLATFORMS = ("youtube", "instagram", "tiktok")
 OAUTH_PLATFORMS = ("instagram", "tiktok")
@@ -163,7 +163,7 @@ def _connect_oauth(identity: Identity, talent_id: int, platform: str, reason: st
                  width="stretch"):
         try:
             st.session_state[url_key] = connections.start_connect(
-                identity, talent_id, platform, session_token=session_token() or "", origin=_origin())
+                identity, talent_id, platform, session_token=_wiring.session_token() or "", origin=_origin())
         except IntelError as exc:
             st.error(plain(str(exc)))
     url = st.session_state.get(url_key)

@@ -118,10 +118,6 @@ def site(engine: Engine, database_url: str, monkeypatch: pytest.MonkeyPatch, ins
 def as_agent(site: Site) -> int:
     """Sign in as an agent (session token handed to the section too); a talent of theirs."""
     identity = sign_in_as(site.monkeypatch, "agent")
-    import pages._wiring as wiring
-
-    # The section imported `session_token` by name: it must see the same signed-in session as the page.
-    site.monkeypatch.setattr("pages._connections.session_token", wiring.session_token)
     return site.talent(identity.email)
 
 
