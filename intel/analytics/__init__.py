@@ -8,7 +8,8 @@
   `sentiment_section` (with `languages`: comment languages and sentiment per language), `community`,
   `audience` (signs of bought or purged followers, an estimate),
   `freshness` (connected profiles and staleness).
-- `assemble`: facts → SocialIntelligence (plus the methodology table); `compute`: from the database.
+- `assemble`: facts → SocialIntelligence (plus the methodology table); `compute`: from the database;
+  `window`: a period of days (`Window`, "90d") and the intelligence computed for it.
 - Roster-wide reads and writes built on results: `summary`, `roster`, `compare`.
 
 May import `intel.db`, `intel.text`, `intel.config` and `intel.errors`; never the cache or anything above it.

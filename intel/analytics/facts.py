@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import pandas as pd
@@ -62,11 +62,13 @@ class TalentFacts:
 
 
 def load_facts(session: Session, talent_id: int, now: datetime, *, stored_aggregates: bool = True,
-               default_timezone: str = "UTC") -> TalentFacts:
+               default_timezone: str = "UTC", since: date | None = None) -> TalentFacts:
     """Read one talent's profiles, snapshots, posts and comment aggregates up to `now`.
 
     `stored_aggregates=False` counts every comment instead of reading comment_days (same result, slower).
     `default_timezone` (INTEL_TIMEZONE) is the zone of a talent without its own.
+    `since` (a window's first UTC day): only posts from that day on and their comments; snapshots stay whole, since
+    growth reads the snapshot at the window's start edge and engagement the followers on a post's day.
     """
     if not stored_aggregates and session.get_bind().dialect.name == "postgresql":
         # The per-(post, day) aggregate of ~50k comments spills to disk with the default 4 MB.
@@ -80,18 +82,25 @@ def load_facts(session: Session, talent_id: int, now: datetime, *, stored_aggreg
     ).where(SocialProfile.talent_id == talent_id).order_by(SocialProfile.platform, SocialProfile.id))
     connected_ids = [int(i) for i in profiles.loc[profiles["connected"].astype(bool), "id"]]
     groups = _comment_groups(session, connected_ids, now, stored=stored_aggregates)
+    start = None if since is None else datetime.combine(since, time.min, tzinfo=UTC)
+    if since is not None and not groups.empty:
+        groups = groups[pd.to_datetime(groups["day"]).dt.date >= since]
     is_demo = bool(talent.is_demo or profiles["is_demo"].astype(bool).any())
+    posts = _posts(session, connected_ids, now, groups, start)
+    if since is not None and not groups.empty:
+        # A window's comments are those on its own posts: a late comment on an older post stays out.
+        groups = groups[groups["post_id"].isin(posts["id"])]
     return TalentFacts(
         talent_id=talent.id,
         talent_name=talent.name,
         is_demo=is_demo,
         profiles=profiles,
         snapshots=_snapshots(session, connected_ids, now),
-        posts=_posts(session, connected_ids, now, groups),
+        posts=posts,
         comment_days=_comment_days(groups),
         extreme_comments=_extremes(session, groups, now),
         timezone=_zone(talent, default_timezone),
-        comment_languages=_languages(session, connected_ids, now),
+        comment_languages=_languages(session, connected_ids, now, start),
         peers=_tier_peers(session, talent, is_demo),
     )
 
@@ -183,7 +192,8 @@ _COUNTS = ("c_fetched", "c_audience", "c_replies", "c_scored", "c_sum_score", "c
            *(f"c_{k}" for k in _KINDS))
 
 
-def _posts(session: Session, profile_ids: list[int], now: datetime, groups: pd.DataFrame) -> pd.DataFrame:
+def _posts(session: Session, profile_ids: list[int], now: datetime, groups: pd.DataFrame,
+           since: datetime | None = None) -> pd.DataFrame:
     query = (
         select(
             SocialPost.id, SocialPost.profile_id, SocialPost.platform, SocialPost.platform_post_id,
@@ -195,6 +205,8 @@ def _posts(session: Session, profile_ids: list[int], now: datetime, groups: pd.D
         .where(SocialPost.profile_id.in_(profile_ids), SocialPost.posted_at <= now)
         .order_by(SocialPost.posted_at, SocialPost.id)
     )
+    if since is not None:
+        query = query.where(SocialPost.posted_at >= since)
     frame = _frame(session, query)
     per_post = groups.groupby("post_id")[list(_COUNTS)].sum() if len(groups) else pd.DataFrame(columns=_COUNTS)
     frame = frame.join(per_post, on="id")
@@ -250,7 +262,8 @@ def _in_group(post_id: int, day: object) -> ColumnElement[bool]:
     return (Comment.post_id == post_id) & (Comment.created_at >= start) & (Comment.created_at < end)
 
 
-def _languages(session: Session, profile_ids: list[int], now: datetime) -> pd.DataFrame:
+def _languages(session: Session, profile_ids: list[int], now: datetime,
+               since: datetime | None = None) -> pd.DataFrame:
     """Audience comments (the talent's replies and spam excluded, as in every sentiment figure) per language,
     with their scored count, score sum and label counts; NULL language is one group of its own."""
     audience = Comment.is_talent_reply.is_(False) & (Comment.kind != "spam")
@@ -265,4 +278,6 @@ def _languages(session: Session, profile_ids: list[int], now: datetime) -> pd.Da
         .where(SocialPost.profile_id.in_(profile_ids), Comment.created_at <= now, audience)
         .group_by(Comment.language)
     )
+    if since is not None:  # as the groups: comments of the window's posts, made in it
+        query = query.where(Comment.created_at >= since, SocialPost.posted_at >= since)
     return _frame(session, query)
