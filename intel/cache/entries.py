@@ -66,6 +66,16 @@ def generations_prefix(prefix: str = "") -> str:
     return f"{entries_prefix(prefix)}gen:"
 
 
+def window_key(talent_id: int, period: str, prefix: str = "") -> str:
+    """The entry of one talent's intelligence for a period (`Window.label()`), beside its all-time entry.
+
+    Under the entries' prefix, so a cache clear drops it; it is voided like the all-time entry by the talent's
+    mirrored data generation (an invalidation does not delete it: a scan per bump would cost more than the
+    few such entries, which the generation check turns into misses and the TTL removes).
+    """
+    return f"{entries_prefix(prefix)}window:{talent_id}:{period}"
+
+
 def lock_key(talent_id: int, prefix: str = "") -> str:
     """The single-flight lock of one talent's computation."""
     return f"{prefix}social_intel:lock:{talent_id}"
@@ -181,31 +191,39 @@ class IntelCache:
         """The key of the talent's mirrored data generation."""
         return generation_key(talent_id, self.prefix)
 
-    def read(self, talent_id: int) -> CachedEntry | None:
-        """The entry whatever its generation, or None on a miss (a corrupt entry is deleted: a miss)."""
-        return self._decode(talent_id, self.store.get(self.key(talent_id)))
+    def read(self, talent_id: int, key: str | None = None) -> CachedEntry | None:
+        """The entry whatever its generation, or None on a miss (a corrupt entry is deleted: a miss).
 
-    def read_with_generation(self, talent_id: int) -> tuple[CachedEntry | None, int | None]:
+        `key`: another entry of the talent (a window's, `window_key`) instead of its all-time one.
+        """
+        key = key or self.key(talent_id)
+        return self._decode(talent_id, self.store.get(key), key)
+
+    def read_with_generation(self, talent_id: int, key: str | None = None) -> tuple[CachedEntry | None, int | None]:
         """The entry (as `read`) and the mirrored generation (None when absent), in one round trip."""
-        raw, generation = self.store.get_many(self.key(talent_id), self.generation_key(talent_id))
-        return self._decode(talent_id, raw), None if generation is None else int(generation)
+        key = key or self.key(talent_id)
+        raw, generation = self.store.get_many(key, self.generation_key(talent_id))
+        return self._decode(talent_id, raw, key), None if generation is None else int(generation)
 
-    def _decode(self, talent_id: int, raw: bytes | None) -> CachedEntry | None:
+    def _decode(self, talent_id: int, raw: bytes | None, key: str) -> CachedEntry | None:
         if raw is None:
             return None
         try:
             return decode(raw)
         except CorruptEntry as exc:
             log.warning("cache corrupt talent=%s store=%s: %s; deleted", talent_id, self.store.name, exc)
-            self.store.delete(self.key(talent_id))
+            self.store.delete(key)
             return None
 
     def raise_generation(self, talent_id: int, generation: int) -> int:
         """Raise the mirrored generation to at least `generation`; the mirror's value now."""
         return self.store.set_max(self.generation_key(talent_id), generation, GENERATION_TTL_S)
 
-    def write(self, intel: SocialIntelligence, compute_ms: float, generation: int, ttl_s: int | None = None) -> bool:
+    def write(self, intel: SocialIntelligence, compute_ms: float, generation: int, ttl_s: int | None = None,
+              key: str | None = None) -> bool:
         """Write an entry of `generation` with the TTL for its kind of data (or `ttl_s`); False when dropped.
+
+        `key`: as in `read` (default: the talent's all-time entry).
 
         The mirror is raised first: when it already holds a newer generation (an invalidation came in
         since the computation read its data), the entry would be void, so it is not written.
@@ -213,7 +231,7 @@ class IntelCache:
         if self.raise_generation(intel.talent_id, generation) > generation:
             return False
         raw, entry = encode_entry(intel, compute_ms, generation)
-        self.store.set(self.key(intel.talent_id), raw, ttl_s or self.ttl_for(intel))
+        self.store.set(key or self.key(intel.talent_id), raw, ttl_s or self.ttl_for(intel))
         # The next hit on these bytes returns the value just computed, whose figures the page may already hold.
         DECODED.keep(DecodedEntries.digest(raw), entry)
         return True

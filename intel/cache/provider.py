@@ -32,7 +32,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from intel.analytics.compute import compute_for_talent
 from intel.analytics.result import SocialIntelligence
 from intel.analytics.summary import save_summary
-from intel.cache.entries import CachedEntry, IntelCache, lock_key
+from intel.analytics.window import Window, compute_for_window
+from intel.cache.entries import CachedEntry, IntelCache, lock_key, window_key
 from intel.cache.stats import Stats
 from intel.cache.store import MemoryStore, Store, StoreUnavailable
 from intel.db.generations import bump_generations, current_generation, mark_delivered, undelivered_generations
@@ -116,6 +117,35 @@ class IntelligenceProvider:
         # written after this call started, is as fresh as ours would be.
         return self._single_flight(talent_id, fresher_than=time.time())
 
+    def get_window(self, talent_id: int, window: Window) -> Served:
+        """The talent's intelligence for `window`: cached per (talent, window, data generation), else computed.
+
+        The entry is checked against the talent's generation like the all-time one, so an import or an
+        invalidation voids every window of the talent. Without single-flight (a report asks for a window, not
+        every page view) and without touching the roster summary, which holds all-time figures.
+        """
+        key = window_key(talent_id, window.label(), self.prefix)
+        hit = self._read(talent_id, key)
+        if hit is not None:
+            self.stats.incr("hit" if hit.verified else "stale_served")
+            return hit.served()
+        self.stats.incr("miss")
+        log.info("cache miss talent=%s window=%s", talent_id, window.label())
+        started = time.perf_counter()
+        try:
+            with self.sessions() as session:
+                generation = current_generation(session, talent_id)  # before the facts, as in `_compute`
+                intel = compute_for_window(session, talent_id, window, now=self.clock(),
+                                           default_timezone=self.timezone)
+        except (OperationalError, DatabaseUnavailable) as exc:
+            return self._stale_or_raise(talent_id, exc, key)
+        ms = (time.perf_counter() - started) * 1000
+        self.stats.incr("computed")
+        store = "none" if self._superseded(talent_id, generation) else self._write(intel, ms, generation, key)
+        log.info("computed talent=%s window=%s (generation %s) in %.1f ms, written to %s", talent_id,
+                 window.label(), generation, ms, store)
+        return Served(intel, "computed", store, ms, None)
+
     def invalidate(self, *talent_ids: int) -> None:
         """Bump the talents' data generations and delete their cached entries (after demo load, import, rescore)."""
         try:
@@ -146,11 +176,11 @@ class IntelligenceProvider:
                     delivered, self._next_resync = False, 0.0
         return delivered
 
-    def _read(self, talent_id: int) -> _Hit | None:
-        """A hit whose generation is current; None on a miss."""
+    def _read(self, talent_id: int, key: str | None = None) -> _Hit | None:
+        """A hit whose generation is current; None on a miss (`key`: a window's entry, else the all-time one)."""
         if self.shared:
             try:
-                entry, mirrored = self.primary.read_with_generation(talent_id)
+                entry, mirrored = self.primary.read_with_generation(talent_id, key)
                 if talent_id in self._resync_if_due():
                     entry = None  # just invalidated: the entry read above is void
                 return self._checked(self.primary, talent_id, entry, mirrored)
@@ -158,7 +188,7 @@ class IntelligenceProvider:
                 self.stats.incr("error")
                 self._next_resync = 0.0  # bumps made meanwhile may not have reached it
         # The embedded store misses other processes' invalidations: the database has the generation.
-        return self._checked(self.local, talent_id, self.local.read(talent_id), None)
+        return self._checked(self.local, talent_id, self.local.read(talent_id, key), None)
 
     def _checked(self, cache: IntelCache, talent_id: int, entry: CachedEntry | None,
                  mirrored: int | None) -> _Hit | None:
@@ -203,11 +233,11 @@ class IntelligenceProvider:
         finally:
             self._resync_lock.release()
 
-    def _read_any(self, talent_id: int) -> tuple[CachedEntry, str] | None:
+    def _read_any(self, talent_id: int, key: str | None = None) -> tuple[CachedEntry, str] | None:
         """Any entry whatever its generation (the database is down: the best there is)."""
         for cache in (self.primary, self.local):
             try:
-                entry = cache.read(talent_id)
+                entry = cache.read(talent_id, key)
             except StoreUnavailable:
                 continue
             if entry is not None:
@@ -316,24 +346,24 @@ class IntelligenceProvider:
                      talent_id, generation, current)
         return current != generation
 
-    def _write(self, intel: SocialIntelligence, ms: float, generation: int) -> str:
+    def _write(self, intel: SocialIntelligence, ms: float, generation: int, key: str | None = None) -> str:
         try:
             cache = self.primary
-            written = cache.write(intel, ms, generation)
+            written = cache.write(intel, ms, generation, key=key)
         except StoreUnavailable:
             self.stats.incr("error")
             self._next_resync = 0.0
             cache = self.local
-            written = cache.write(intel, ms, generation)
+            written = cache.write(intel, ms, generation, key=key)
         if not written:
             log.info("entry of talent=%s (generation %s) dropped: %s has a newer generation",
                      intel.talent_id, generation, cache.store.name)
             return "none"
         return cache.store.name
 
-    def _stale_or_raise(self, talent_id: int, exc: Exception) -> Served:
+    def _stale_or_raise(self, talent_id: int, exc: Exception, key: str | None = None) -> Served:
         log.error("database unavailable computing talent=%s: %s", talent_id, exc)
-        found = self._read_any(talent_id)
+        found = self._read_any(talent_id, key)
         if found is None:
             raise DatabaseUnavailable(
                 "The database cannot be reached right now, and no saved copy of this talent's analytics exists."

@@ -3,8 +3,8 @@ returns plain values or raises an `intel.errors` type.
 
 `serve_social_intelligence`, `get_social_intelligence`, `refresh_social_intelligence` and `invalidate` check
 no identity: they are for trusted in-process callers (the façades here, the benchmark, tests) — entry
-layers call `serve_for` / `refresh_for` / `queue_refresh_for`. The refresh itself (limit, join, queue) is
-`intel.service.refresh`.
+layers call `serve_for` / `serve_window_for` (a period's figures) / `refresh_for` / `queue_refresh_for`.
+The refresh itself (limit, join, queue) is `intel.service.refresh`.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from intel.accounts.auth import Identity
 from intel.analytics.compare import MAX_TALENTS, MIN_TALENTS, compare_frame
 from intel.analytics.result import SocialIntelligence
 from intel.analytics.roster import RosterRow, load_roster
+from intel.analytics.window import Window
 from intel.cache.provider import Served
 from intel.config import canonical_timezone
 from intel.db.models import Talent
@@ -74,6 +75,18 @@ def serve_for(identity: Identity | None, talent_id: int) -> Served:
     authorize_talent(identity, talent_id)
     refresh.run_due_refresh(talent_id)  # so a queued refresh runs without a worker too
     return serve_social_intelligence(talent_id)
+
+
+@database_boundary
+def serve_window_for(identity: Identity | None, talent_id: int, window: Window) -> Served:
+    """The talent's intelligence for a period (a report's), after the access check; cached per window and data.
+
+    IntelError when the window ends after today (the runtime's clock).
+    """
+    authorize_talent(identity, talent_id)
+    provider = get_runtime().provider
+    window.check_not_future(provider.clock().date())
+    return provider.get_window(talent_id, window)
 
 
 @database_boundary

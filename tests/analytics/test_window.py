@@ -6,11 +6,19 @@ import itertools
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
+from argon2 import PasswordHasher
 
+from intel.accounts import auth
+from intel.accounts.auth import SYSTEM
 from intel.analytics.compute import compute_for_talent
 from intel.analytics.window import Window, compute_for_window, parse_window
+from intel.cache.entries import window_key
+from intel.db.engine import transaction
+from intel.db.generations import bump_generations
 from intel.db.models import Comment, FollowerSnapshot, SocialPost, SocialProfile, Talent
-from intel.errors import IntelError
+from intel.errors import IntelError, PermissionDenied, TalentNotFound
+from intel.service import accounts
+from intel.service import talents as service
 
 TODAY = date(2026, 11, 30)
 _ids = itertools.count(1)
@@ -149,3 +157,93 @@ def test_the_parser_reads_presets_and_ranges(text, expected):
 def test_the_parser_rejects_bad_periods_with_a_message(text, message):
     with pytest.raises(IntelError, match=message):
         parse_window(text, TODAY)
+
+
+# ---------------------------------------------------------------- cached per (talent, window, data generation)
+
+AS_OF = _at(0, 18)
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def cached(engine, database_url, make_runtime, installed_runtime, request):
+    """The process runtime with real Redis (unique prefix) or the embedded store, its clock on TODAY, and the
+    windowed talent committed."""
+    if request.param == "redis":
+        rt = make_runtime(database_url, request.getfixturevalue("redis_url"),
+                          cache_prefix=request.getfixturevalue("key_prefix"))
+    else:
+        rt = make_runtime(database_url)
+    rt.provider.clock = lambda: AS_OF  # a fake clock: the fixture's days are relative to TODAY
+    installed_runtime(rt)
+    with transaction(engine) as db:
+        talent_id = windowed_talent(db)
+    return rt, talent_id
+
+
+def _window_entry(rt, talent_id: int, window: Window) -> bytes | None:
+    return rt.store.get(window_key(talent_id, window.label(), rt.settings.cache_prefix))
+
+
+@pytest.mark.parametrize("cached", ["redis", "embedded"], indirect=True)
+def test_a_window_is_served_from_the_cache_and_dropped_when_the_talents_data_changes(cached):
+    rt, talent_id = cached
+    window = Window.last(90, TODAY)
+    first = rt.provider.get_window(talent_id, window)
+    assert first.source == "computed" and _window_entry(rt, talent_id, window) is not None
+    second = rt.provider.get_window(talent_id, window)
+    assert second.source == "cache" and second.intel == first.intel
+    assert second.intel.overview.platforms["instagram"].growth[0].absolute.value == 400
+
+    other = rt.provider.get_window(talent_id, Window.last(30, TODAY))  # another window: its own entry
+    assert other.source == "computed" and other.intel.content.posts_analysed == 1  # day −30 is the day before
+    assert rt.provider.get(talent_id).intel.content.posts_analysed == 5  # the all-time entry is apart
+
+    service.invalidate(talent_id)  # what an import, a rescore or a time-zone change does
+    again = rt.provider.get_window(talent_id, window)
+    assert again.source == "computed"
+    assert rt.provider.get_window(talent_id, window).source == "cache"
+
+
+@pytest.mark.parametrize("cached", ["embedded"], indirect=True)
+def test_a_window_entry_of_an_older_generation_is_a_miss_even_if_still_stored(cached):
+    rt, talent_id = cached
+    window = Window.last(90, TODAY)
+    rt.provider.get_window(talent_id, window)
+    stale = _window_entry(rt, talent_id, window)
+    bump_generations(rt.sessions, [talent_id])  # another process's import: only the database knows
+    rt.store.set(window_key(talent_id, window.label(), rt.settings.cache_prefix), stale, 60)
+    assert rt.provider.get_window(talent_id, window).source == "computed"
+
+
+@pytest.mark.parametrize("cached", ["embedded"], indirect=True)
+def test_the_window_service_checks_access_and_refuses_a_period_in_the_future(cached, monkeypatch):
+    rt, talent_id = cached
+    monkeypatch.setattr(auth, "_hasher", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
+    accounts.create_user(SYSTEM, "agent@agency.test", "Agent", "agent", PASSWORD)
+    with transaction(rt.engine) as db:
+        theirs = windowed_talent(db)
+    accounts.assign_talents(SYSTEM, "agent@agency.test", [theirs])
+    agent = accounts.authenticate("agent@agency.test", PASSWORD, client="test")
+    window = Window.last(90, TODAY)
+    with pytest.raises(TalentNotFound):
+        service.serve_window_for(agent, talent_id, window)
+    served = service.serve_window_for(agent, theirs, window)
+    assert served.intel.overview.platforms["instagram"].followers.value == 1_500
+    with pytest.raises(IntelError, match="after today"):
+        service.serve_window_for(agent, theirs, Window(TODAY, TODAY + timedelta(days=1)))
+    with pytest.raises(PermissionDenied):
+        service.serve_window_for(None, theirs, window)
+
+
+def test_a_demo_talents_window_holds_only_its_days_and_stays_estimated(session):
+    talent = Talent(name="Demo window", primary_handle="@demowin", is_demo=True)
+    session.add(talent)
+    session.flush()
+    window = Window.last(30, TODAY)
+    intel = compute_for_window(session, talent.id, window)
+    whole = compute_for_talent(session, talent.id, window.as_of())
+    assert intel.is_demo and 0 < intel.content.posts_analysed < whole.content.posts_analysed
+    statuses = {g.absolute.status for o in intel.overview.platforms.values() for g in o.growth}
+    assert statuses <= {"estimated", "unavailable"} and "measured" not in {
+        o.posts_per_week.status for o in intel.overview.platforms.values()}
