@@ -6,7 +6,9 @@ computed from them is `estimated`, never `measured`, and the result is flagged `
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
+
+import pandas as pd
 
 from intel.analytics import audience, community, content, freshness, overview, sentiment_section
 from intel.analytics.engagement import with_rates
@@ -18,8 +20,8 @@ METHODOLOGY = {**overview.METHOD, **freshness.METHOD, **content.METHOD, **sentim
                **community.METHOD, **audience.METHOD}
 
 
-def compute_intelligence(facts: TalentFacts, now: datetime) -> SocialIntelligence:
-    """The full intelligence of one talent as of `now`."""
+def compute_intelligence(facts: TalentFacts, now: datetime, *, since: date | None = None) -> SocialIntelligence:
+    """The full intelligence of one talent as of `now` (`since`: a window's first day, see `window`)."""
     posts = with_rates(facts.posts, facts.snapshots)
     days = overview.platform_days(facts.snapshots)
     headline = overview.overview_section(days, posts, now)
@@ -37,7 +39,8 @@ def compute_intelligence(facts: TalentFacts, now: datetime) -> SocialIntelligenc
         sentiment=sentiment_section.sentiment_section(posts, facts.comment_days, facts.extreme_comments, now,
                                                      facts.comment_languages),
         community=conversation,
-        audience=audience.audience_quality(facts.snapshots, posts, headline, conversation, facts.peers),
+        audience=audience.audience_quality(facts.snapshots, posts, headline, conversation, facts.peers,
+                                           None if since is None else pd.Timestamp(since)),
         freshness=freshness.freshness_section(facts, now),
         methodology=dict(METHODOLOGY),
     )

@@ -111,9 +111,12 @@ class _Scan:
 
 
 def audience_quality(snapshots: pd.DataFrame, posts: pd.DataFrame, overview: Overview, community: Community,
-                     peers: TierPeers | None) -> AudienceQuality:
-    """The audience-quality estimate from snapshots, posts (with interactions), the overview and comment kinds."""
-    scan = scan_followers(snapshots, posts)
+                     peers: TierPeers | None, since: pd.Timestamp | None = None) -> AudienceQuality:
+    """The audience-quality estimate from snapshots, posts (with interactions), the overview and comment kinds.
+
+    `since` (a window's first day): only days from then on are assessed; their baseline may lie before it.
+    """
+    scan = scan_followers(snapshots, posts, since)
     components = (
         _events_component("follower_spikes", scan, "spike"),
         _events_component("follower_purges", scan, "purge"),
@@ -141,13 +144,13 @@ def _level(assessed: int, flags: int) -> AudienceLevel:
 # ---------------------------------------------------------------- follower spikes and purges
 
 
-def scan_followers(snapshots: pd.DataFrame, posts: pd.DataFrame) -> _Scan:
-    """Spikes and purges on every profile's daily series, oldest first."""
+def scan_followers(snapshots: pd.DataFrame, posts: pd.DataFrame, since: pd.Timestamp | None = None) -> _Scan:
+    """Spikes and purges on every profile's daily series (from `since` on, if given), oldest first."""
     assessed = skipped = explained = 0
     events: list[FollowerEvent] = []
     for (profile_id, platform), group in snapshots.groupby(["profile_id", "platform"], sort=True):
         series = group.drop_duplicates("day", keep="last").set_index("day")["followers"].astype("float64")
-        count, days, gaps = unusual_days(series)
+        count, days, gaps = unusual_days(series, since)
         assessed, skipped = assessed + count, skipped + gaps
         viral = viral_days(posts[posts["profile_id"] == profile_id])
         spikes, runs_explained = _spikes(days, viral)
@@ -158,21 +161,27 @@ def scan_followers(snapshots: pd.DataFrame, posts: pd.DataFrame) -> _Scan:
     return _Scan(assessed=assessed, skipped=skipped, events=tuple(events), explained=explained)
 
 
-def unusual_days(series: pd.Series) -> tuple[int, list[_Day], int]:
+def unusual_days(series: pd.Series, since: pd.Timestamp | None = None) -> tuple[int, list[_Day], int]:
     """How many days could be assessed (a change from the calendar day before, and a baseline), those of them
-    with |z| at the spike or purge threshold, and how many changes were skipped at snapshot gaps."""
+    with |z| at the spike or purge threshold, and how many changes were skipped at snapshot gaps.
+
+    `since`: only days from then on are assessed and counted (the baseline before them still counts).
+    """
     series = series.sort_index()
     if len(series) < 2:
         return 0, [], 0
     full = series.reindex(pd.date_range(series.index[0], series.index[-1], freq="D"))
     change, previous = full.diff().to_numpy(), full.shift(1).to_numpy()
     # A snapshot whose calendar day before is missing: its change spans a gap and is skipped.
-    gaps = int((series.index.to_series().diff() > pd.Timedelta(days=1)).sum())
+    steps = series.index.to_series().diff() > pd.Timedelta(days=1)
+    gaps = int((steps if since is None else steps[series.index >= since]).sum())
     # windows[i] = the changes of the BASELINE_DAYS days before day i (NaN where missing), all at once.
     padded = np.concatenate([np.full(BASELINE_DAYS, np.nan), change])
     windows = sliding_window_view(padded, BASELINE_DAYS)[: len(change)]
     with np.errstate(invalid="ignore"):  # a gap or no followers: no share to take, no day to assess
         ok = ~np.isnan(change) & (previous > 0) & ((~np.isnan(windows)).sum(axis=1) >= MIN_BASELINE_DAYS)
+    if since is not None:
+        ok &= np.asarray(full.index >= since)
     if not ok.any():
         return 0, [], gaps
     baseline = windows[ok]

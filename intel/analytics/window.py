@@ -6,6 +6,7 @@ most `GROWTH_TOLERANCE_DAYS` before) the first day to the one at the end, and is
 none that early (never compared with a later snapshot); posts, comments, sentiment, engagement and content
 performance are those of the posts of the window's days and of their comments made by its end (a comment
 made inside the window on an older post is not the window's: it would count a post the window leaves out).
+Audience-quality signs assess the window's days only (their trailing baseline may reach before it).
 Each windowed figure's basis names the days it rests on; `methodology["period"]` names the window.
 """
 
@@ -115,7 +116,7 @@ def compute_for_window(session: Session, talent_id: int, window: Window, *, now:
     if not facts.profiles["connected"].astype(bool).any() and facts.is_demo:
         whole = demo_facts(facts.talent_id, facts.talent_name, as_of, facts.timezone)
         facts = _cut(whole, window)
-    intel = compute_intelligence(facts, as_of)
+    intel = compute_intelligence(facts, as_of, since=window.start)
     days = platform_days(facts.snapshots)
     return _windowed(intel, days, window)
 

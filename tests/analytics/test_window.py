@@ -247,3 +247,23 @@ def test_a_demo_talents_window_holds_only_its_days_and_stays_estimated(session):
     statuses = {g.absolute.status for o in intel.overview.platforms.values() for g in o.growth}
     assert statuses <= {"estimated", "unavailable"} and "measured" not in {
         o.posts_per_week.status for o in intel.overview.platforms.values()}
+
+
+def test_audience_signs_assess_the_windows_days_only(session):
+    """Daily snapshots from day −120, +10 a day, with an unexplained jump of +2,000 on day −60."""
+    talent = Talent(name="Jumpy", primary_handle="@jumpy")
+    profile = SocialProfile(talent=talent, platform="instagram", handle="jumpy", account_id="jumpy-1",
+                            connected=True, last_synced_at=_at(0, 1))
+    session.add_all([talent, profile])
+    session.flush()
+    for offset in range(-120, 0):
+        followers = 10_000 + 10 * (offset + 120) + (2_000 if offset >= -60 else 0)
+        session.add(FollowerSnapshot(profile_id=profile.id, captured_on=TODAY + timedelta(days=offset),
+                                     captured_at=_at(offset, 6), followers=followers))
+    session.flush()
+    spikes = {w: compute_for_window(session, talent.id, w).audience for w in (
+        Window.last(30, TODAY), Window(TODAY - timedelta(days=70), TODAY - timedelta(days=50)))}
+    recent, around = spikes.values()
+    assert recent.events == () and recent.components[0].n == 29  # days −29 … −1, each against its baseline
+    assert [(e.day, e.kind, e.change) for e in around.events] == [("2026-10-01", "spike", 2_010)]
+    assert around.components[0].n == 21
