@@ -32,6 +32,9 @@ _PRESET = re.compile(r"(\d{1,4})d")
 _RANGE = re.compile(r"(\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2})")
 
 METHOD = {
+    "growth": ("Followers on the last snapshot on or before the period's end minus followers on the snapshot of "
+               "its first day (else the nearest earlier one within 3 days; otherwise unavailable)."),
+    "posts_per_week": "Posts in the period ÷ (its days ÷ 7).",
     "window": (
         "Figures for a period of whole UTC days [start, end]: followers on the last snapshot on or before the "
         "end; growth from the snapshot on the start day (else the nearest earlier one within 3 days; "

@@ -5,12 +5,14 @@ from __future__ import annotations
 import itertools
 from datetime import UTC, date, datetime, time, timedelta
 
+import pandas as pd
 import pytest
 from argon2 import PasswordHasher
 
 from intel.accounts import auth
 from intel.accounts.auth import SYSTEM
 from intel.analytics.compute import compute_for_talent
+from intel.analytics.facts import load_facts
 from intel.analytics.window import Window, compute_for_window, parse_window
 from intel.cache.entries import window_key
 from intel.db.engine import transaction
@@ -19,6 +21,7 @@ from intel.db.models import Comment, FollowerSnapshot, SocialPost, SocialProfile
 from intel.errors import IntelError, PermissionDenied, TalentNotFound
 from intel.service import accounts
 from intel.service import talents as service
+from tests.factories import comment_mix
 
 TODAY = date(2026, 11, 30)
 _ids = itertools.count(1)
@@ -267,3 +270,16 @@ def test_audience_signs_assess_the_windows_days_only(session):
     assert recent.events == () and recent.components[0].n == 29  # days −29 … −1, each against its baseline
     assert [(e.day, e.kind, e.change) for e in around.events] == [("2026-10-01", "spike", 2_010)]
     assert around.components[0].n == 21
+
+
+def test_a_windows_stored_aggregates_give_the_same_facts_as_a_scan(session):
+    now = datetime(2026, 3, 10, 15, 0, tzinfo=UTC)
+    talent_id = comment_mix(session, now)
+    since = date(2026, 3, 9)
+    stored = load_facts(session, talent_id, now, since=since)
+    scanned = load_facts(session, talent_id, now, since=since, stored_aggregates=False)
+    assert 0 < len(stored.posts) < len(load_facts(session, talent_id, now).posts)
+    pd.testing.assert_frame_equal(stored.posts, scanned.posts, check_exact=False, rtol=1e-12)
+    pd.testing.assert_frame_equal(stored.comment_days, scanned.comment_days, check_exact=False, rtol=1e-12)
+    assert stored.extreme_comments == scanned.extreme_comments
+    assert (pd.to_datetime(stored.comment_days["day"]).dt.date >= since).all()
