@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ from intel import runtime
 from intel.accounts import auth
 from intel.accounts.access import CAPABILITIES
 from intel.accounts.auth import DEMO_VIEWER, SYSTEM, Identity
+from intel.analytics.window import Window
 from intel.config import get_settings
 from intel.errors import DatabaseUnavailable, IntelError, PermissionDenied
 from intel.service import accounts, connections, imports, operations, ops, syncs
@@ -68,6 +70,8 @@ ENTRY_POINTS: list[Any] = [
     ("talents.talent_exists", "view", lambda who, w: service.talent_exists(who, w.talents[0])),
     ("talents.authorize_talent", "view", lambda who, w: service.authorize_talent(who, w.talents[0])),
     ("talents.serve_for", "view", lambda who, w: service.serve_for(who, w.talents[0])),
+    ("talents.serve_window_for", "view",
+     lambda who, w: service.serve_window_for(who, w.talents[0], Window.last(90, datetime.now(UTC).date()))),
     ("talents.refresh_for", "refresh", lambda who, w: service.refresh_for(who, w.talents[0])),
     ("talents.queue_refresh_for", "refresh", lambda who, w: service.queue_refresh_for(who, w.talents[0])),
     ("talents.queued_refresh_for", "view", lambda who, w: service.queued_refresh_for(who, w.talents[0])),
