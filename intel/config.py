@@ -95,7 +95,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("INTEL_JOBS_MAINTENANCE_PER_MILLION", "200000", "How many queue commands in a million also look for "
             "dead workers' jobs to requeue (Dramatiq's `maintenance_chance`; 200000: about every fifth poll)."),
     # Branding of the media-kit reports (docs/reports.md).
-    Setting("INTEL_AGENCY_NAME", "", "Agency name on the cover, header and footer of talent reports; unset = none."),
+    Setting("INTEL_AGENCY_NAME", "", "Agency name on the cover and footer of talent reports; unset = none."),
     Setting("INTEL_AGENCY_LOGO", "", "Path of a PNG, JPEG or SVG logo for talent reports (embedded as a data: URI); "
             "unset = no logo."),
     Setting("INTEL_REPORT_ACCENT", "#1f4e79", "Accent colour of talent reports, `#rrggbb`."),

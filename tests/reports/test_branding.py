@@ -31,7 +31,7 @@ def test_agency_name_logo_and_accent_come_from_settings(rt, engine, tmp_path, mo
     monkeypatch.setenv("INTEL_AGENCY_LOGO", str(logo))
     monkeypatch.setenv("INTEL_REPORT_ACCENT", "#AA3300")
     html = build_report(SYSTEM, make_talent(engine), fmt="html").decode("utf-8")
-    assert "Bright &amp; Co presents" in html
+    assert "Bright &amp; Co</span> presents" in html
     assert f'src="data:image/png;base64,{base64.b64encode(PNG).decode()}"' in html
     assert "#aa3300" in html
     pdf = tmp_path / "kit.pdf"
@@ -53,3 +53,12 @@ def test_a_missing_logo_file_is_a_clear_error(rt, engine, tmp_path, monkeypatch)
     monkeypatch.setenv("INTEL_AGENCY_LOGO", str(tmp_path / "gone.png"))
     with pytest.raises(IntelError, match="cannot be read"):
         build_report(SYSTEM, make_talent(engine), fmt="html")
+
+
+def test_the_agency_name_is_in_the_footer_of_every_page(rt, engine, tmp_path, monkeypatch):
+    monkeypatch.setenv("INTEL_AGENCY_NAME", "Bright & Co")
+    pdf = tmp_path / "kit.pdf"
+    pdf.write_bytes(build_report(SYSTEM, make_talent(engine), fmt="pdf"))
+    pages = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    pages_text = [p for p in pages.split("\f") if p.strip()]
+    assert len(pages_text) >= 3 and all("Bright & Co" in p for p in pages_text)
