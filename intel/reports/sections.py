@@ -1,7 +1,8 @@
 """The report's tables as rows of text, formatted exactly as the talent page formats them (`intel.views.tables`).
 
-Every figure is shown with its sample ("n = 12") or as "unavailable" — never 0 for missing data. Charts are
-shown as these tables (no static image export is installed).
+Every figure is shown with its sample ("n = 12") or as "unavailable" — never 0 for missing data. The follower
+trend is a hand-drawn inline SVG (`trend`); the other page charts are shown as these tables (Plotly's static
+export needs Kaleido, which is not installed).
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from intel.analytics.result import Metric, SocialIntelligence, platform_label
+from intel.reports.trend import TrendChart, trend_charts
 from intel.views.tables import WEEKDAY_NAMES, Kind, Kpi, engagement_kpis, fmt_metric, fmt_value, kpis
 
 Row = tuple[str, ...]
@@ -21,6 +23,7 @@ class Sections:
 
     headline: tuple[Kpi, ...]
     platforms: tuple[Row, ...]
+    trends: tuple[TrendChart, ...]
     top_posts: tuple[Row, ...]
     media_types: tuple[Row, ...]
     sponsored: tuple[Row, ...]
@@ -53,7 +56,8 @@ def build(intel: SocialIntelligence) -> Sections:
     """The report's sections from the talent's intelligence."""
     return Sections(
         headline=tuple(kpis(intel) + engagement_kpis(intel)),
-        platforms=_platforms(intel), top_posts=_top_posts(intel), media_types=_media_types(intel),
+        platforms=_platforms(intel), trends=trend_charts(intel.follower_trend), top_posts=_top_posts(intel),
+        media_types=_media_types(intel),
         sponsored=_sponsored(intel), best_times=_best_times(intel), sentiment=_sentiment(intel),
         community=_community(intel), health_components=_components(intel), methods=_methods(intel),
         sources=_sources(intel),

@@ -9,12 +9,13 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
 
 from intel.accounts.auth import SYSTEM
 from intel.cli import main
 from intel.db.engine import transaction
-from intel.db.models import SocialPost
+from intel.db.models import AdminActivity, SocialPost
 from intel.errors import IntelError, TalentNotFound
 from intel.service.reports import build_report
 from intel.service.talents import get_social_intelligence
@@ -127,3 +128,23 @@ def test_cli_writes_the_report(rt, engine, tmp_path, capsys):
     assert main(["report", "999999", "--format", "pdf", "-o", str(tmp_path / "none.pdf")]) == 2
     assert not (tmp_path / "none.pdf").exists()
     assert "not found" in capsys.readouterr().err
+
+
+def test_each_build_is_audited(rt, engine):
+    talent = make_talent(engine)
+    build_report(SYSTEM, talent, fmt="html", note="for the brand")
+    with Session(engine) as s:
+        row = s.scalars(select(AdminActivity).where(AdminActivity.action == "report_built",
+                                                    AdminActivity.target == f"talent:{talent}")).one()
+    assert row.actor == SYSTEM.email
+    assert row.details["format"] == "html" and row.details["has_note"] is True
+
+
+def test_the_follower_trend_is_a_vector_chart(rt, engine, tmp_path):
+    talent = make_talent(engine)  # one platform, 30 days of followers
+    html = build_report(SYSTEM, talent, fmt="html").decode("utf-8")
+    assert html.count("<polyline") == 1 and "30 days" in html
+    pdf = tmp_path / "kit.pdf"
+    pdf.write_bytes(build_report(SYSTEM, talent, fmt="pdf"))
+    images = subprocess.run(["pdfimages", "-list", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert len(images.splitlines()) == 2  # the headings only: no raster image, the chart is vector paths
