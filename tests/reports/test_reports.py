@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from intel.accounts.auth import SYSTEM
+from intel.accounts.auth import SYSTEM, Identity
 from intel.cli import main
 from intel.db.engine import transaction
 from intel.db.models import AdminActivity, SocialPost
@@ -148,3 +148,10 @@ def test_the_follower_trend_is_a_vector_chart(rt, engine, tmp_path):
     pdf.write_bytes(build_report(SYSTEM, talent, fmt="pdf"))
     images = subprocess.run(["pdfimages", "-list", str(pdf)], capture_output=True, text=True, check=True).stdout
     assert len(images.splitlines()) == 2  # the headings only: no raster image, the chart is vector paths
+
+
+def test_an_agent_gets_no_report_of_a_talent_not_theirs(rt, engine):
+    talent = make_talent(engine)
+    stranger = Identity(999_999, "stranger@agency.test", "Stranger", "agent")  # assigned no talent
+    with pytest.raises(TalentNotFound):
+        build_report(stranger, talent, fmt="pdf")
