@@ -97,6 +97,9 @@ def build_parser() -> argparse.ArgumentParser:
     from intel.cli_connectors import add_parser as add_connectors
 
     add_connectors(groups, _command)
+    from intel.cli_report import add_parser as add_report
+
+    add_report(groups)
     from intel.ingest.importer import add_parser as add_import
 
     add_import(groups, _import)

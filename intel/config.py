@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import re
 import tomllib
 import zoneinfo
 from collections.abc import Callable, Mapping
@@ -93,6 +94,11 @@ SETTINGS: tuple[Setting, ...] = (
             "back to the queue for another worker."),
     Setting("INTEL_JOBS_MAINTENANCE_PER_MILLION", "200000", "How many queue commands in a million also look for "
             "dead workers' jobs to requeue (Dramatiq's `maintenance_chance`; 200000: about every fifth poll)."),
+    # Branding of the media-kit reports (docs/reports.md).
+    Setting("INTEL_AGENCY_NAME", "", "Agency name on the cover and footer of talent reports; unset = none."),
+    Setting("INTEL_AGENCY_LOGO", "", "Path of a PNG, JPEG or SVG logo for talent reports (embedded as a data: URI); "
+            "unset = no logo."),
+    Setting("INTEL_REPORT_ACCENT", "#1f4e79", "Accent colour of talent reports, `#rrggbb`."),
     # Read by prometheus_client itself when intel.metrics is first imported, so it is not a Settings field.
     Setting("PROMETHEUS_MULTIPROC_DIR", "", "Directory where every process of one host writes its metrics, so "
             "`/metrics` adds them up; unset = this process only."),
@@ -127,6 +133,9 @@ class Settings:
     metrics_token: str | None = field(default=None, repr=False)  # a secret: never in logs
     timezone: str = "UTC"  # the IANA zone of talents without their own (Talent.timezone NULL)
     connectors: ConnectorSettings = field(default_factory=lambda: ConnectorSettings())
+    agency_name: str = ""
+    agency_logo: Path | None = None
+    report_accent: str = "#1f4e79"
 
     def replace(self, **changes: object) -> Settings:
         """Return a copy with some fields changed (for tests and the CLI)."""
@@ -168,6 +177,9 @@ def get_settings(env: Mapping[str, str] | None = None) -> Settings:
         metrics_token=_metrics_token(source.get("INTEL_METRICS_TOKEN", "").strip()),
         timezone=_timezone(value("INTEL_TIMEZONE")),
         connectors=_connector_settings(source, value),
+        agency_name=source.get("INTEL_AGENCY_NAME", "").strip(),
+        agency_logo=_logo(source.get("INTEL_AGENCY_LOGO", "").strip()),
+        report_accent=_accent(value("INTEL_REPORT_ACCENT")),
     )
 
 
@@ -273,6 +285,21 @@ def timezone_names() -> list[str]:
 def canonical_timezone(raw: str) -> str | None:
     """The IANA zone `raw` names, as the tz database spells it (any case, spaces trimmed); None if unknown."""
     return _zones().get(raw.strip().lower())
+
+
+def _logo(raw: str) -> Path | None:
+    if not raw:
+        return None
+    path = PROJECT_ROOT / raw  # an absolute path replaces the root
+    if path.suffix.lower() not in {".png", ".jpg", ".jpeg", ".svg"}:
+        raise ConfigError(f"INTEL_AGENCY_LOGO must be a .png, .jpg or .svg file, got {raw!r}")
+    return path
+
+
+def _accent(raw: str) -> str:
+    if not re.fullmatch(r"#[0-9a-fA-F]{6}", raw):
+        raise ConfigError(f"INTEL_REPORT_ACCENT must be a colour like #1f4e79, got {raw!r}")
+    return raw.lower()
 
 
 def _timezone(raw: str) -> str:

@@ -20,7 +20,7 @@ from intel.accounts.auth import DEMO_VIEWER, SYSTEM, Identity
 from intel.analytics.window import Window
 from intel.config import get_settings
 from intel.errors import DatabaseUnavailable, IntelError, PermissionDenied
-from intel.service import accounts, connections, imports, operations, ops, syncs
+from intel.service import accounts, connections, imports, operations, ops, reports, syncs
 from intel.service import talents as service
 from tests.factories import make_talent
 
@@ -108,6 +108,7 @@ ENTRY_POINTS: list[Any] = [
     ("ops.freshness", "ops", lambda who, w: ops.freshness(who)),
     ("connections.list_connections", "view", lambda who, w: connections.list_connections(who, w.talents[0])),
     ("syncs.sync_overview", "ops", lambda who, w: syncs.sync_overview(who)),
+    ("reports.build_report", "view", lambda who, w: reports.build_report(who, w.talents[0], fmt="html")),
 ]
 
 

@@ -1,0 +1,52 @@
+"""`python -m intel report TALENT --format pdf|html -o FILE`: one talent's media-kit report, written to a file.
+
+Like the rest of the CLI, the command acts as `intel.accounts.auth.SYSTEM` through the service façade.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from intel.accounts.auth import SYSTEM
+
+
+def add_parser(groups: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """The `report` command."""
+    text = "write one talent's media-kit report (PDF, or one self-contained HTML file)"
+    report = groups.add_parser("report", help=text, description=text)
+    report.add_argument("talent", type=int, help="talent id")
+    report.add_argument("--format", choices=("pdf", "html"), default="pdf", dest="fmt")
+    report.add_argument("--paper", choices=("a4", "letter"), default="a4", help="PDF page size (default A4)")
+    report.add_argument("--note", default=None, help="the agent's note on the cover (plain text)")
+    report.add_argument("-o", "--output", required=True, help="file to write (replaced whole, never half-written)")
+    report.set_defaults(handler=_report)
+
+
+def _report(args: argparse.Namespace) -> int:
+    from intel.service.reports import build_report
+
+    body = build_report(SYSTEM, args.talent, fmt=args.fmt, paper=args.paper, note=args.note)
+    out = Path(args.output)
+    try:
+        _write_whole(out, body)
+    except OSError as exc:
+        print(f"error: cannot write {out}: {exc.strerror}", file=sys.stderr)
+        return 2
+    print(f"wrote {out} ({len(body):,} bytes, {args.fmt})")
+    return 0
+
+
+def _write_whole(path: Path, body: bytes) -> None:
+    """Write through a temporary file beside `path`, then rename: a failure leaves no partial report."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent if str(path.parent) else ".")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(body)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

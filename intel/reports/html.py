@@ -1,0 +1,27 @@
+"""The report as one self-contained HTML file: autoescaped Jinja2 templates, inline CSS, images as data: URIs."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from intel.analytics.result import SocialIntelligence
+from intel.reports.model import ReportRequest
+from intel.reports.sections import build
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+
+@cache
+def environment() -> Environment:
+    """The one template environment: every value is HTML-escaped unless a template says otherwise (none does)."""
+    return Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined,
+                       trim_blocks=True, lstrip_blocks=True)
+
+
+def render_html(request: ReportRequest, intel: SocialIntelligence) -> str:
+    """The media-kit report of `intel` framed by `request`, as HTML text."""
+    template = environment().get_template("media_kit.html.j2")
+    return template.render(r=request, s=build(intel), page_size="A4" if request.paper == "a4" else "letter")

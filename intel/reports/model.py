@@ -1,0 +1,63 @@
+"""What one report shows besides the figures: who, which period, whose agency, the note, the paper."""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from intel.errors import IntelError
+
+Paper = Literal["a4", "letter"]
+Format = Literal["pdf", "html"]
+PAPERS: tuple[Paper, ...] = ("a4", "letter")
+FORMATS: tuple[Format, ...] = ("pdf", "html")
+WATERMARK = "DEMO DATA — NOT REAL ANALYTICS"
+_LOGO_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".svg": "image/svg+xml"}
+MAX_NOTE = 2_000  # characters of the agent's note
+
+
+@dataclass(frozen=True)
+class ReportRequest:
+    """The report's frame. handles: (platform, handle) pairs; period_label: the window the figures cover, in
+    words (never one the figures were not computed for); as_of: the newest data's date; agency_logo: a data:
+    URI or None; accent: `#rrggbb`; note: the agent's plain-text note (escaped when rendered)."""
+
+    talent_name: str
+    handles: tuple[tuple[str, str], ...]
+    category: str
+    tier: str
+    period_label: str
+    as_of: str
+    agency_name: str
+    agency_logo: str | None
+    accent: str
+    note: str | None
+    paper: Paper
+    is_demo: bool
+
+    def __post_init__(self) -> None:
+        if self.paper not in PAPERS:
+            raise IntelError(f"Paper must be one of {', '.join(PAPERS)}, not {self.paper!r}.")
+        if self.note is not None and len(self.note) > MAX_NOTE:
+            raise IntelError(f"The note is {len(self.note):,} characters; at most {MAX_NOTE:,} fit in a report.")
+
+    @property
+    def watermark(self) -> str | None:
+        """The demo watermark, on every page of a demo talent's report."""
+        return WATERMARK if self.is_demo else None
+
+
+def logo_data_uri(path: Path | None) -> str | None:
+    """The logo file as a data: URI (so the report requests nothing); None without a logo."""
+    if path is None:
+        return None
+    kind = _LOGO_TYPES.get(path.suffix.lower())
+    if kind is None:
+        raise IntelError(f"The agency logo must be PNG, JPEG or SVG: {path.name}")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise IntelError(f"The agency logo {path} cannot be read: {exc.strerror}") from None
+    return f"data:{kind};base64,{base64.b64encode(data).decode('ascii')}"

@@ -1,0 +1,62 @@
+"""Talent reports (media kits) as PDF or self-contained HTML, for one talent the identity may see, audited."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from intel.accounts import audit
+from intel.accounts.access import check_talent, require
+from intel.accounts.auth import Identity
+from intel.analytics.result import SocialIntelligence, platform_label
+from intel.config import get_settings
+from intel.db.models import Talent
+from intel.errors import IntelError, TalentNotFound
+from intel.reports.html import render_html
+from intel.reports.model import FORMATS, Format, Paper, ReportRequest, logo_data_uri
+from intel.reports.pdf import render_pdf
+from intel.runtime import get_runtime
+from intel.service.boundary import database_boundary
+from intel.service.talents import get_social_intelligence, read_session
+
+log = logging.getLogger(__name__)
+
+
+def period_label(intel: SocialIntelligence) -> str:
+    """The window the figures cover: today all data up to the newest data (no windowed figures yet)."""
+    return f"All data up to {as_of(intel)}"
+
+
+def as_of(intel: SocialIntelligence) -> str:
+    """The newest snapshot day, else the newest post's day, else 'no data yet'."""
+    fresh = intel.freshness
+    return fresh.newest_snapshot_on or (fresh.newest_post_at or "")[:10] or "no data yet"
+
+
+@database_boundary
+def build_report(identity: Identity | None, talent_id: int, *, fmt: Format, paper: Paper = "a4",
+                 note: str | None = None) -> bytes:
+    """The talent's media-kit report as PDF or UTF-8 HTML bytes, after the access check; audited."""
+    identity = require(identity, "view")
+    if fmt not in FORMATS:
+        raise IntelError(f"Format must be one of {', '.join(FORMATS)}, not {fmt!r}.")
+    with read_session() as session:
+        check_talent(session, identity, talent_id)
+        talent = session.get(Talent, talent_id)
+        if talent is None:
+            raise TalentNotFound(f"Talent {talent_id} was not found, or you may not see it.")
+        category, tier = talent.category, talent.tier
+    intel = get_social_intelligence(talent_id)
+    settings = get_settings()
+    request = ReportRequest(
+        talent_name=intel.talent_name, handles=tuple((platform_label(p.platform), p.handle) for p in intel.connected),
+        category=category, tier=tier, period_label=period_label(intel), as_of=as_of(intel),
+        agency_name=settings.agency_name, agency_logo=logo_data_uri(settings.agency_logo),
+        accent=settings.report_accent, note=(note or "").strip() or None, paper=paper, is_demo=intel.is_demo)
+    started = time.perf_counter()
+    body = render_pdf(request, intel) if fmt == "pdf" else render_html(request, intel).encode("utf-8")
+    seconds = time.perf_counter() - started
+    audit.record(get_runtime().sessions, identity.email, "report_built", f"talent:{talent_id}", format=fmt,
+                 paper=paper, bytes=len(body), seconds=round(seconds, 3), has_note=request.note is not None)
+    log.info("report of talent %s built: %s, %d bytes, %.2f s", talent_id, fmt, len(body), seconds)
+    return body
