@@ -22,6 +22,8 @@ def add_parser(groups: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     report.add_argument("--format", choices=("pdf", "html"), default="pdf", dest="fmt")
     report.add_argument("--paper", choices=("a4", "letter"), default="a4", help="PDF page size (default A4)")
     report.add_argument("--note", default=None, help="the agent's note on the cover (plain text)")
+    report.add_argument("--period", default=None, help="30d, 90d, 365d or YYYY-MM-DD..YYYY-MM-DD: every figure "
+                        "for that window (default: all data, said on every page)")
     report.add_argument("-o", "--output", required=True, help="file to write (replaced whole, never half-written)")
     report.set_defaults(handler=_report)
 
@@ -29,7 +31,8 @@ def add_parser(groups: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 def _report(args: argparse.Namespace) -> int:
     from intel.service.reports import build_report
 
-    body = build_report(SYSTEM, args.talent, fmt=args.fmt, paper=args.paper, note=args.note)
+    body = build_report(SYSTEM, args.talent, fmt=args.fmt, paper=args.paper, note=args.note,
+                        period=args.period)
     out = Path(args.output)
     try:
         _write_whole(out, body)

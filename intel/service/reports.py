@@ -9,7 +9,9 @@ from intel.accounts import audit
 from intel.accounts.access import check_talent, require
 from intel.accounts.auth import Identity
 from intel.analytics.result import SocialIntelligence, platform_label
+from intel.analytics.window import PRESET_DAYS, Window, parse_window
 from intel.config import get_settings
+from intel.db.base import utcnow
 from intel.db.models import Talent
 from intel.errors import IntelError, TalentNotFound
 from intel.reports.html import render_html
@@ -17,13 +19,16 @@ from intel.reports.model import FORMATS, Format, Paper, ReportRequest, logo_data
 from intel.reports.pdf import render_pdf
 from intel.runtime import get_runtime
 from intel.service.boundary import database_boundary
-from intel.service.talents import get_social_intelligence, read_session
+from intel.service.talents import get_social_intelligence, read_session, serve_window_for
 
 log = logging.getLogger(__name__)
 
 
-def period_label(intel: SocialIntelligence) -> str:
-    """The window the figures cover: today all data up to the newest data (no windowed figures yet)."""
+def period_label(intel: SocialIntelligence, window: Window | None = None) -> str:
+    """The period the figures cover: the window asked for, else all data up to the newest data."""
+    if window is not None:
+        preset = f"Last {window.days} days, " if window.end == utcnow().date() and window.days in PRESET_DAYS else ""
+        return f"{preset}{window.start.isoformat()} to {window.end.isoformat()}"
     return f"All data up to {as_of(intel)}"
 
 
@@ -35,8 +40,12 @@ def as_of(intel: SocialIntelligence) -> str:
 
 @database_boundary
 def build_report(identity: Identity | None, talent_id: int, *, fmt: Format, paper: Paper = "a4",
-                 note: str | None = None) -> bytes:
-    """The talent's media-kit report as PDF or UTF-8 HTML bytes, after the access check; audited."""
+                 note: str | None = None, period: str | None = None) -> bytes:
+    """The talent's media-kit report as PDF or UTF-8 HTML bytes, after the access check; audited.
+
+    `period` ("30d", "90d", "365d" or "YYYY-MM-DD..YYYY-MM-DD") computes every figure for that window;
+    without it the report covers all data, and says so on every page.
+    """
     identity = require(identity, "view")
     if fmt not in FORMATS:
         raise IntelError(f"Format must be one of {', '.join(FORMATS)}, not {fmt!r}.")
@@ -46,17 +55,20 @@ def build_report(identity: Identity | None, talent_id: int, *, fmt: Format, pape
         if talent is None:
             raise TalentNotFound(f"Talent {talent_id} was not found, or you may not see it.")
         category, tier = talent.category, talent.tier
-    intel = get_social_intelligence(talent_id)
+    window = parse_window(period, utcnow().date()) if period else None
+    intel = (serve_window_for(identity, talent_id, window).intel if window is not None
+             else get_social_intelligence(talent_id))
     settings = get_settings()
     request = ReportRequest(
         talent_name=intel.talent_name, handles=tuple((platform_label(p.platform), p.handle) for p in intel.connected),
-        category=category, tier=tier, period_label=period_label(intel), as_of=as_of(intel),
+        category=category, tier=tier, period_label=period_label(intel, window), as_of=as_of(intel),
         agency_name=settings.agency_name, agency_logo=logo_data_uri(settings.agency_logo),
         accent=settings.report_accent, note=(note or "").strip() or None, paper=paper, is_demo=intel.is_demo)
     started = time.perf_counter()
     body = render_pdf(request, intel) if fmt == "pdf" else render_html(request, intel).encode("utf-8")
     seconds = time.perf_counter() - started
     audit.record(get_runtime().sessions, identity.email, "report_built", f"talent:{talent_id}", format=fmt,
-                 paper=paper, bytes=len(body), seconds=round(seconds, 3), has_note=request.note is not None)
+                 paper=paper, period=window.label() if window else "all", bytes=len(body),
+                 seconds=round(seconds, 3), has_note=request.note is not None)
     log.info("report of talent %s built: %s, %d bytes, %.2f s", talent_id, fmt, len(body), seconds)
     return body

@@ -13,12 +13,14 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from intel.accounts.auth import SYSTEM, Identity
+from intel.analytics.window import parse_window
 from intel.cli import main
+from intel.db.base import utcnow
 from intel.db.engine import transaction
 from intel.db.models import AdminActivity, SocialPost
 from intel.errors import IntelError, TalentNotFound
 from intel.service.reports import build_report
-from intel.service.talents import get_social_intelligence
+from intel.service.talents import get_social_intelligence, serve_window_for
 from intel.views import tables
 from tests.factories import make_talent
 
@@ -155,3 +157,23 @@ def test_an_agent_gets_no_report_of_a_talent_not_theirs(rt, engine):
     stranger = Identity(999_999, "stranger@agency.test", "Stranger", "agent")  # assigned no talent
     with pytest.raises(TalentNotFound):
         build_report(stranger, talent, fmt="pdf")
+
+
+def test_a_period_computes_every_figure_for_that_window_and_says_which(rt, engine, tmp_path):
+    talent = make_talent(engine, posts=6)
+    window = parse_window("30d", utcnow().date())
+    text = "\n".join(pdf_pages(build_report(SYSTEM, talent, fmt="pdf", period="30d"), tmp_path))
+    intel = serve_window_for(SYSTEM, talent, window).intel
+    shown = tables.kpis(intel) + tables.engagement_kpis(intel)
+    assert shown and all(k.value in text for k in shown), [k.value for k in shown if k.value not in text]
+    assert f"Last 30 days, {window.start.isoformat()} to {window.end.isoformat()}" in " ".join(text.split())
+    assert "All data up to" not in text  # never silently for all time
+    with transaction(engine) as s:
+        actions = list(s.scalars(select(AdminActivity.details).where(AdminActivity.action == "report_built")))
+    assert actions and actions[-1]["period"] == window.label()
+
+
+def test_a_period_that_is_not_one_is_refused_in_plain_words(rt, engine):
+    talent = make_talent(engine, posts=1)
+    with pytest.raises(IntelError, match="30d"):
+        build_report(SYSTEM, talent, fmt="html", period="seven weeks")
