@@ -17,10 +17,8 @@ from __future__ import annotations
 import http.client
 import json
 import logging
-import random
 import re
-import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -38,13 +36,15 @@ from intel.connectors.base import (
     ProfileCounts,
     RateLimited,
 )
+from intel.connectors.http import DEFAULT_RETRY, RetryPolicy
 from intel.connectors.quota import QuotaMeter
 
 log = logging.getLogger(__name__)
 
 TIMEOUT_S = 30
-MAX_ATTEMPTS = 5  # one call and up to four retries of a 429, 5xx or dropped connection
-BACKOFF_BASE_S, BACKOFF_CAP_S = 1.0, 30.0
+# One call and up to four retries of a 429, 5xx or dropped connection: the connectors' shared policy (full
+# jitter), looked up per client so tests may shorten it. Every attempt is charged: YouTube bills failures too.
+RETRY = DEFAULT_RETRY
 SHORT_MAX_S = 60
 VIDEO_PARTS = "snippet,statistics,contentDetails,paidProductPlacementDetails"
 INCLUDED_REPLIES = 5  # commentThreads.list includes at most this many replies of a thread
@@ -71,15 +71,14 @@ def build_service(settings: ConnectorSettings) -> Any:
 class YouTubeClient:
     """Sends one API call with quota charging, bounded retries (exponential backoff, jitter) and error mapping."""
 
-    def __init__(self, settings: ConnectorSettings, meter: QuotaMeter, *,
-                 sleep: Callable[[float], None] = time.sleep) -> None:
-        self.service, self.meter, self.sleep = build_service(settings), meter, sleep
+    def __init__(self, settings: ConnectorSettings, meter: QuotaMeter, *, policy: RetryPolicy | None = None) -> None:
+        self.service, self.meter, self.policy = build_service(settings), meter, policy or RETRY
 
     def call(self, resource: str, method: str = "list", *, missing_ok: bool = False, **params: Any) -> dict[str, Any]:
         """The JSON answer of `resource.method(**params)`; {} for a missing video or disabled comments
         when `missing_ok`; ConnectorError (or a subclass) when YouTube refuses."""
         name = f"{resource}.{method}"
-        for attempt in range(MAX_ATTEMPTS):
+        for attempt in range(self.policy.attempts):
             self.meter.charge(name)  # before sending: a refused charge sends nothing
             try:
                 return dict(getattr(self.service, resource)().list(**params).execute(num_retries=0))
@@ -91,23 +90,23 @@ class YouTubeClient:
                         return {}
                     raise self._mapped(name, status, reason, message) from None
             except _TRANSIENT as exc:
-                if attempt == MAX_ATTEMPTS - 1:
+                if attempt == self.policy.attempts - 1:
                     raise ConnectorError(f"YouTube could not be reached ({name}: {exc or type(exc).__name__}); "
                                          "the sync will try again later") from None
-                wait = _backoff(attempt)
+                wait = self.policy.backoff(attempt)
             log.info("youtube %s: retrying in %.1f s (attempt %d)", name, wait, attempt + 1)
-            self.sleep(wait)
+            self.policy.sleep(wait)
         raise AssertionError("unreachable")  # the loop returns or raises
 
     def _retry_delay(self, status: int, reason: str, exc: HttpError, attempt: int) -> float | None:
         """Seconds to wait before retrying, or None when this answer is final (or retries ran out)."""
         transient = status == 429 or status >= 500 or (status == 403 and reason in _RETRY_REASONS)
-        if not transient or attempt == MAX_ATTEMPTS - 1:
+        if not transient or attempt == self.policy.attempts - 1:
             return None
         after = exc.resp.get("retry-after") if exc.resp is not None else None
-        wait = _backoff(attempt)
+        wait = self.policy.backoff(attempt)
         if after and str(after).isdigit():
-            wait = max(wait, min(float(after), BACKOFF_CAP_S))
+            wait = max(wait, min(float(after), self.policy.cap_s))
         return wait
 
     def _mapped(self, name: str, status: int, reason: str, message: str) -> ConnectorError:
@@ -119,16 +118,11 @@ class YouTubeClient:
                                  "key of a project with the YouTube Data API v3 enabled.")
         if status == 429:
             return RateLimited(f"YouTube kept answering 429 Too Many Requests to {name}; retries ran out.",
-                               BACKOFF_CAP_S)
+                               self.policy.cap_s)
         if status == 403:
             return ConnectorError(f"YouTube refused {name} (403 {reason or 'forbidden'}: {message}); check that the "
                                   "API key's project has the YouTube Data API v3 enabled and allows this server.")
         return ConnectorError(f"YouTube answered {status} {reason} to {name}: {message}".strip())
-
-
-def _backoff(attempt: int) -> float:
-    """Exponential backoff with full jitter, capped (attempt 0 -> up to 1 s, then 2, 4, 8 …)."""
-    return min(BACKOFF_CAP_S, BACKOFF_BASE_S * 2 ** attempt) * (0.5 + random.random() / 2)
 
 
 def _error_of(exc: HttpError) -> tuple[int, str, str]:
@@ -169,9 +163,9 @@ class YouTubeConnector:
     has_comment_text = True
 
     def __init__(self, settings: ConnectorSettings, meter: QuotaMeter, account: Account, *,
-                 sleep: Callable[[float], None] = time.sleep) -> None:
+                 policy: RetryPolicy | None = None) -> None:
         self.meter = meter  # the sync reports this meter's calls and units
-        self.client = YouTubeClient(settings, meter, sleep=sleep)
+        self.client = YouTubeClient(settings, meter, policy=policy)
         self.channel_id = account.account_id
         self._uploads: str | None = None
 

@@ -12,7 +12,7 @@ from sqlalchemy import Engine
 from bench.platforms.youtube import YouTubeServer
 from intel.config import Settings, get_settings
 from intel.connectors import youtube
-from intel.connectors.http import make_client
+from intel.connectors.http import RetryPolicy, make_client
 from intel.connectors.profiles import link_profile
 from intel.db.engine import session_factory
 from intel.db.models import Talent
@@ -41,7 +41,7 @@ class Clock:
 @pytest.fixture(autouse=True)
 def quick_retries(monkeypatch: pytest.MonkeyPatch) -> None:
     """Retries back off by milliseconds instead of seconds (the backoff itself is not what is tested)."""
-    monkeypatch.setattr(youtube, "BACKOFF_BASE_S", 0.001)
+    monkeypatch.setattr(youtube, "RETRY", RetryPolicy(base_s=0.001, cap_s=0.01))
 
 
 @pytest.fixture
