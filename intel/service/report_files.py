@@ -9,11 +9,12 @@ from dataclasses import dataclass
 from intel.accounts.access import check_talent, require
 from intel.accounts.auth import Identity
 from intel.db.models import Talent
-from intel.reports.model import Format, Paper
+from intel.reports.model import FORMATS, PAPERS, Format, Paper
 from intel.service.boundary import database_boundary
 from intel.service.reports import build_report
 from intel.service.talents import read_session
 
+__all__ = ["FORMATS", "MEDIA_TYPES", "PAPERS", "Format", "Paper", "ReportFile", "file_name", "report_file", "slug"]
 # Latin letters NFKD does not split into a base letter and an accent.
 _LETTERS = str.maketrans({"ø": "o", "Ø": "o", "æ": "ae", "Æ": "ae", "œ": "oe", "Œ": "oe", "ß": "ss", "ł": "l",
                           "Ł": "l", "đ": "d", "Đ": "d", "þ": "th", "Þ": "th", "ð": "d", "Ð": "d"})

@@ -16,8 +16,7 @@ from starlette.routing import Route
 
 from intel.accounts.auth import Identity
 from intel.errors import DatabaseUnavailable, IntelError, PermissionDenied, TalentNotFound
-from intel.reports.model import FORMATS, PAPERS, Format, Paper
-from intel.service.report_files import report_file
+from intel.service.report_files import FORMATS, PAPERS, Format, Paper, report_file
 from intel.web.api import guarded, json_answer, refused
 
 PATH = "/api/admin/talent/{talent_id}/report"
