@@ -5,15 +5,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import timedelta
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
+from sqlalchemy import select
 
 from intel import runtime
 from intel.accounts.auth import SYSTEM
 from intel.config import get_settings
 from intel.db.engine import make_engine
 from intel.db.migrate import upgrade
+from intel.db.share_links import ShareLink
 from intel.service import accounts
 from tests.browser.conftest import StreamlitServer, assert_no_exception, wait_for_app
 from tests.factories import make_talent
@@ -23,7 +26,7 @@ PASSWORD = "correct horse battery staple"
 
 
 @pytest.fixture(scope="module")
-def share_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int]]:
+def share_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int, str]]:
     """server.py on a fresh SQLite database with one agent and their talent "Sofia Marques"."""
     url = f"sqlite:///{tmp_path_factory.mktemp('share-db') / 'share.db'}"
     engine = make_engine(url)
@@ -38,7 +41,7 @@ def share_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str
         engine.dispose()
     env = {"DATABASE_URL": url, "REDIS_URL": None, "INTEL_DEMO": "0", "INTEL_PUBLIC_URL": None}
     with StreamlitServer(tmp_path_factory.mktemp("share") / "server.log", env=env, app="server.py") as server:
-        yield server.url, talent
+        yield server.url, talent, url
 
 
 def create_link_as_agent(page: Page, base: str, talent: int) -> str:
@@ -63,11 +66,16 @@ def create_link_as_agent(page: Page, base: str, talent: int) -> str:
 
 
 def test_a_share_link_opens_the_report_in_a_fresh_context_and_nothing_else(browser: Browser, share_server) -> None:
-    base, talent = share_server
+    base, talent, db_url = share_server
     agent = browser.new_context(viewport={"width": 1400, "height": 900})
     url = create_link_as_agent(agent.new_page(), base, talent)
     agent.close()
     assert url.startswith(f"{base}/share/{talent}/")
+    engine = make_engine(db_url)
+    with engine.connect() as conn:  # the 7 typed in the form
+        created, expires = conn.execute(select(ShareLink.created_at, ShareLink.expires_at)).one()
+    engine.dispose()
+    assert expires - created == timedelta(days=7)
 
     brand = browser.new_context(viewport={"width": 1400, "height": 900})  # no cookies, no session
     page = brand.new_page()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import Engine
@@ -60,7 +61,7 @@ def test_creating_a_link_shows_its_url_once_then_lists_it_with_its_views(talent)
     assert not at.exception
     assert shown(section(at).label) == "Share links · 0 active · 0 views"
     assert at.number_input(key=f"share_days_{talent}").value == 14
-    create(at, talent, note=HOSTILE_NOTE)
+    create(at, talent, days=30, note=HOSTILE_NOTE)
     assert not at.exception
     (code,) = section(at).code
     url = code.value
@@ -75,6 +76,8 @@ def test_creating_a_link_shows_its_url_once_then_lists_it_with_its_views(talent)
     assert list(table.columns) == ["Created", "By", "Expires", "Period", "Views", "Last viewed", "Status"]
     assert table.iloc[0][["By", "Period", "Views", "Status"]].tolist() == [
         "agent@agency.test", "Last 90 days", 1, "active"]
+    (link,) = list_share_links(SYSTEM, talent)
+    assert (link.expires_at - link.created_at, link.has_note) == (timedelta(days=30), True)
 
 
 def test_revoking_asks_for_confirmation_and_the_link_stops_working(talent):
