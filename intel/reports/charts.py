@@ -27,7 +27,8 @@ WIDTH = 640  # CSS scales it to the column (max-width: 100%)
 LABEL_W, BAR_W = 150, 250  # the label column, then the bar area; the figure and n follow the bar
 ROW_H, BAR_H, TOP = 20, 12, 4
 # the report's font stack (templates/media_kit.html.j2): labels in any script are drawn
-FONTS = "DejaVu Sans, sans-serif"
+FONTS = ("DejaVu Sans, Noto Sans, Noto Sans CJK JP, Noto Sans Arabic, Noto Sans Hebrew, Noto Sans Devanagari, "
+         "Noto Sans Thai, sans-serif")
 HEALTH_N_UNITS = {"sentiment": "comments", "engagement": "posts", "conversation_quality": "comments",
                   "responsiveness": "comments"}
 
