@@ -17,6 +17,7 @@ from intel.analytics.result import (
     Content,
     HealthComponent,
     MediaTypeRate,
+    Overview,
     Sentiment,
     SocialIntelligence,
     platform_label,
@@ -117,9 +118,14 @@ def sentiment_chart(sentiment: Sentiment, accent: str) -> str:
     return _svg(0, "Audience comment sentiment shares", "".join(body), height=52)
 
 
-def health_chart(community: Community, sentiment: Sentiment, content: Content, accent: str) -> str:
-    """Community health: each component's 0–100 score as a bar (weight and n beside it); unavailable → words."""
-    samples = {"sentiment": sentiment.comments.n, "engagement": content.posts_with_rate,
+def health_chart(community: Community, sentiment: Sentiment, overview: Overview, accent: str) -> str:
+    """Community health: each component's 0–100 score as a bar (weight and n beside it); unavailable → words.
+
+    The n of each component is that of the figures it is computed from: scored audience comments (sentiment),
+    the posts behind each platform's engagement rate (engagement), audience comments (the other two).
+    """
+    engagement = sum(p.engagement_rate.n for p in overview.platforms.values() if p.engagement_rate.value is not None)
+    samples = {"sentiment": sentiment.comments.n, "engagement": engagement,
                "conversation_quality": community.spam_share.n, "responsiveness": community.reply_rate.n}
     rows = [_health_row(name, comp, samples[name]) for name, comp in community.health.components.items()]
     return hbars("Community health components (0–100)", rows, accent, scale_max=100.0,
@@ -146,4 +152,4 @@ class Charts:
 def build_charts(intel: SocialIntelligence, accent: str) -> Charts:
     """Every bar chart of the report of `intel`, in the accent colour."""
     return Charts(formats=format_chart(intel.content, accent), sentiment=sentiment_chart(intel.sentiment, accent),
-                  health=health_chart(intel.community, intel.sentiment, intel.content, accent))
+                  health=health_chart(intel.community, intel.sentiment, intel.overview, accent))

@@ -100,7 +100,7 @@ def test_health_components_are_bars_out_of_100_and_a_missing_one_is_words(rt, en
     components = intel.community.health.components
     gone = replace(components, responsiveness=HealthComponent(value=None, weight=0.15, available=False))
     community = replace(intel.community, health=replace(intel.community.health, components=gone))
-    svg = charts.health_chart(community, intel.sentiment, intel.content, ACCENT)
+    svg = charts.health_chart(community, intel.sentiment, intel.overview, ACCENT)
     available = [(name, c) for name, c in gone.items() if c.available]
     assert len(bars(svg)) == len(available) == 3
     for bar, (_, comp) in zip(bars(svg), available, strict=True):
@@ -108,9 +108,11 @@ def test_health_components_are_bars_out_of_100_and_a_missing_one_is_words(rt, en
     labels = texts(svg)
     assert "Responsiveness" in labels and "unavailable (no comments)" in labels
     assert f"{components.sentiment.value:.0f}/100, weight 35% (n = {intel.sentiment.comments.n:,} comments)" in labels
+    rate = intel.overview.platforms["instagram"].engagement_rate  # the one platform: its last posts' median
+    assert f"{components.engagement.value:.0f}/100, weight 30% (n = {rate.n:,} posts)" in labels
 
     empty = get_social_intelligence(make_talent(engine, posts=0, comments_per_post=0))
-    out = charts.health_chart(empty.community, empty.sentiment, empty.content, ACCENT)
+    out = charts.health_chart(empty.community, empty.sentiment, empty.overview, ACCENT)
     assert "<rect" not in out and out.startswith('<p class="unavailable">unavailable: ')
 
 
