@@ -8,7 +8,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from intel.analytics.result import SocialIntelligence
-from intel.reports.model import ReportRequest
+from intel.reports.model import SECTIONS, ReportRequest
 from intel.reports.sections import build
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -24,4 +24,5 @@ def environment() -> Environment:
 def render_html(request: ReportRequest, intel: SocialIntelligence) -> str:
     """The media-kit report of `intel` framed by `request`, as HTML text."""
     template = environment().get_template("media_kit.html.j2")
-    return template.render(r=request, s=build(intel), page_size="A4" if request.paper == "a4" else "letter")
+    return template.render(r=request, s=build(intel), page_size="A4" if request.paper == "a4" else "letter",
+                           sections=request.sections, section_titles=[SECTIONS[k] for k in request.sections])

@@ -16,13 +16,29 @@ FORMATS: tuple[Format, ...] = ("pdf", "html")
 WATERMARK = "DEMO DATA — NOT REAL ANALYTICS"
 _LOGO_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".svg": "image/svg+xml"}
 MAX_NOTE = 2_000  # characters of the agent's note
+# The report's optional sections (key → title); the cover and the methods page are always included.
+SECTIONS: dict[str, str] = {"headline": "Headline KPIs", "trend": "Follower trend",
+                            "highlights": "Content highlights", "performs": "What performs",
+                            "audience": "Audience sentiment & community health"}
+
+
+def check_sections(sections: tuple[str, ...] | list[str] | None) -> tuple[str, ...]:
+    """The chosen sections in report order (None: all); IntelError naming the unknown ones and the valid ones."""
+    if sections is None:
+        return tuple(SECTIONS)
+    unknown = [s for s in sections if s not in SECTIONS]
+    if unknown:
+        raise IntelError(f"Unknown report section {', '.join(repr(str(u)[:40]) for u in unknown)}: choose from "
+                         f"{', '.join(SECTIONS)}.")
+    return tuple(s for s in SECTIONS if s in sections)
 
 
 @dataclass(frozen=True)
 class ReportRequest:
     """The report's frame. handles: (platform, handle) pairs; period_label: the window the figures cover, in
     words (never one the figures were not computed for); as_of: the newest data's date; agency_logo: a data:
-    URI or None; accent: `#rrggbb`; note: the agent's plain-text note (escaped when rendered)."""
+    URI or None; accent: `#rrggbb`; note: the agent's plain-text note (escaped when rendered); sections: the
+    optional sections shown (keys of SECTIONS)."""
 
     talent_name: str
     handles: tuple[tuple[str, str], ...]
@@ -36,8 +52,10 @@ class ReportRequest:
     note: str | None
     paper: Paper
     is_demo: bool
+    sections: tuple[str, ...] = tuple(SECTIONS)
 
     def __post_init__(self) -> None:
+        check_sections(self.sections)
         if self.paper not in PAPERS:
             raise IntelError(f"Paper must be one of {', '.join(PAPERS)}, not {self.paper!r}.")
         if self.note is not None and len(self.note) > MAX_NOTE:
