@@ -39,7 +39,7 @@ def growth_column(days: int = 30) -> str:
 def ranked_values(intel: SocialIntelligence, growth_days: int = 30) -> dict[RankedKey, float | None]:
     """The ranked figures of one talent (all None without data); growth is over `growth_days` (a window's)."""
     if not intel.has_data:
-        return dict.fromkeys(RANKED)  # type: ignore[return-value]
+        return dict.fromkeys(RANKED)
     summary = summarize(intel)
     values: dict[RankedKey, float | None] = {k: summary[k] for k in RANKED}
     if growth_days != 30:

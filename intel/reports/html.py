@@ -8,7 +8,8 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from intel.analytics.result import SocialIntelligence
-from intel.reports.model import SECTIONS, ReportRequest
+from intel.reports.comparison import ComparisonSections
+from intel.reports.model import SECTIONS, ComparisonRequest, ReportRequest
 from intel.reports.sections import build
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -26,3 +27,9 @@ def render_html(request: ReportRequest, intel: SocialIntelligence) -> str:
     template = environment().get_template("media_kit.html.j2")
     return template.render(r=request, s=build(intel), page_size="A4" if request.paper == "a4" else "letter",
                            sections=request.sections, section_titles=[SECTIONS[k] for k in request.sections])
+
+
+def render_comparison_html(request: ComparisonRequest, content: ComparisonSections) -> str:
+    """The comparison report of several talents, as HTML text."""
+    template = environment().get_template("comparison.html.j2")
+    return template.render(r=request, c=content, page_size="A4" if request.paper == "a4" else "letter")

@@ -79,3 +79,31 @@ def logo_data_uri(path: Path | None) -> str | None:
     except OSError as exc:
         raise IntelError(f"The agency logo {path} cannot be read: {exc.strerror}") from None
     return f"data:{kind};base64,{base64.b64encode(data).decode('ascii')}"
+
+
+@dataclass(frozen=True)
+class ComparisonRequest:
+    """The comparison report's frame: the period in words, the newest data's date, the agency's branding, the
+    paper, and whether the talents are demo ones (a comparison is all demo or all real, never mixed)."""
+
+    period_label: str
+    as_of: str
+    agency_name: str
+    agency_logo: str | None
+    accent: str
+    paper: Paper
+    is_demo: bool
+
+    def __post_init__(self) -> None:
+        if self.paper not in PAPERS:
+            raise IntelError(f"Paper must be one of {', '.join(PAPERS)}, not {self.paper!r}.")
+
+    @property
+    def watermark(self) -> str | None:
+        """The demo watermark, on every page of a demo comparison."""
+        return WATERMARK if self.is_demo else None
+
+    @property
+    def kind(self) -> str:
+        """"demo" or "real": the talents the percentiles rank among."""
+        return "demo" if self.is_demo else "real"
