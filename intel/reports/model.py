@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import base64
+import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -107,3 +109,11 @@ class ComparisonRequest:
     def kind(self) -> str:
         """"demo" or "real": the talents the percentiles rank among."""
         return "demo" if self.is_demo else "real"
+
+
+def file_name(title: str, period: str | None, fmt: str, today: str) -> str:
+    """A download's file name of ASCII letters, digits and dashes: "sofia-marques-90d-2026-12-01.pdf"."""
+    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode("ascii")
+    parts = [ascii_title, (period or "all-data").replace("..", "-to-"), today]
+    slug = re.sub(r"[^a-z0-9]+", "-", "-".join(parts).lower()).strip("-")
+    return f"{slug[:120].rstrip('-') or 'report'}.{'pdf' if fmt == 'pdf' else 'html'}"
