@@ -36,7 +36,7 @@ class BuiltReport:
 
 def report_panel(identity: Identity, talent_id: int, talent_name: str, period: PagePeriod, label: str) -> None:
     """The "Report" popover: choices → "Build report" → spinner → download (a slow PDF build says so)."""
-    with st.popover("Report", icon=":material/description:"):
+    with st.popover("Report", icon=":material/description:", key="report_panel"):
         fmt, paper = format_and_paper("report")
         sections = st.multiselect("Sections", list(SECTIONS), default=list(SECTIONS), format_func=SECTIONS.__getitem__,
                                   key="report_sections")
@@ -50,7 +50,7 @@ def report_panel(identity: Identity, talent_id: int, talent_name: str, period: P
 
 def comparison_panel(identity: Identity, talent_ids: list[int]) -> None:
     """The compare page's "Report" popover: format, paper and period → the comparison report to download."""
-    with st.popover("Report", icon=":material/description:"):
+    with st.popover("Report", icon=":material/description:", key="compare_report_panel"):
         fmt, paper = format_and_paper("compare_report")
         period = period_picker("compare_report_period")
         st.caption("The table and charts of this page, each figure with its percentile within the roster.")
@@ -81,7 +81,7 @@ def build_and_offer(key: str, choices: tuple[object, ...], fmt: Format, title: s
     if built is None or built.choices != choices:
         return  # nothing built yet, or built for other choices: no stale file is offered
     if built.seconds > SLOW_S:
-        st.info(f"This {FORMATS[built.fmt]} took {built.seconds:.0f} s to build; large talents take longer.")
-    st.download_button(f"Download {FORMATS[built.fmt]} ({len(built.body) / 1024:,.0f} KB)", built.body,
+        st.info(plain(f"This {FORMATS[built.fmt]} took {built.seconds:.0f} s to build; large talents take longer."))
+    st.download_button(plain(f"Download {FORMATS[built.fmt]} ({len(built.body) / 1024:,.0f} KB)"), built.body,
                        file_name=built.name, mime=MIMES[built.fmt], key=f"{key}_download", on_click="ignore",
                        icon=":material/download:")
