@@ -89,9 +89,10 @@ def _one_kind(intels: list[SocialIntelligence]) -> bool:
 
 def _populations(identity: Identity, demo: bool, window: Window | None) -> dict[RankedKey, list[float]]:
     """Each ranked figure of the roster's talents of the same kind with data: the compare page's stored
-    all-data figures, or every such talent's figures for the window (cached per window and data)."""
-    members = [r for r in roster(identity) if r.is_demo == demo and r.has_data]
+    all-data figures, or every such talent's figures for the window (cached per window and data generation)."""
+    members = [r for r in roster(identity) if r.is_demo == demo]
     if window is None:
-        return roster_populations(members)
+        return roster_populations(members)  # the stored figures of those with data, as the compare page ranks
+    # Every such talent's window is computed (a talent without data in it has no figure, so is no member).
     values = [ranked_values(serve_window_for(identity, r.talent_id, window).intel, window.days) for r in members]
     return {k: [float(x) for v in values if (x := v[k]) is not None] for k in RANKED}
