@@ -102,3 +102,13 @@ def test_a_slow_build_says_how_long_it_took(app_db, monkeypatch):
     assert any(shown(i.value).startswith("This PDF took") and "large talents take longer" in shown(i.value)
                for i in at.info)
     assert at.session_state["report_built"].body.startswith(b"%PDF")
+
+
+def test_refresh_keeps_working_with_a_period(app_db):
+    tid = talent_id(app_db, "Sofia Marques")
+    at = run_page("pages/talent.py", talent=str(tid))
+    at.selectbox(key="period").set_value("30d").run()
+    at.button(key="refresh").click().run()
+    assert not at.exception, at.exception
+    assert any("refreshed" in t.value.lower() for t in at.toast)
+    assert any(shown(c.value).startswith("Period: Last 30 days") for c in at.caption)

@@ -47,3 +47,11 @@ def test_the_cli_takes_sections(rt, engine, tmp_path, capsys):
     assert "Follower trend" in text and "Top posts" not in text
     assert main(["report", str(talent), "--sections", "nope", "-o", str(out)]) == 2
     assert "Unknown report section" in capsys.readouterr().err
+
+
+def test_download_names_are_ascii_letters_digits_and_dashes():
+    from intel.reports.model import file_name
+
+    assert file_name("Zoë <b>/../ 日本", "2026-01-01..2026-03-31", "pdf", "2026-12-01") == \
+        "zoe-b-2026-01-01-to-2026-03-31-2026-12-01.pdf"
+    assert file_name("日本", None, "html", "2026-12-01") == "all-data-2026-12-01.html"
