@@ -55,8 +55,9 @@ def build_comparison_report(identity: Identity | None, talent_ids: list[int], *,
     growth_days = window.days if window else 30
     frame = compare_frame(intels, [], growth_days=growth_days, populations=populations)
     settings = get_settings()
+    newest = max(intels, key=as_of)  # the period of all data runs up to the newest talent's data
     request = ComparisonRequest(
-        period_label=period_label(intels[0], window), as_of=max(as_of(i) for i in intels),
+        period_label=period_label(newest, window), as_of=as_of(newest),
         agency_name=settings.agency_name, agency_logo=logo_data_uri(settings.agency_logo),
         accent=settings.report_accent, paper=paper, is_demo=demo)
     content = build_comparison(intels, frame, {k: len(v) for k, v in populations.items()}, request.kind,
