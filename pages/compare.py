@@ -6,6 +6,7 @@ from intel.analytics.compare import MAX_TALENTS
 from intel.service import talents as service
 from intel.views import compare_charts as charts
 from intel.views import tables as views
+from pages._report import comparison_panel
 from pages._wiring import DEMO_BANNER, md_escape, page_start, shown_errors
 
 identity = page_start("compare")
@@ -29,8 +30,11 @@ if empty:
 
 st.dataframe(table, hide_index=True, width="stretch", key="compare_table", column_config=views.compare_columns(table),
              placeholder=views.PLACEHOLDER)
-st.download_button("Download comparison (CSV)", views.safe_csv(table), file_name="talent-comparison.csv",
-                   mime="text/csv", key="compare_csv", on_click="ignore")
+csv, report = st.columns([3, 1], vertical_alignment="center")
+csv.download_button("Download comparison (CSV)", views.safe_csv(table), file_name="talent-comparison.csv",
+                    mime="text/csv", key="compare_csv", on_click="ignore")
+with report:
+    comparison_panel(identity, picked)
 growth, sentiment = st.columns(2)
 growth.plotly_chart(charts.growth_indexed_figure(intels), key="chart_compare_growth")
 sentiment.plotly_chart(charts.sentiment_compare_figure(intels), key="chart_compare_sentiment")

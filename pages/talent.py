@@ -3,11 +3,14 @@
 import streamlit as st
 
 from intel.analytics.result import AUDIENCE_ESTIMATE_NOTE, platform_label
-from intel.service import talents as service
 from intel.views import audience, charts, languages
 from intel.views import tables as views
 from intel.views.memo import figure
 from pages._connections import comment_text_note, connections_section
+from pages._period import caption as period_caption
+from pages._period import period_picker
+from pages._period import serve as serve_period
+from pages._report import report_panel
 from pages._wiring import (
     DEMO_BANNER,
     md_escape,
@@ -21,7 +24,9 @@ from pages._wiring import (
 identity = page_start()
 with shown_errors():
     talent_id = talent_picker(identity)
-    served = service.serve_for(identity, talent_id)
+period = period_picker()
+with shown_errors():
+    served = serve_period(identity, talent_id, period)  # all data, or the period's figures (the report's too)
 intel = served.intel
 
 st.header(md_escape(intel.talent_name), anchor=False)
@@ -33,6 +38,10 @@ left, right = st.columns([5, 1], vertical_alignment="center")
 left.caption(views.freshness_text(served))
 with right:
     refresh_button(talent_id, identity)
+period_row, report_row = st.columns([5, 1], vertical_alignment="center")
+period_row.caption(md_escape(period_label := period_caption(served, period)))
+with report_row:
+    report_panel(identity, talent_id, intel.talent_name, period, period_label)
 # Demo talents are generated: no platform account is ever connected to them (demo and real never mix).
 connected = [] if intel.is_demo else connections_section(identity, talent_id)
 if not intel.has_data:

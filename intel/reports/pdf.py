@@ -30,8 +30,13 @@ def _data_only_fetcher() -> Any:
 
 def render_pdf(request: ReportRequest, intel: SocialIntelligence) -> bytes:
     """The media-kit report as PDF bytes."""
+    return pdf_of(render_html(request, intel), f"talent {intel.talent_id}")
+
+
+def pdf_of(html: str, what: str) -> bytes:
+    """A report's HTML laid out as PDF bytes (fetching nothing but data: URIs)."""
     from weasyprint import HTML  # imported here: it loads Pango and fonts, only reports need it
 
-    document = HTML(string=render_html(request, intel), url_fetcher=_data_only_fetcher()).render()
-    log.debug("report of talent %s: %d pages", intel.talent_id, len(document.pages))
+    document = HTML(string=html, url_fetcher=_data_only_fetcher()).render()
+    log.debug("report of %s: %d pages", what, len(document.pages))
     return bytes(document.write_pdf())
