@@ -36,6 +36,7 @@ LAYERS: dict[str, set[str]] = {
                          "intel.errors"},
     "intel.jobs": {"intel.connectors", "intel.cache", "intel.runtime", "intel.accounts", "intel.db", "intel.metrics",
                    "intel.config", "intel.errors"},
+    "intel.campaigns": {"intel.db", "intel.analytics", "intel.config", "intel.errors"},
     "intel.views": {"intel.analytics", "intel.cache.provider"},
     "intel.reports": {"intel.analytics", "intel.views", "intel.config", "intel.errors"},
     # the composition root builds engines, stores and the provider; it never reaches up to callers
