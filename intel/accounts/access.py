@@ -22,6 +22,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     # Connect or disconnect a talent's platform accounts (OAuth, a YouTube channel): within the talents the
     # identity may see, so an agent connects only their own talents. Not managers: they read, agents own.
     "connect": frozenset({"agent", "admin", "system"}),
+    # Create and change campaigns (brand deals) of the talents the identity may see; the demo viewer reads.
+    "edit_campaign": frozenset({"agent", "manager", "admin", "system"}),
     "ops": frozenset({"admin", "system"}),
     "import": frozenset({"admin", "system"}),
     "users": frozenset({"admin", "system"}),

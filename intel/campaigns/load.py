@@ -49,17 +49,24 @@ class CampaignFigures:
 
 
 def campaign_figures(session: Session, campaign_id: int, *, now: datetime, zone: str,
-                     rates: Mapping[str, float], rates_currency: str) -> CampaignFigures:
-    """The campaign's deliverables, per-post figures with lifts, totals and comment sentiment."""
+                     rates: Mapping[str, float], rates_currency: str,
+                     talent_ids: set[int] | None = None) -> CampaignFigures:
+    """The campaign's deliverables, per-post figures with lifts, totals and comment sentiment.
+
+    `talent_ids` limits every figure to those talents of the campaign (an agent's own); None = all of them.
+    """
     campaign = session.get(Campaign, campaign_id)
     if campaign is None:
         raise IntelError(f"Campaign {campaign_id} was not found.")
+    on_it = {t.talent_id for t in campaign.talents}
+    talents = on_it if talent_ids is None else on_it & talent_ids
     start, _ = day_bounds(campaign.starts_on, campaign.ends_on, zone)
-    posts = _rated(session, _attributed(campaign_id, now), start - timedelta(days=BASELINE_DAYS), now)
-    organic = _rated(session, _organic(campaign_id, start), start - timedelta(days=BASELINE_DAYS), now)
+    since = start - timedelta(days=BASELINE_DAYS)
+    posts = _rated(session, _attributed(campaign_id, talents, now), since, now)
+    organic = _rated(session, _organic(talents, start), since, now)
     figures = post_figures(posts, organic)
-    fee, note = _fee(campaign)
-    status = dl.statuses(_specs(session, campaign_id), _delivered(posts), now=now, zone=zone)
+    fee, note = _fee(campaign, talents)
+    status = dl.statuses(_specs(session, campaign_id, talents), _delivered(posts), now=now, zone=zone)
     return CampaignFigures(
         campaign_id=campaign_id, as_of=now, deliverables=tuple(status), deliverable_counts=dl.counts(status),
         posts=tuple(figures),
@@ -74,17 +81,16 @@ _POST_COLUMNS = (SocialPost.id.label("post_id"), SocialProfile.talent_id, Social
                  SocialPost.likes, SocialPost.comments, SocialPost.shares, SocialPost.saves, SocialPost.views)
 
 
-def _attributed(campaign_id: int, now: datetime) -> Executable:
+def _attributed(campaign_id: int, talents: set[int], now: datetime) -> Executable:
     return (select(*_POST_COLUMNS).join(SocialProfile, SocialProfile.id == SocialPost.profile_id)
             .join(CampaignPost, CampaignPost.post_id == SocialPost.id)
             .where(CampaignPost.campaign_id == campaign_id, CampaignPost.excluded.is_(False),
-                   SocialPost.posted_at <= now)
+                   SocialProfile.talent_id.in_(talents), SocialPost.posted_at <= now)
             .order_by(SocialPost.posted_at, SocialPost.id))
 
 
-def _organic(campaign_id: int, start: datetime) -> Executable:
-    """The campaign talents' posts of the baseline window: not sponsored, attributed to no campaign."""
-    talents = select(CampaignTalent.talent_id).where(CampaignTalent.campaign_id == campaign_id)
+def _organic(talents: set[int], start: datetime) -> Executable:
+    """The talents' posts of the baseline window: not sponsored, attributed to no campaign."""
     attributed = select(CampaignPost.post_id).where(CampaignPost.excluded.is_(False))
     return (select(*_POST_COLUMNS).join(SocialProfile, SocialProfile.id == SocialPost.profile_id)
             .where(SocialProfile.talent_id.in_(talents), SocialPost.is_sponsored.is_(False),
@@ -109,8 +115,8 @@ def _rated(session: Session, query: Executable, since: datetime, now: datetime) 
     return with_rates(frame, snapshots)
 
 
-def _fee(campaign: Campaign) -> tuple[float | None, str]:
-    fees = [money(t.fee_minor, campaign.currency) for t in campaign.talents]
+def _fee(campaign: Campaign, talents: set[int]) -> tuple[float | None, str]:
+    fees = [money(t.fee_minor, campaign.currency) for t in campaign.talents if t.talent_id in talents]
     if not fees or any(f is None for f in fees):
         missing = sum(f is None for f in fees)
         return None, (f"the fee of {missing} of {len(fees)} talents is not recorded" if fees
@@ -118,12 +124,13 @@ def _fee(campaign: Campaign) -> tuple[float | None, str]:
     return float(sum(f for f in fees if f is not None)), f"fees of {len(fees)} talents"
 
 
-def _specs(session: Session, campaign_id: int) -> list[dl.DeliverableSpec]:
+def _specs(session: Session, campaign_id: int, talents: set[int]) -> list[dl.DeliverableSpec]:
     rows = session.execute(
         select(Deliverable.id, CampaignTalent.talent_id, Deliverable.platform, Deliverable.media_type,
                Deliverable.count, Deliverable.due_on)
         .join(CampaignTalent, CampaignTalent.id == Deliverable.campaign_talent_id)
-        .where(CampaignTalent.campaign_id == campaign_id).order_by(Deliverable.due_on, Deliverable.id))
+        .where(CampaignTalent.campaign_id == campaign_id, CampaignTalent.talent_id.in_(talents))
+        .order_by(Deliverable.due_on, Deliverable.id))
     return [dl.DeliverableSpec(*row) for row in rows]
 
 
