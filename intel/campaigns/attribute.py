@@ -8,6 +8,7 @@ or a remembered exclude — are never touched by a pass.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -15,7 +16,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import delete, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Session
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
 
 from intel.campaigns.rules import Rule, matching_rule
 from intel.db.campaigns import Campaign, CampaignPost, CampaignTalent
@@ -78,6 +80,22 @@ def attribute_talents(session: Session, talent_ids: list[int], *, zone: str) -> 
         log.info("campaign attribution for talents %s: %d added, %d removed", talent_ids, total.added,
                  total.removed)
     return total
+
+
+def attribute_written(sessions: sessionmaker[Session], talent_ids: Iterable[int], *, zone: str) -> Attribution | None:
+    """After an import or a sync wrote these talents' posts: attribute them, in a transaction of its own.
+
+    A failure is logged and never undoes the write; the next write (or any campaign edit) attributes again.
+    """
+    ids = sorted(set(talent_ids))
+    if not ids:
+        return Attribution()
+    try:
+        with sessions.begin() as session:
+            return attribute_talents(session, ids, zone=zone)
+    except SQLAlchemyError as exc:
+        log.warning("campaign attribution for talents %s failed, left to the next write: %s", ids, exc)
+        return None
 
 
 def _matches(session: Session, campaign: Campaign, rules: list[Rule], zone: str) -> dict[int, int]:
