@@ -171,8 +171,8 @@ def campaign_detail(identity: Identity | None, campaign_id: int) -> CampaignDeta
         figures = campaign_figures(session, campaign_id, now=now, zone=settings.timezone, rates=settings.emv_rates,
                                    rates_currency=settings.emv_currency, talent_ids=talents)
         shown = [t for t in campaign.talents if talents is None or t.talent_id in talents]
-        names = dict(session.execute(select(Talent.id, Talent.name).where(Talent.id.in_([t.talent_id for t in shown]))
-                                     ).tuples())
+        names = {tid: name for tid, name in session.execute(
+            select(Talent.id, Talent.name).where(Talent.id.in_([t.talent_id for t in shown])))}
         on_it = {t.talent_id for t in campaign.talents}
         return CampaignDetail(
             campaign=row, currency=campaign.currency, notes=campaign.notes,
