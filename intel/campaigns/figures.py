@@ -30,6 +30,13 @@ def money(minor: int | None, currency: str) -> float | None:
     return float(minor) if currency.upper() in ZERO_DECIMAL else minor / 100
 
 
+def to_minor(amount: float | None, currency: str) -> int | None:
+    """An amount of the currency as whole minor units (cents; yen stay yen)."""
+    if amount is None:
+        return None
+    return round(amount) if currency.upper() in ZERO_DECIMAL else round(amount * 100)
+
+
 @dataclass(frozen=True)
 class PostFigures:
     """One campaign post: its figures and their lifts over the baseline."""
