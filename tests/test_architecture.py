@@ -30,7 +30,7 @@ LAYERS: dict[str, set[str]] = {
     "intel.analytics": {"intel.db", "intel.text", "intel.config", "intel.errors"},
     "intel.cache": {"intel.analytics", "intel.db", "intel.metrics", "intel.config", "intel.errors"},
     "intel.accounts": {"intel.db", "intel.cache.store", "intel.config", "intel.errors"},
-    "intel.demo": {"intel.text", "intel.db", "intel.config", "intel.errors"},
+    "intel.demo": {"intel.text", "intel.campaigns", "intel.db", "intel.config", "intel.errors"},
     "intel.ingest": {"intel.text", "intel.accounts", "intel.db", "intel.metrics", "intel.config", "intel.errors"},
     "intel.connectors": {"intel.ingest", "intel.text", "intel.accounts", "intel.db", "intel.metrics", "intel.config",
                          "intel.errors"},
