@@ -8,6 +8,7 @@ from intel.views import audience, charts, languages
 from intel.views import tables as views
 from intel.views.memo import figure
 from pages._connections import comment_text_note, connections_section
+from pages._talent_campaigns import campaigns_section
 from pages._wiring import (
     DEMO_BANNER,
     md_escape,
@@ -35,6 +36,7 @@ with right:
     refresh_button(talent_id, identity)
 # Demo talents are generated: no platform account is ever connected to them (demo and real never mix).
 connected = [] if intel.is_demo else connections_section(identity, talent_id)
+campaigns_section(identity, talent_id)
 if not intel.has_data:
     st.info(f"**{views.NO_DATA_TITLE}.** {views.NO_DATA_NEXT}", icon="📭")
     st.stop()  # no figures, no charts: nothing here is measured, and nothing is made up

@@ -66,6 +66,11 @@ def _write(identity: Identity, action: str, campaign_id: int | None, **details: 
     audit.record(get_runtime().sessions, identity.email, action, f"campaign:{campaign_id}", **details)
 
 
+def _stored_user(identity: Identity) -> int | None:
+    """The identity's user id when it is a stored account (the command line's SYSTEM is not)."""
+    return identity.user_id if identity.role in {"agent", "manager", "admin"} else None
+
+
 def _zone() -> str:
     return get_settings().timezone
 
@@ -81,7 +86,7 @@ def create_campaign(identity: Identity | None, data: CampaignInput, talent_ids: 
         demo = _talents_demo_flag(session, identity, talent_ids)
         campaign = Campaign(brand=data.brand, name=data.name, starts_on=data.starts_on, ends_on=data.ends_on,
                             status=data.status, currency=data.currency, notes=data.notes, is_demo=demo,
-                            owner_id=identity.user_id)
+                            owner_id=_stored_user(identity))
         session.add(campaign)
         session.flush()
         session.add_all(CampaignTalent(campaign_id=campaign.id, talent_id=t) for t in dict.fromkeys(talent_ids))
@@ -227,7 +232,7 @@ def decide_post(identity: Identity | None, campaign_id: int, post_id: int, *, in
     identity = require(identity, "edit_campaign")
     with database_errors(), get_runtime().sessions.begin() as session:
         campaign_to_edit(session, identity, campaign_id)
-        decide(session, campaign_id, post_id, include=include, user_id=identity.user_id)
+        decide(session, campaign_id, post_id, include=include, user_id=_stored_user(identity))
     _write(identity, "campaign_post_included" if include else "campaign_post_excluded", campaign_id, post=post_id)
 
 
