@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import csv
 import json
-import multiprocessing
 import random
 import resource
 import tempfile
@@ -23,6 +22,7 @@ from typing import Any
 
 from sqlalchemy import Engine, delete
 
+from bench.child import peak_rss_mb, run_child
 from bench.seed import EMOJI, WORDS
 from intel.db.models import PLATFORMS, Talent
 from intel.demo import text as demo_text
@@ -92,16 +92,7 @@ def bench_import(engine: Engine, *, rows: int = 1_000_000, posts: int = 2_000, f
         for kind in ("talents", "profiles", "posts"):
             import_file(kind, paths[kind], engine=engine, actor="bench@intel.local")
         url = engine.url.render_as_string(hide_password=False)
-        ctx = multiprocessing.get_context("spawn")
-        results = ctx.Queue()
-        proc = ctx.Process(target=_child, args=(url, str(paths["comments"]), results))
-        proc.start()
-        try:
-            outcome = results.get(timeout=TIMEOUT_S)
-        finally:
-            proc.join(timeout=30)
-            if proc.is_alive():
-                proc.kill()
+        outcome = run_child(_child, url, str(paths["comments"]), timeout_s=TIMEOUT_S)
         size_mb = paths["comments"].stat().st_size / 2**20
         if not keep:
             _drop_talent(engine)
@@ -130,23 +121,12 @@ def _child(url: str, path: str, results: Any) -> None:
         report = import_file("comments", path, engine=engine, actor="bench@intel.local")
         engine.dispose()
         results.put({"inserted": report.inserted, "refused": report.refused, "elapsed_s": report.elapsed_s,
-                     "rows_per_s": round(report.rows_per_s), "peak_rss_mb": round(_peak_rss_mb(), 1),
+                     "rows_per_s": round(report.rows_per_s), "peak_rss_mb": round(peak_rss_mb(), 1),
                      # the scoring helper is a child of this process, waited for when the import ends
                      "helper_peak_rss_mb": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1),
                      "phases_s": report.timings})
     except Exception as exc:  # reported to the parent, which raises
         results.put({"error": repr(exc)})
-
-
-def _peak_rss_mb() -> float:
-    """VmHWM of this process (Linux), else ru_maxrss."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 if __name__ == "__main__":  # python -m bench.ingest URL [ROWS]: prints the figures as JSON

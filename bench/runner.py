@@ -1,14 +1,16 @@
 """`python -m bench`: measure compute, cache hits, stampede, refresh race, Redis faults, the 1,000-talent
 roster, the warm talent page, the talent page in Chromium beside a one-chart hello page (load, reload,
 switch, roster click, server run, bytes, office link), import throughput, a full YouTube sync against the
-local API server (bench.platforms.youtube) and a simulated day's hit rate, for real.
+local API server (bench.platforms.youtube), the media-kit report build (HTML and PDF, bench.report_build) and
+a simulated day's hit rate, for real.
 
 Runs against a dedicated PostgreSQL database (`intel_bench`, created and migrated when missing) and the
 real Redis, under a key prefix unique to the run that is deleted at the end. Prints a Markdown table;
 `--json FILE` writes every figure. A service that cannot be reached is named in one line and its
 rows are reported as "not measured" (as are the import when `intel.ingest` cannot run it and the browser
 rows without Playwright or Chromium).
-`--only KEY,…` measures some rows only (keys: the ROWS below; `browser` means every browser row).
+`--only KEY,…` measures some rows only (keys: the ROWS below; `browser` means every browser row,
+`report_build` both report rows).
 """
 
 from __future__ import annotations
@@ -31,7 +33,17 @@ from sqlalchemy import Engine, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from bench import browser, browser_report, browser_rows, load, sentiment_speed, server_run, sim, sync_youtube
+from bench import (
+    browser,
+    browser_report,
+    browser_rows,
+    load,
+    report_build,
+    sentiment_speed,
+    server_run,
+    sim,
+    sync_youtube,
+)
 from bench import seed as env
 from intel.analytics.compute import compute_for_talent
 from intel.cache.stats import percentile
@@ -79,9 +91,14 @@ ROWS: dict[str, tuple[str, str, float | None]] = {
     "import": ("import comments: rows/s and peak RSS (n = rows)", "≥ 5,000 rows/s, RSS < 500 MB", None),
     "sync_youtube": (f"YouTube sync from scratch, {sync_youtube.SIZE[0]:,} videos + {sync_youtube.SIZE[1]:,} comments, "
                      "local API: wall s, calls, units, peak RSS", "units ≤ documented minimum + 5 %", None),
+    "report_html": (f"media-kit report, HTML, bench talent: build_report, {report_build.HTML_N} warm builds after a "
+                    "cold one, child process", "p95 ≤ 1000", report_build.GOAL_HTML_P95_S * 1000),
+    "report_pdf": (f"media-kit report, PDF (WeasyPrint), bench talent: {report_build.PDF_N} warm builds after a cold "
+                   "one, same child", "p95 ≤ 3000", report_build.GOAL_PDF_P95_S * 1000),
     "day_no_worker": (f"simulated day, {sim.DAY_TALENTS} talents, no worker: hit rate (n = views)", "—", None),
     "day_worker": (f"simulated day, {sim.DAY_TALENTS} talents, with worker: hit rate (n = views)", "> 99 % hits", None),
 }
+REPORT_ROWS = ("report_html", "report_pdf")
 LOAD_RUNS = (("load_1_process", 1), ("load_2_replicas", 2), ("saturation_1_process", 1),
              ("saturation_2_replicas", 2))
 IMPORT_GOAL_ROWS_S, IMPORT_GOAL_RSS_MB, DAY_GOAL_PCT = 5_000, 500, 99.0
@@ -96,7 +113,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--database-url", default=None, help=f"database (default {env.DEFAULT_DATABASE_URL})")
     parser.add_argument("--redis-url", default=None, help=f"Redis (default {DEFAULT_REDIS_URL})")
     parser.add_argument("--only", default=None, metavar="KEY,…",
-                        help=f"measure only these rows ({', '.join(ROWS)}; browser = every browser row)")
+                        help=f"measure only these rows ({', '.join(ROWS)}; browser = every browser row, "
+                             "report_build = both report rows)")
     return parser
 
 
@@ -121,8 +139,10 @@ def run_cli(args: argparse.Namespace) -> int:
 
 
 def expand_only(keys: list[str]) -> list[str]:
-    """The row keys of `--only`, with `browser` standing for every browser row."""
-    return [expanded for k in keys for expanded in (list(browser_report.ROWS) if k == "browser" else [k])]
+    """The row keys of `--only`, with `browser` standing for every browser row and `report_build` for both
+    report rows."""
+    groups = {"browser": list(browser_report.ROWS), "report_build": list(REPORT_ROWS)}
+    return [expanded for k in keys for expanded in groups.get(k, [k])]
 
 
 def run_bench(*, scale: str = "small", database_url: str | None = None, redis_url: str | None = None,
@@ -224,6 +244,9 @@ def _measure_all(report: dict[str, Any], engine: Engine, db_url: str, redis_url:
     if want("sync_youtube"):
         log.info("bench: a full YouTube sync against the local API server")
     measure("sync_youtube", lambda: _sync_youtube(engine), errors=(Exception,), result=NOT_MEASURED)
+    if want(*REPORT_ROWS):
+        log.info("bench: the media-kit report of the %s talent, HTML and PDF, in a child process", scale)
+        _guarded_report(report, db_url, talent)
     if want("day_no_worker", "day_worker"):
         _day(report, engine, db_url)
     report["ratios"] = _ratios(rows)
@@ -461,6 +484,24 @@ def _sync_youtube(engine: Engine) -> dict[str, Any]:
               f"+{f['units_over_minimum_pct']:.1f} %), {f['api_calls']:,} calls, {f['wall_s']:.1f} s, "
               f"peak RSS {f['peak_rss_mb']:.0f} MB")
     return _row("sync_youtube", [], result=result, n=f["comments_written"], figures=f)
+
+
+def _guarded_report(report: dict[str, Any], db_url: str, talent_id: int) -> None:
+    """Both report rows from one child process (bench.report_build); a failure makes both "FAIL (error)"."""
+    try:
+        f = report_build.report_figures(db_url, talent_id)
+    except Exception as exc:  # WeasyPrint, Pango or a font that fails must not sink the other rows
+        log.exception("bench report rows failed")
+        report["notes"].append(f"report rows failed: {str(exc).strip().splitlines()[0] if str(exc) else exc!r}")
+        for key in REPORT_ROWS:
+            report["measurements"][key] = _row(key, [], result="FAIL (error)")
+        return
+    rss = f"peak RSS {f['peak_rss_mb']:.0f} MB (after the HTML builds {f['peak_rss_mb_after_html']:.0f} MB)"
+    for key, fmt in (("report_html", "html"), ("report_pdf", "pdf")):
+        row = _row(key, f[f"{fmt}_ms"], cold_ms=f[f"cold_{fmt}_ms"], bytes=f[f"{fmt}_bytes"],
+                   peak_rss_mb=f["peak_rss_mb"], peak_rss_mb_after_html=f["peak_rss_mb_after_html"])
+        row["result"] += f" (cold {f[f'cold_{fmt}_ms'] / 1000:.2f} s; {rss})"
+        report["measurements"][key] = row
 
 
 def _day(report: dict[str, Any], engine: Engine, db_url: str) -> None:

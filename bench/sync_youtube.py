@@ -10,13 +10,12 @@ The talent is replaced before and deleted after, so use the bench database.
 from __future__ import annotations
 
 import logging
-import multiprocessing
 import time
 from typing import Any
 
 from sqlalchemy import Engine, delete
 
-from bench.ingest import _peak_rss_mb
+from bench.child import peak_rss_mb, run_child
 from bench.platforms.youtube import YouTubeServer
 from intel.db.engine import session_factory
 from intel.db.models import Talent
@@ -45,17 +44,8 @@ def sync_figures(engine: Engine) -> dict[str, Any]:
             session.flush()
             profile_id = link_profile(session, talent_id=talent.id, platform="youtube", account_id=api.channel_id,
                                       handle=api.handle, connected_by=None).id
-        ctx = multiprocessing.get_context("spawn")
-        results = ctx.Queue()
-        proc = ctx.Process(target=_child, args=(engine.url.render_as_string(hide_password=False), profile_id,
-                                                api.url, api.key, results))
-        proc.start()
-        try:
-            outcome = results.get(timeout=TIMEOUT_S)
-        finally:
-            proc.join(timeout=30)
-            if proc.is_alive():
-                proc.kill()
+        outcome = run_child(_child, engine.url.render_as_string(hide_password=False), profile_id, api.url, api.key,
+                            timeout_s=TIMEOUT_S)
         minimum, served = api.minimum_units(), dict(api.calls)
     _drop_talent(engine)
     if "error" in outcome:
@@ -93,7 +83,7 @@ def _child(url: str, profile_id: int, api_url: str, key: str, results: Any) -> N
                      "api_calls": report.api_calls, "quota_units": report.quota_units,
                      "posts_written": report.posts_written, "comments_written": report.comments_written,
                      "comments_per_s": round(report.comments_written / wall) if wall else None,
-                     "peak_rss_mb": round(_peak_rss_mb(), 1)})
+                     "peak_rss_mb": round(peak_rss_mb(), 1)})
     except Exception as exc:  # reported to the parent, which raises
         results.put({"error": repr(exc)})
 

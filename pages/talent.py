@@ -109,3 +109,7 @@ st.dataframe(views.posts_frame(intel.content.top_posts), hide_index=True, key="t
 with st.expander("How these figures are computed"):
     st.dataframe({"Figure": list(intel.methodology), "Method": list(intel.methodology.values())},
                  hide_index=True, key="methodology")
+
+from pages._share_links import share_links_section  # noqa: E402  (kept last: one import, one call)
+
+share_links_section(identity, talent_id)

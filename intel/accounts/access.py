@@ -24,6 +24,9 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "connect": frozenset({"agent", "admin", "system"}),
     # Create and change campaigns (brand deals) of the talents the identity may see; the demo viewer reads.
     "edit_campaign": frozenset({"agent", "manager", "admin", "system"}),
+    # Create (and list) report share links a brand opens without signing in: within the talents the identity
+    # may see, so an agent shares only their own talents. Not the demo viewer: it is read-only.
+    "share": frozenset({"agent", "manager", "admin", "system"}),
     "ops": frozenset({"admin", "system"}),
     "import": frozenset({"admin", "system"}),
     "users": frozenset({"admin", "system"}),

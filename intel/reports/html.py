@@ -8,6 +8,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from intel.analytics.result import SocialIntelligence
+from intel.reports.charts import build_charts
 from intel.reports.model import ReportRequest
 from intel.reports.sections import build
 
@@ -16,7 +17,7 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 @cache
 def environment() -> Environment:
-    """The one template environment: every value is HTML-escaped unless a template says otherwise (none does)."""
+    """The one template environment: every value is HTML-escaped, but the charts (SVG whose text `charts` escapes)."""
     return Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined,
                        trim_blocks=True, lstrip_blocks=True)
 
@@ -24,4 +25,5 @@ def environment() -> Environment:
 def render_html(request: ReportRequest, intel: SocialIntelligence) -> str:
     """The media-kit report of `intel` framed by `request`, as HTML text."""
     template = environment().get_template("media_kit.html.j2")
-    return template.render(r=request, s=build(intel), page_size="A4" if request.paper == "a4" else "letter")
+    return template.render(r=request, s=build(intel), charts=build_charts(intel, request.accent),
+                           page_size="A4" if request.paper == "a4" else "letter")

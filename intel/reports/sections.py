@@ -1,8 +1,7 @@
 """The report's tables as rows of text, formatted exactly as the talent page formats them (`intel.views.tables`).
 
 Every figure is shown with its sample ("n = 12") or as "unavailable" — never 0 for missing data. The follower
-trend is a hand-drawn inline SVG (`trend`); the other page charts are shown as these tables (Plotly's static
-export needs Kaleido, which is not installed).
+trend and the bar charts beside these tables are hand-drawn inline SVG (`trend`, `charts`).
 """
 
 from __future__ import annotations

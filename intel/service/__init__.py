@@ -2,7 +2,8 @@
 and calls the domain (`talents`: roster, talent pages, refresh, compare; `refresh`: the refresh's limit, join
 and queue behind them; `accounts`: sign-in and user administration; `imports`: file imports; `operations`: cache
 and data operations; `ops`: the Ops page; `connections`: connecting a talent's platform accounts;
-`syncs`: "Sync now", the sync overview and platform webhooks).
+`syncs`: "Sync now", the sync overview and platform webhooks; `reports`: talent reports; `report_files`: a report
+as a named download; `share_links`: expiring report links a brand opens without signing in).
 Each façade function is wrapped by `boundary.database_boundary`: an unreachable database leaves as
 `DatabaseUnavailable`.
 

@@ -86,13 +86,13 @@ def sample(m: Metric | None) -> str:
 
 
 def kpis(intel: SocialIntelligence) -> list[Kpi]:
-    """The KPI row of the talent page."""
+    """The KPI row of the talent page; growth over 30 days, or over the period of a windowed intelligence."""
     o, s, c = intel.overview, intel.sentiment, intel.community
-    g30 = next(g for g in o.total_growth if g.days == 30)
-    growth_delta = None if g30.percent.value is None else f"{g30.percent.value:+.2f}% (30 d)"
+    growth = next((g for g in o.total_growth if g.days == 30), None) or o.total_growth[0]
+    growth_delta = None if growth.percent.value is None else f"{growth.percent.value:+.2f}% ({growth.days} d)"
     cards = [
         Kpi("Total followers", fmt_metric(o.total_followers), growth_delta, sample(o.total_followers)),
-        Kpi("30-day growth", fmt_metric(g30.absolute), None, sample(g30.absolute)),
+        Kpi(f"{growth.days}-day growth", fmt_metric(growth.absolute), None, sample(growth.absolute)),
         Kpi("Sentiment 0–1" + (f" · {s.overall_label}" if s.overall_label else ""),
             fmt_metric(s.overall, "score"), None, sample(s.overall)),
         Kpi("Community health", fmt_metric(c.health.score, "points"), None, sample(c.health.score)),

@@ -1,10 +1,12 @@
 """HTTP routes mounted next to Streamlit (server.py): sign-in forms that set an HttpOnly cookie,
-sign-out, the JSON API (`intel.web.api`), the Prometheus scrape (`intel.web.scrape`) and the platform
+sign-out, the JSON API (`intel.web.api`, the report download in `intel.web.report_api`), report share links a
+brand opens without signing in (`intel.web.share`), the Prometheus scrape (`intel.web.scrape`) and the platform
 webhooks (`intel.web.webhooks`). Starlette only; no streamlit import.
 
 Every form POST (sign-in, first-admin setup, sign-out) must pass `intel.web.csrf`: same origin and
 the double-submit token, else 403 with no cookie set. Webhook POSTs come from the platforms' servers and are
-authenticated by the HMAC signature of their body instead.
+authenticated by the HMAC signature of their body instead. A share link (`/share/…`) is a GET that changes only
+its view counter: it needs no CSRF token, and no session (the token in its path is the permission).
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from intel.accounts.auth import MIN_PASSWORD, Identity, client_address
 from intel.errors import AccountLocked, AuthError, DatabaseUnavailable, IntelError
 from intel.runtime import get_runtime
 from intel.service import accounts
-from intel.web import api, csrf, oauth, scrape, webhooks
+from intel.web import api, csrf, oauth, report_api, scrape, share, webhooks
 from intel.web.api import COOKIE
 
 __all__ = ["COOKIE", "SignInRedirect", "login_url", "routes", "safe_next"]
@@ -42,7 +44,8 @@ def routes() -> list[Route]:
         *oauth.routes(),
         *scrape.routes(),
         *webhooks.routes(),
-        *api.routes(),
+        *share.routes(),
+        *api.routes(extra=report_api.ENDPOINTS),
     ]
 
 
@@ -228,14 +231,14 @@ class SignInRedirect:
     """ASGI middleware: a browser asking for an app page without a live session goes to the sign-in form.
 
     Deep links survive: the original path and query become `next`. Only HTML page loads are checked;
-    Streamlit's own endpoints, static files, /auth, /api, /oauth, /metrics and /webhooks pass through (pages,
+    Streamlit's own endpoints, static files, /auth, /api, /oauth, /metrics, /webhooks and /share/ pass through (pages,
     the API, the OAuth callback and the scrape check access themselves as well; a scraper or a platform's hub
     never signs in; a platform's callback without a session gets a page saying to sign in and connect again,
     since a sign-in in between would start a new session that the pending authorisation is not bound to).
     """
 
     PASS_THROUGH = ("/_stcore", "/static", "/auth", "/api", "/oauth", "/media", "/component", "/app/static", "/favicon",
-                    scrape.PATH, webhooks.PATH)
+                    scrape.PATH, webhooks.PATH, share.PREFIX)
 
     def __init__(self, app: Any) -> None:
         self.app = app

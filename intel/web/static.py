@@ -192,7 +192,9 @@ class PreloadBundles:
         async def announce(message: dict[str, Any]) -> None:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
-                if dict(headers).get(b"content-type", b"").startswith(b"text/html"):
+                named = dict(headers)
+                # A page with its own Content-Security-Policy (a share link's report) loads none of the app.
+                if named.get(b"content-type", b"").startswith(b"text/html") and b"content-security-policy" not in named:
                     message = {**message, "headers": [*headers, (b"link", self.link)]}
             await send(message)
 

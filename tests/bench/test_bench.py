@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
-from bench import browser_report, browser_rows, load, proxy, sync_youtube
+from bench import browser_report, browser_rows, load, proxy, report_build, sync_youtube
 from bench.runner import ROWS, build_parser, render, run_bench, run_cli
 from intel.db.engine import make_engine
 from tests.services import POSTGRES_ADMIN_URL, chromium_available, port_open, require
@@ -45,6 +45,8 @@ def test_small_bench_reports_every_measurement(bench_database_url, redis_url, tm
     monkeypatch.setattr(load, "DURATION_S", 12.0)
     monkeypatch.setattr(load, "SATURATE_DURATION_S", 8.0)
     monkeypatch.setattr(sync_youtube, "SIZE", (20, 500))  # the sync row runs, on a small channel
+    monkeypatch.setattr(report_build, "HTML_N", 2)  # the report rows run, a few builds each
+    monkeypatch.setattr(report_build, "PDF_N", 2)
     # Every row but the browser rows, which have their own test below.
     others = [key for key in ROWS if key not in browser_report.ROWS]
     report = run_bench(scale="small", database_url=bench_database_url, redis_url=redis_url, only=others)
@@ -73,6 +75,10 @@ def test_small_bench_reports_every_measurement(bench_database_url, redis_url, tm
     assert synced["n"] == 500 and synced["result"].startswith("PASS"), synced["result"]
     assert synced["figures"]["quota_units"] == synced["figures"]["minimum_units"] == synced["figures"]["api_calls"]
     assert _is_number(synced["figures"]["wall_s"]) and _is_number(synced["figures"]["peak_rss_mb"])
+    for key in ("report_html", "report_pdf"):
+        built = report["measurements"][key]
+        assert built["n"] == 2 and built["result"].startswith(("PASS", "FAIL")), (key, built["result"])
+        assert _is_number(built["cold_ms"]) and built["bytes"] > 10_000 and built["peak_rss_mb"] > 0, key
     scoring = report["measurements"]["sentiment"]
     assert scoring["comments"] == 10_000 and _is_number(scoring["comments_per_s"]) and scoring["n"] >= 10_000
     assert all(_is_number(v) for v in report["ratios"].values())
@@ -145,6 +151,27 @@ def test_the_browser_rows_give_sane_figures_in_a_short_run(bench_database_url, r
     assert counts["talent"] == browser_rows.PRIMARY and counts["charts"] >= 1 and counts["counts"] == SHORT
     table = render(report)
     assert "Browser ratios, talent ÷ hello page" in table and "| Chromium, switch talent in the open page" in table
+
+
+@pytest.mark.slow
+def test_the_report_rows_build_the_bench_talents_report_in_a_child_process(bench_database_url, redis_url,
+                                                                           monkeypatch):
+    monkeypatch.setattr(report_build, "HTML_N", 3)
+    monkeypatch.setattr(report_build, "PDF_N", 2)
+    report = run_bench(scale="small", database_url=bench_database_url, redis_url=redis_url, only=["report_build"])
+
+    rows = report["measurements"]
+    assert not report["notes"], report["notes"]
+    assert {k for k, row in rows.items() if row["result"] != "not measured"} == {"report_html", "report_pdf"}
+    html, pdf = rows["report_html"], rows["report_pdf"]
+    assert (html["n"], pdf["n"]) == (3, 2)
+    for row in (html, pdf):
+        assert all(_is_number(row[f]) and row[f] > 0 for f in ("p50_ms", "p95_ms", "max_ms", "cold_ms"))
+        assert row["result"].startswith(("PASS", "FAIL")) and "peak RSS" in row["result"]
+    assert pdf["bytes"] > html["bytes"] > 10_000  # a whole report each, not an error page
+    # The child is the one process measured: its RSS only grows from the HTML builds to the PDF builds.
+    assert 0 < pdf["peak_rss_mb_after_html"] <= pdf["peak_rss_mb"] == html["peak_rss_mb"]
+    assert "| media-kit report, PDF (WeasyPrint)" in render(report)
 
 
 def test_an_unknown_row_is_refused_before_anything_runs():

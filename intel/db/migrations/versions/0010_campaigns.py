@@ -1,7 +1,7 @@
 """campaigns
 
-Revision ID: 0009
-Revises: 0008
+Revision ID: 0010
+Revises: 0009
 
 New tables only: campaigns (brand deals), their talents and fees, deliverables, tracking rules, and the
 posts attributed to them (manual exclusions kept as rows so a re-attribution does not undo them).
@@ -15,8 +15,8 @@ import intel.db.base
 
 
 # revision identifiers, used by Alembic.
-revision: str = '0009'
-down_revision: Union[str, Sequence[str], None] = '0008'
+revision: str = '0010'
+down_revision: Union[str, Sequence[str], None] = '0009'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
