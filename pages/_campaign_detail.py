@@ -66,6 +66,8 @@ def _posts(identity: Identity, detail: service.CampaignDetail) -> None:
     frame = views.posts_frame(detail)
     if frame.empty:
         st.caption("No post is attributed yet: add a tracking rule, or include a post by hand.")
+        if detail.can_edit:
+            _include_by_id(identity, detail)
         return
     st.dataframe(frame.drop(columns=["post_id"]), hide_index=True, width="stretch", key="campaign_posts")
     if not detail.can_edit:
@@ -88,10 +90,12 @@ def _posts(identity: Identity, detail: service.CampaignDetail) -> None:
 
 def _include_by_id(identity: Identity, detail: service.CampaignDetail) -> None:
     with st.form("include_post"):
-        raw = st.text_input("Include a post by its platform id", max_chars=100)
-        if st.form_submit_button("Add post id rule"):
+        raw = st.text_input("Include a post by its platform id", max_chars=100,
+                            help="Any post of this campaign's talents, whatever its date; kept by hand.")
+        if st.form_submit_button("Include post"):
             with shown_errors():
-                edits.add_rule(identity, detail.campaign.id, "post_id", raw)
+                edits.include_by_platform_id(identity, detail.campaign.id, raw)
+            st.session_state["pending_toast"] = ("Post included", "✅")
             st.rerun()
 
 

@@ -27,11 +27,10 @@ def campaigns_list(identity: Identity) -> None:
     st.title("Campaigns", anchor=False)
     with shown_errors():
         every = service.list_campaigns(identity)
-    rows = _filtered(every)
     if not every:
         st.info("No campaigns yet." + (" Create the first one below." if can(identity, "edit_campaign") else ""))
     else:
-        _table(rows)
+        _table(_filtered(every))
     if can(identity, "edit_campaign"):
         _new_campaign(identity)
     _review(identity)

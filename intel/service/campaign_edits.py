@@ -237,6 +237,26 @@ def decide_post(identity: Identity | None, campaign_id: int, post_id: int, *, in
 
 
 @database_boundary
+def include_by_platform_id(identity: Identity | None, campaign_id: int, platform_post_id: str) -> int:
+    """Include by hand the campaign talents' post with this platform id (any date); the post's id."""
+    identity = require(identity, "edit_campaign")
+    wanted = platform_post_id.strip()
+    if not wanted:
+        raise IntelError("Type the post's id as the platform shows it (e.g. the part after /p/ or /watch?v=).")
+    with database_errors(), get_runtime().sessions.begin() as session:
+        campaign = campaign_to_edit(session, identity, campaign_id)
+        post_id = session.scalar(
+            select(SocialPost.id).join(SocialProfile, SocialProfile.id == SocialPost.profile_id)
+            .where(SocialPost.platform_post_id == wanted,
+                   SocialProfile.talent_id.in_([t.talent_id for t in campaign.talents])))
+        if post_id is None:
+            raise IntelError("No post with that id among this campaign's talents' posts.")
+        decide(session, campaign_id, post_id, include=True, user_id=_stored_user(identity))
+    _write(identity, "campaign_post_included", campaign_id, post=post_id)
+    return post_id
+
+
+@database_boundary
 def undo_post_decision(identity: Identity | None, campaign_id: int, post_id: int) -> None:
     """Forget a manual include or exclude: the rules decide again."""
     identity = require(identity, "edit_campaign")
