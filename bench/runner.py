@@ -25,7 +25,7 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import redis
@@ -37,6 +37,7 @@ from bench import (
     browser,
     browser_report,
     browser_rows,
+    campaigns,
     load,
     report_build,
     sentiment_speed,
@@ -95,6 +96,10 @@ ROWS: dict[str, tuple[str, str, float | None]] = {
                     "cold one, child process", "p95 ≤ 1000", report_build.GOAL_HTML_P95_S * 1000),
     "report_pdf": (f"media-kit report, PDF (WeasyPrint), bench talent: {report_build.PDF_N} warm builds after a cold "
                    "one, same child", "p95 ≤ 3000", report_build.GOAL_PDF_P95_S * 1000),
+    "campaign_page": (f"campaign page server time: campaign_detail at {campaigns.CAMPAIGNS} campaigns × "
+                      f"{campaigns.PER_CAMPAIGN} talents, manager, {campaigns.DETAIL_N} campaigns in turn", "p95 ≤ 300",
+                      campaigns.GOAL_P95_MS),
+    "campaigns_list": (f"campaigns list server time: list_campaigns of all {campaigns.CAMPAIGNS}, manager", "—", None),
     "day_no_worker": (f"simulated day, {sim.DAY_TALENTS} talents, no worker: hit rate (n = views)", "—", None),
     "day_worker": (f"simulated day, {sim.DAY_TALENTS} talents, with worker: hit rate (n = views)", "> 99 % hits", None),
 }
@@ -247,6 +252,9 @@ def _measure_all(report: dict[str, Any], engine: Engine, db_url: str, redis_url:
     if want(*REPORT_ROWS):
         log.info("bench: the media-kit report of the %s talent, HTML and PDF, in a child process", scale)
         _guarded_report(report, db_url, talent)
+    if want("campaign_page", "campaigns_list"):
+        log.info("bench: campaign pages at %d campaigns × %d talents", campaigns.CAMPAIGNS, campaigns.PER_CAMPAIGN)
+        _campaigns(report, engine, db_url)
     if want("day_no_worker", "day_worker"):
         _day(report, engine, db_url)
     report["ratios"] = _ratios(rows)
@@ -502,6 +510,15 @@ def _guarded_report(report: dict[str, Any], db_url: str, talent_id: int) -> None
                    peak_rss_mb=f["peak_rss_mb"], peak_rss_mb_after_html=f["peak_rss_mb_after_html"])
         row["result"] += f" (cold {f[f'cold_{fmt}_ms'] / 1000:.2f} s; {rss})"
         report["measurements"][key] = row
+
+
+def _campaigns(report: dict[str, Any], engine: Engine, db_url: str) -> None:
+    ids, reused = campaigns.seed_campaigns(engine, datetime.now(UTC).date())
+    report["seed"]["campaigns"] = {"campaigns": len(ids), "reused": reused}
+    f = campaigns.page_figures(db_url, ids)
+    extra = {k: f[k] for k in ("campaigns_listed", "posts_per_campaign", "talents_per_campaign")}
+    report["measurements"]["campaign_page"] = _row("campaign_page", f["detail_ms"], **extra)
+    report["measurements"]["campaigns_list"] = _row("campaigns_list", f["list_ms"], **extra)
 
 
 def _day(report: dict[str, Any], engine: Engine, db_url: str) -> None:

@@ -214,6 +214,7 @@ def navigation(identity: Identity | None) -> list[st.Page]:
     pages = [
         st.Page(str(PAGES / "roster.py"), title="Roster", icon="👥", url_path="roster", default=True),
         st.Page(str(PAGES / "talent.py"), title="Talent", icon="🎯", url_path="talent"),
+        st.Page(str(PAGES / "campaigns.py"), title="Campaigns", icon="🤝", url_path="campaigns"),
     ]
     optional = [("compare", str(PAGES / "compare.py"), "Compare", "⚖️", "compare"),
                 ("import", str(PAGES / "import_data.py"), "Import", "📥", "import"),

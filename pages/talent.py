@@ -11,6 +11,7 @@ from pages._period import caption as period_caption
 from pages._period import period_picker
 from pages._period import serve as serve_period
 from pages._report import report_panel
+from pages._talent_campaigns import campaigns_section
 from pages._wiring import (
     DEMO_BANNER,
     md_escape,
@@ -44,6 +45,7 @@ with report_row:
     report_panel(identity, talent_id, intel.talent_name, period, period_label)
 # Demo talents are generated: no platform account is ever connected to them (demo and real never mix).
 connected = [] if intel.is_demo else connections_section(identity, talent_id)
+campaigns_section(identity, talent_id)
 if not intel.has_data:
     st.info(f"**{views.NO_DATA_TITLE}.** {views.NO_DATA_NEXT}", icon="📭")
     st.stop()  # no figures, no charts: nothing here is measured, and nothing is made up

@@ -22,6 +22,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     # Connect or disconnect a talent's platform accounts (OAuth, a YouTube channel): within the talents the
     # identity may see, so an agent connects only their own talents. Not managers: they read, agents own.
     "connect": frozenset({"agent", "admin", "system"}),
+    # Create and change campaigns (brand deals) of the talents the identity may see; the demo viewer reads.
+    "edit_campaign": frozenset({"agent", "manager", "admin", "system"}),
     # Create (and list) report share links a brand opens without signing in: within the talents the identity
     # may see, so an agent shares only their own talents. Not the demo viewer: it is read-only.
     "share": frozenset({"agent", "manager", "admin", "system"}),

@@ -42,6 +42,8 @@ class Settings:
     agency_name: str = ""
     agency_logo: Path | None = None
     report_accent: str = "#1f4e79"
+    emv_rates: dict[str, float] = field(default_factory=dict)
+    emv_currency: str = "EUR"
 
     def replace(self, **changes: object) -> Settings:
         """Return a copy with some fields changed (for tests and the CLI)."""
@@ -86,4 +88,6 @@ def get_settings(env: Mapping[str, str] | None = None) -> Settings:
         agency_name=source.get("INTEL_AGENCY_NAME", "").strip(),
         agency_logo=parse.logo(source.get("INTEL_AGENCY_LOGO", "").strip()),
         report_accent=parse.accent(value("INTEL_REPORT_ACCENT")),
+        emv_rates=parse.emv_rates(source.get("INTEL_EMV_RATES", "")),
+        emv_currency=parse.currency(value("INTEL_EMV_CURRENCY"), "INTEL_EMV_CURRENCY"),
     )

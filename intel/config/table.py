@@ -82,6 +82,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("INTEL_AGENCY_LOGO", "", "Path of a PNG, JPEG or SVG logo for talent reports (embedded as a data: URI); "
             "unset = no logo."),
     Setting("INTEL_REPORT_ACCENT", "#1f4e79", "Accent colour of talent reports, `#rrggbb`."),
+    Setting("INTEL_EMV_RATES", "", "Estimated media value per 1,000 views by platform, e.g. "
+            "`instagram=8,tiktok=5,youtube=12` (in INTEL_EMV_CURRENCY); unset = no media value shown."),
+    Setting("INTEL_EMV_CURRENCY", "EUR", "ISO 4217 currency of INTEL_EMV_RATES."),
     # Read by prometheus_client itself when intel.metrics is first imported, so it is not a Settings field.
     Setting("PROMETHEUS_MULTIPROC_DIR", "", "Directory where every process of one host writes its metrics, so "
             "`/metrics` adds them up; unset = this process only."),

@@ -136,3 +136,25 @@ def parse_bool(raw: str, name: str) -> bool:
     if lowered in {"0", "false", "no", "off"}:
         return False
     raise ConfigError(f"{name} must be 1 or 0, got {raw!r}")
+
+
+def emv_rates(raw: str) -> dict[str, float]:
+    """Per-platform rates from `platform=amount,…` (instagram, tiktok, youtube; amounts above zero)."""
+    rates: dict[str, float] = {}
+    for part in filter(None, (p.strip() for p in raw.split(","))):
+        platform, sep, amount = part.partition("=")
+        try:
+            value = float(amount)
+        except ValueError:
+            value = -1.0
+        if not sep or platform.strip().lower() not in {"instagram", "tiktok", "youtube"} or value <= 0:
+            raise ConfigError(f"INTEL_EMV_RATES must look like instagram=8,tiktok=5,youtube=12, got {raw!r}")
+        rates[platform.strip().lower()] = value
+    return rates
+
+
+def currency(raw: str, name: str) -> str:
+    """A three-letter ISO 4217 code, upper-cased."""
+    if not re.fullmatch(r"[A-Za-z]{3}", raw):
+        raise ConfigError(f"{name} must be a three-letter currency code like EUR, got {raw!r}")
+    return raw.upper()

@@ -31,9 +31,10 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, Engine, delete, select
 
+from intel.config import get_settings
 from intel.db.engine import bulk_insert
 from intel.db.models import Comment, CommentDay, FollowerSnapshot, SocialPost, SocialProfile, Talent
-from intel.demo import text
+from intel.demo import campaigns, text
 from intel.demo.followers import AUDIENCE_TALENT, HISTORY_DAYS, HOSTILE_DAYS, bought_and_purged, follower_series
 from intel.text.annotate import annotate
 
@@ -131,10 +132,13 @@ def load_demo(engine: Engine, *, seed: int = DEFAULT_SEED, today: date | None = 
     started = timer.perf_counter()
     roster = _build_roster(seed, today)
     _score_sentiment(roster)
+    formats = campaigns.tag_posts(roster, today)  # after scoring: a campaign hashtag changes no figure
     generated = timer.perf_counter()
     with engine.begin() as conn:
         _delete_demo(conn)
         talent_ids = _write(conn, roster)
+        campaigns.write_campaigns(conn, talent_ids, [t["primary_handle"] for t in roster.talents], formats, today,
+                                  zone=get_settings().timezone)
     tables = (roster.talents, roster.profiles, roster.snapshots, roster.posts, roster.comments)
     talents, profiles, snapshots, posts, comments = (len(rows) for rows in tables)
     summary = DemoSummary(talents, profiles, snapshots, posts, comments, talent_ids=talent_ids)
@@ -367,6 +371,7 @@ def _delete_demo(conn: Connection) -> None:
 
     Other tables keyed on talents (e.g. talent_summaries) follow through their ON DELETE CASCADE.
     """
+    campaigns.delete_campaigns(conn)
     talents = select(Talent.id).where(Talent.is_demo.is_(True))
     profiles = select(SocialProfile.id).where(SocialProfile.talent_id.in_(talents))
     posts = select(SocialPost.id).where(SocialPost.profile_id.in_(profiles))

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from intel.cache.provider import IntelligenceProvider
 from intel.cache.store import StoreUnavailable
+from intel.campaigns.attribute import attribute_written
 from intel.config import Settings
 from intel.connectors import sync as sync_engine
 from intel.db.base import utcnow
@@ -53,6 +54,7 @@ def run_sync(rt: Runtime, profile_id: int, *, sync: Sync | None = None) -> Any:
              report.talent_id, report.status, report.posts_written, report.comments_written, report.api_calls,
              report.quota_units, report.message)
     if report.changed:
+        attribute_written(rt.sessions, [report.talent_id], zone=rt.settings.timezone)
         refresh_talent(rt.provider, report.talent_id)
     return report
 

@@ -21,6 +21,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from intel.accounts.access import require
 from intel.accounts.auth import Identity
 from intel.cache.store import StoreUnavailable
+from intel.campaigns.attribute import attribute_written
 from intel.errors import IntelError
 from intel.ingest import importer
 from intel.ingest.importer import ImportReport
@@ -44,6 +45,7 @@ def import_file(identity: Identity | None, kind: str, source: str | Path | bytes
     report = importer.import_file(kind, source, engine=rt.engine, invalidate=rt.provider.invalidate, actor=actor,
                                   **options)
     if report.talent_ids and not report.dry_run:
+        attribute_written(rt.sessions, report.talent_ids, zone=rt.settings.timezone)
         compute_summaries(report.talent_ids, rt.provider.recompute_if_free)
     return report
 

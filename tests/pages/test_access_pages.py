@@ -23,8 +23,8 @@ def allowed(at: AppTest, page: str) -> bool:
 
 
 @pytest.mark.parametrize(("role", "expected"), [
-    ("agent", {"pages/roster.py", "pages/talent.py", "pages/account.py"}),
-    ("manager", {"pages/roster.py", "pages/talent.py", "pages/compare.py", "pages/account.py"}),
+    ("agent", {"pages/roster.py", "pages/talent.py", "pages/campaigns.py", "pages/account.py"}),
+    ("manager", {"pages/roster.py", "pages/talent.py", "pages/campaigns.py", "pages/compare.py", "pages/account.py"}),
     ("admin", ALL),
 ])
 def test_navigation_is_built_from_the_role(app_db, monkeypatch, role, expected):
