@@ -76,11 +76,13 @@ def _posts(identity: Identity, detail: service.CampaignDetail) -> None:
               for p in detail.posts}
     pick_col, include_col, exclude_col, undo_col = st.columns([3, 1, 1, 1], vertical_alignment="bottom")
     post_id = pick_col.selectbox("Post", list(labels), format_func=labels.get, key="decide_post")
-    for column, label, action in ((include_col, "Include", True), (exclude_col, "Exclude", False)):
-        if column.button(label, key=f"decide_{label.lower()}"):
-            with shown_errors():
-                edits.decide_post(identity, detail.campaign.id, post_id, include=action)
-            st.rerun()
+    include = True if include_col.button("Include", key="decide_include") else None
+    if exclude_col.button("Exclude", key="decide_exclude"):
+        include = False
+    if include is not None:
+        with shown_errors():
+            edits.decide_post(identity, detail.campaign.id, post_id, include=include)
+        st.rerun()
     if undo_col.button("Back to the rules", key="decide_undo", help="Forget the manual decision"):
         with shown_errors():
             edits.undo_post_decision(identity, detail.campaign.id, post_id)
@@ -165,7 +167,7 @@ def _fee_form(identity: Identity, detail: service.CampaignDetail) -> None:
     with st.form("set_fee"):
         talent_col, fee_col = st.columns(2)
         talent = talent_col.selectbox("Talent", list(names), format_func=names.get, key="fee_talent")
-        fee = fee_col.number_input(f"Fee ({detail.currency})", min_value=0.0, step=100.0, value=None)
+        fee = fee_col.number_input(md_escape(f"Fee ({detail.currency})"), min_value=0.0, step=100.0, value=None)
         if st.form_submit_button("Save fee"):
             with shown_errors():
                 edits.set_talent(identity, detail.campaign.id, talent, fee_minor=to_minor(fee, detail.currency))

@@ -28,7 +28,8 @@ def campaigns_list(identity: Identity) -> None:
     with shown_errors():
         every = service.list_campaigns(identity)
     if not every:
-        st.info("No campaigns yet." + (" Create the first one below." if can(identity, "edit_campaign") else ""))
+        st.info("No campaigns yet. Create the first one below." if can(identity, "edit_campaign")
+                else "No campaigns yet.")
     else:
         _table(_filtered(every))
     if can(identity, "edit_campaign"):

@@ -8,6 +8,7 @@ import streamlit as st
 from intel.accounts.auth import Identity
 from intel.errors import DatabaseUnavailable
 from intel.service import campaigns as service
+from intel.views.text import plain
 from pages._wiring import PAGES, md_escape
 
 CAMPAIGNS_PAGE = str(PAGES / "campaigns.py")
@@ -23,7 +24,8 @@ def campaigns_section(identity: Identity, talent_id: int) -> None:
         return
     overdue = sum(r.counts.overdue for r in rows)
     if overdue:
-        st.warning(f"{overdue} campaign deliverable{'s are' if overdue > 1 else ' is'} overdue.", icon="⏰")
+        st.warning(plain(f"{overdue} campaign deliverables are overdue." if overdue > 1
+                         else "1 campaign deliverable is overdue."), icon="⏰")
     with st.expander(f"Campaigns ({len(rows)})", expanded=bool(overdue)):
         for row in rows:
             counts = row.counts
@@ -31,4 +33,5 @@ def campaigns_section(identity: Identity, talent_id: int) -> None:
                      + (f", {counts.overdue} overdue" if counts.overdue else "")) if counts.total else "no deliverables"
             st.page_link(CAMPAIGNS_PAGE, label=md_escape(f"{row.brand} — {row.name}"),
                          query_params={"campaign": str(row.id)}, icon=":material/handshake:")
-            st.caption(f"{row.status.capitalize()} · {row.starts_on:%d %b %Y} to {row.ends_on:%d %b %Y} · {state}")
+            st.caption(plain(f"{row.status.capitalize()} · {row.starts_on:%d %b %Y} to {row.ends_on:%d %b %Y} · "
+                             f"{state}"))
