@@ -614,3 +614,37 @@ def click_row_checkbox(dataframe: Locator, row: int) -> None:
     y = _GRID_HEADER_PX + row * _GRID_ROW_PX + _GRID_ROW_PX // 2
     assert y < box["height"], f"row {row} is not in view"
     canvas.page.mouse.click(box["x"] + _GRID_MARKER_X_PX, box["y"] + y)
+
+
+AGENT_EMAIL, AGENT_PASSWORD = "agent@agency.test", "correct horse battery staple"
+
+
+def agent_database(folder: Path, talent_name: str) -> tuple[str, int]:
+    """(url, talent id) of a fresh migrated SQLite database in `folder` with one agent (AGENT_EMAIL,
+    AGENT_PASSWORD) who owns one talent (tests.factories.make_talent: six posts over the last six days)."""
+    from intel import runtime
+    from intel.accounts.auth import SYSTEM
+    from intel.config import get_settings
+    from intel.service import accounts
+    from tests.factories import make_talent
+
+    url = f"sqlite:///{folder / 'app.db'}"
+    engine = make_engine(url)
+    upgrade(engine)
+    runtime.configure(get_settings({"DATABASE_URL": url}))
+    try:
+        talent = make_talent(engine, name=talent_name)
+        accounts.create_user(SYSTEM, AGENT_EMAIL, "Agent Smith", "agent", AGENT_PASSWORD)
+        accounts.assign_talents(SYSTEM, AGENT_EMAIL, [talent])
+    finally:
+        runtime.configure(get_settings({}))
+        engine.dispose()
+    return url, talent
+
+
+def sign_in(page: Page, email: str = AGENT_EMAIL, password: str = AGENT_PASSWORD) -> None:
+    """Fill and send the sign-in form the app redirected to."""
+    page.wait_for_url(re.compile(r"/auth/login\?next="))
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()

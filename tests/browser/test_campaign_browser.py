@@ -10,38 +10,23 @@ import pytest
 from playwright.sync_api import Browser, expect
 from sqlalchemy import select
 
-from intel import runtime
-from intel.accounts.auth import SYSTEM
-from intel.config import get_settings
 from intel.db.campaigns import CampaignPost
 from intel.db.engine import make_engine
-from intel.db.migrate import upgrade
 from intel.db.models import SocialPost, SocialProfile
-from intel.service import accounts
-from tests.browser.conftest import StreamlitServer, assert_no_exception, wait_for_app
-from tests.factories import make_talent
+from tests.browser.conftest import StreamlitServer, agent_database, assert_no_exception, sign_in, wait_for_app
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-PASSWORD = "correct horse battery staple"
 
 
 @pytest.fixture(scope="module")
 def campaign_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str, str]]:
     """server.py on a fresh SQLite database with one agent and their talent (six posts over the last six days)."""
-    url = f"sqlite:///{tmp_path_factory.mktemp('campaign-db') / 'campaign.db'}"
+    url, talent = agent_database(tmp_path_factory.mktemp("campaign-db"), "Maya Chen")
     engine = make_engine(url)
-    upgrade(engine)
-    runtime.configure(get_settings({"DATABASE_URL": url}))
-    try:
-        talent = make_talent(engine, name="Maya Chen")
-        accounts.create_user(SYSTEM, "agent@agency.test", "Agent Smith", "agent", PASSWORD)
-        accounts.assign_talents(SYSTEM, "agent@agency.test", [talent])
-        with engine.connect() as conn:  # the newest post: today, so inside a campaign starting today
-            post = conn.scalar(select(SocialPost.platform_post_id).join(SocialProfile)
-                               .where(SocialProfile.talent_id == talent).order_by(SocialPost.posted_at.desc()))
-    finally:
-        runtime.configure(get_settings({}))
-        engine.dispose()
+    with engine.connect() as conn:  # the newest post: today, so inside a campaign starting today
+        post = conn.scalar(select(SocialPost.platform_post_id).join(SocialProfile)
+                           .where(SocialProfile.talent_id == talent).order_by(SocialPost.posted_at.desc()))
+    engine.dispose()
     env = {"DATABASE_URL": url, "REDIS_URL": None, "INTEL_DEMO": "0", "INTEL_PUBLIC_URL": None}
     with StreamlitServer(tmp_path_factory.mktemp("campaign") / "server.log", env=env, app="server.py") as server:
         yield server.url, str(post), url
@@ -52,10 +37,7 @@ def test_an_agent_creates_a_campaign_attaches_a_post_and_sees_its_lift(browser: 
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
     page.goto(f"{base}/campaigns")
-    page.wait_for_url(re.compile(r"/auth/login\?next="))
-    page.get_by_label("Email").fill("agent@agency.test")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page)
     page.wait_for_url(re.compile(r"/campaigns"))
     wait_for_app(page)
     expect(page.get_by_text("No campaigns yet.")).to_be_visible()

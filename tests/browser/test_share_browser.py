@@ -11,34 +11,17 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import select
 
-from intel import runtime
-from intel.accounts.auth import SYSTEM
-from intel.config import get_settings
 from intel.db.engine import make_engine
-from intel.db.migrate import upgrade
 from intel.db.share_links import ShareLink
-from intel.service import accounts
-from tests.browser.conftest import StreamlitServer, assert_no_exception, wait_for_app
-from tests.factories import make_talent
+from tests.browser.conftest import StreamlitServer, agent_database, assert_no_exception, sign_in, wait_for_app
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]  # a real server and Chromium per module
-PASSWORD = "correct horse battery staple"
 
 
 @pytest.fixture(scope="module")
 def share_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int, str]]:
     """server.py on a fresh SQLite database with one agent and their talent "Sofia Marques"."""
-    url = f"sqlite:///{tmp_path_factory.mktemp('share-db') / 'share.db'}"
-    engine = make_engine(url)
-    upgrade(engine)
-    runtime.configure(get_settings({"DATABASE_URL": url}))
-    try:
-        talent = make_talent(engine, name="Sofia Marques")
-        accounts.create_user(SYSTEM, "agent@agency.test", "Agent Smith", "agent", PASSWORD)
-        accounts.assign_talents(SYSTEM, "agent@agency.test", [talent])
-    finally:
-        runtime.configure(get_settings({}))
-        engine.dispose()
+    url, talent = agent_database(tmp_path_factory.mktemp("share-db"), "Sofia Marques")
     env = {"DATABASE_URL": url, "REDIS_URL": None, "INTEL_DEMO": "0", "INTEL_PUBLIC_URL": None}
     with StreamlitServer(tmp_path_factory.mktemp("share") / "server.log", env=env, app="server.py") as server:
         yield server.url, talent, url
@@ -47,10 +30,7 @@ def share_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str
 def create_link_as_agent(page: Page, base: str, talent: int) -> str:
     """Sign in, open the talent page, create a 7-day link (default period: 90 days); the URL shown once."""
     page.goto(f"{base}/talent?talent={talent}")
-    page.wait_for_url(re.compile(r"/auth/login\?next="))
-    page.get_by_label("Email").fill("agent@agency.test")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page)
     page.wait_for_url(re.compile(r"/talent\?talent="))
     wait_for_app(page)
     page.get_by_text("Share links · 0 active").click()

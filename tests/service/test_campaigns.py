@@ -8,35 +8,21 @@ import io
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from argon2 import PasswordHasher
 from sqlalchemy import select, update
 
-from intel.accounts import auth
 from intel.accounts.auth import DEMO_VIEWER, SYSTEM, Identity
 from intel.db.engine import transaction
 from intel.db.models import AdminActivity, SocialPost, SocialProfile, Talent
 from intel.errors import IntelError, PermissionDenied, TalentNotFound
-from intel.service import accounts, campaigns, imports
 from intel.service import campaign_edits as edits
+from intel.service import campaigns, imports
 from intel.service.campaign_access import CampaignNotFound
 from intel.service.campaign_edits import CampaignInput
 from tests.factories import make_talent
 
-PASSWORD = "correct horse battery staple"
 TODAY = datetime.now(UTC).date()
 
 
-@pytest.fixture
-def people(engine, database_url, make_runtime, installed_runtime, monkeypatch) -> dict[str, Identity]:
-    """A runtime on the test database; an admin, a manager and two agents, each agent with one talent."""
-    monkeypatch.setattr(auth, "_hasher", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
-    installed_runtime(make_runtime(database_url))
-    found = {}
-    for role, email in (("admin", "admin@agency.test"), ("manager", "manager@agency.test"),
-                        ("agent", "agent@agency.test"), ("other", "other@agency.test")):
-        stored = "agent" if role == "other" else role
-        found[role] = Identity(accounts.create_user(SYSTEM, email, role, stored, PASSWORD), email, role, stored)
-    return found
 
 
 def owned_talent(engine, agent: Identity, name: str) -> int:

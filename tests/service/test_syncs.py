@@ -6,34 +6,17 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from argon2 import PasswordHasher
 
 from intel import runtime
-from intel.accounts import auth
-from intel.accounts.auth import DEMO_VIEWER, SYSTEM, Identity
+from intel.accounts.auth import DEMO_VIEWER, SYSTEM
 from intel.config import get_settings
 from intel.db.connections import QuotaUsage, SyncState
 from intel.db.engine import transaction
 from intel.errors import DatabaseUnavailable, PermissionDenied, TalentNotFound
 from intel.jobs import broker
-from intel.service import accounts, syncs
+from intel.service import syncs
 from tests.jobs.factories import connected_profile
 from tests.jobs.procs import wait_for
-
-PASSWORD = "correct horse battery staple"
-
-
-@pytest.fixture
-def people(engine, database_url, make_runtime, installed_runtime, monkeypatch) -> dict[str, Identity]:
-    """A runtime without Redis on the test database; an admin, a manager, and two agents."""
-    monkeypatch.setattr(auth, "_hasher", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
-    installed_runtime(make_runtime(database_url))
-    found = {}
-    for role, email in (("admin", "admin@agency.test"), ("manager", "manager@agency.test"),
-                        ("agent", "agent@agency.test"), ("other", "other@agency.test")):
-        stored = "agent" if role == "other" else role
-        found[role] = Identity(accounts.create_user(SYSTEM, email, role, stored, PASSWORD), email, role, stored)
-    return found
 
 
 def test_sync_now_is_for_admins_and_the_talents_own_agent(people, engine):
