@@ -111,3 +111,21 @@ def test_too_small_a_baseline_makes_lift_unavailable(session):
     attribute_campaign(session, row.id, zone="UTC")
     lift = next(p for p in figures_of(session, row.id).posts if p.post_id == a.id).views_lift
     assert lift.status == "unavailable" and "fewer than 3 organic YouTube posts" in lift.basis
+
+
+def test_overdue_deliverables_and_a_backlash_are_events_with_their_figures(session):
+    from intel.campaigns.events import campaign_events
+
+    row, _, _ = build(session)
+    events = campaign_events(session, now=NOW, zone="UTC")
+    kinds = sorted((e.kind, e.campaign_id) for e in events)
+    assert kinds == [("campaign_backlash", row.id), ("deliverable_overdue", row.id)]
+    overdue = next(e for e in events if e.kind == "deliverable_overdue")
+    assert "0 of 1 short posts" in overdue.message and "5 days overdue" in overdue.message
+    backlash = next(e for e in events if e.kind == "campaign_backlash")
+    assert "30% of 20 scored comments" in backlash.message and "10% (n = 20)" in backlash.message
+    # The same condition keeps its key from one evaluation to the next (one alert while it lasts).
+    assert [e.key for e in campaign_events(session, now=NOW, zone="UTC")] == [e.key for e in events]
+    row.status = "completed"
+    session.flush()
+    assert campaign_events(session, now=NOW, zone="UTC") == []
