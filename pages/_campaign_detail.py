@@ -7,10 +7,13 @@ import streamlit as st
 
 from intel.accounts.auth import Identity
 from intel.campaigns.figures import to_minor
+from intel.db.base import utcnow
 from intel.db.campaigns import CAMPAIGN_STATUSES, RULE_KINDS
 from intel.db.models import MEDIA_TYPES, PLATFORMS
 from intel.errors import IntelError
+from intel.reports.model import file_name
 from intel.service import campaign_edits as edits
+from intel.service import campaign_report as report_service
 from intel.service import campaigns as service
 from intel.views import campaigns as views
 from intel.views.charts import platform_label
@@ -30,7 +33,10 @@ def campaign_page(identity: Identity, raw_id: str) -> None:
     if st.button("All campaigns", icon=":material/arrow_back:", key="campaigns_back"):
         del st.query_params["campaign"]
         st.rerun()
-    st.header(md_escape(f"{row.brand} — {row.name}"), anchor=False)
+    title_col, report_col = st.columns([5, 1], vertical_alignment="center")
+    title_col.header(md_escape(f"{row.brand} — {row.name}"), anchor=False)
+    with report_col:
+        _report(identity, detail)
     if row.is_demo:
         st.warning(DEMO_BANNER, icon="⚠️")
     st.caption(plain(f"{row.status.capitalize()} · {row.starts_on:%d %b %Y} to {row.ends_on:%d %b %Y} · "
@@ -52,6 +58,24 @@ def campaign_page(identity: Identity, raw_id: str) -> None:
     _posts(identity, detail)
     if detail.can_edit:
         _edit(identity, detail)
+
+
+def _report(identity: Identity, detail: service.CampaignDetail) -> None:
+    """The campaign report for the brand: format and paper → build → download (only what this identity sees)."""
+    with st.popover("Report", icon=":material/description:"):
+        fmt = st.radio("Format", ["pdf", "html"], format_func={"pdf": "PDF", "html": "HTML (one file)"}.get,
+                       horizontal=True, key="campaign_report_format")
+        paper = st.radio("Paper", ["a4", "letter"], format_func={"a4": "A4", "letter": "US Letter"}.get,
+                         horizontal=True, key="campaign_report_paper", disabled=fmt != "pdf")
+        if st.button("Build report", key="campaign_report_build"):
+            with st.spinner("Building the PDF…" if fmt == "pdf" else "Building the report…"), shown_errors():
+                body = report_service.build_campaign_report(identity, detail.campaign.id, fmt=fmt, paper=paper)
+            st.session_state["campaign_report"] = (detail.campaign.id, fmt, paper, body)
+        built = st.session_state.get("campaign_report")
+        if built and built[:3] == (detail.campaign.id, fmt, paper):
+            name = file_name(f"{detail.campaign.brand} {detail.campaign.name}", "campaign", fmt, f"{utcnow():%Y-%m-%d}")
+            st.download_button("Download", built[3], file_name=name, key="campaign_report_download",
+                               mime="application/pdf" if fmt == "pdf" else "text/html")
 
 
 def _kpis(detail: service.CampaignDetail) -> None:

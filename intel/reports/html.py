@@ -8,6 +8,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from intel.analytics.result import SocialIntelligence
+from intel.reports.campaign import CampaignSections
 from intel.reports.charts import build_charts
 from intel.reports.comparison import ComparisonSections
 from intel.reports.model import SECTIONS, ComparisonRequest, ReportRequest
@@ -34,4 +35,10 @@ def render_html(request: ReportRequest, intel: SocialIntelligence) -> str:
 def render_comparison_html(request: ComparisonRequest, content: ComparisonSections) -> str:
     """The comparison report of several talents, as HTML text."""
     template = environment().get_template("comparison.html.j2")
+    return template.render(r=request, c=content, page_size="A4" if request.paper == "a4" else "letter")
+
+
+def render_campaign_html(request: ComparisonRequest, content: CampaignSections) -> str:
+    """The campaign report for the brand, as HTML text."""
+    template = environment().get_template("campaign.html.j2")
     return template.render(r=request, c=content, page_size="A4" if request.paper == "a4" else "letter")

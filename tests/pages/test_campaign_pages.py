@@ -90,3 +90,13 @@ def test_a_manager_creates_a_campaign_from_the_form_and_lands_on_it(app_db):
     assert at.query_params["campaign"]
     at.run()
     assert at.header[0].value == "Snackr — Crunch Time"
+
+
+def test_the_campaign_report_builds_from_the_page_and_offers_the_download(app_db):
+    at = run_page("pages/campaigns.py", campaign=str(campaign_id(app_db, "Glow Lab")))
+    at.radio(key="campaign_report_format").set_value("html")
+    at.button(key="campaign_report_build").click()
+    at.run()
+    assert not at.exception
+    download = next(b for b in at.get("download_button") if b.proto.label == "Download")
+    assert download.proto.url.endswith(".html")  # the built report is attached under its file name
