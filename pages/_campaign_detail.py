@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from intel.accounts.auth import Identity
-from intel.campaigns.figures import to_minor
+from intel.campaigns.money import to_minor
 from intel.db.base import utcnow
 from intel.db.campaigns import CAMPAIGN_STATUSES, RULE_KINDS
 from intel.db.models import MEDIA_TYPES, PLATFORMS

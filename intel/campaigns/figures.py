@@ -17,24 +17,8 @@ from intel.analytics.result import Metric, metric, platform_label
 
 BASELINE_DAYS = 90
 MIN_BASELINE = 3
-# ISO 4217 currencies without minor units: a fee of 500000 JPY is stored as 500000, not 5000.00.
-ZERO_DECIMAL = frozenset({"JPY", "KRW", "CLP", "ISK", "VND", "UGX", "PYG", "XAF", "XOF"})
 FIGURES = ("views", "interactions", "rate")
 _NAMES = {"views": "views", "interactions": "interactions", "rate": "engagement rate"}
-
-
-def money(minor: int | None, currency: str) -> float | None:
-    """A fee in minor units as an amount of the currency (None stays None)."""
-    if minor is None:
-        return None
-    return float(minor) if currency.upper() in ZERO_DECIMAL else minor / 100
-
-
-def to_minor(amount: float | None, currency: str) -> int | None:
-    """An amount of the currency as whole minor units (cents; yen stay yen)."""
-    if amount is None:
-        return None
-    return round(amount) if currency.upper() in ZERO_DECIMAL else round(amount * 100)
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,8 @@ from intel.analytics.engagement import with_rates
 from intel.analytics.result import Metric, metric
 from intel.campaigns import deliverables as dl
 from intel.campaigns.attribute import day_bounds
-from intel.campaigns.figures import BASELINE_DAYS, CampaignTotals, PostFigures, money, post_figures, totals
+from intel.campaigns.figures import BASELINE_DAYS, CampaignTotals, PostFigures, post_figures, totals
+from intel.campaigns.money import money
 from intel.db.campaigns import Campaign, CampaignPost, CampaignTalent, Deliverable
 from intel.db.models import CommentDay, FollowerSnapshot, SocialPost, SocialProfile
 from intel.errors import IntelError

@@ -39,7 +39,10 @@ from intel.accounts.audit import record as audit_record
 from intel.db.engine import session_factory
 from intel.db.generations import bump_generations
 from intel.errors import ImportAborted, ImportRefused
-from intel.ingest.parse import KINDS, RowError, parse_mapping, parse_row
+from intel.ingest.campaign_kinds import CAMPAIGNS, DELIVERABLES
+from intel.ingest.campaign_write import CampaignWriter
+from intel.ingest.parse import KINDS as ROSTER_KINDS
+from intel.ingest.parse import KindSpec, RowError, parse_mapping, parse_row
 from intel.ingest.read import ErrorFile, FileReader, Record, source_size
 from intel.ingest.write import BATCH_SIZE, BatchResult, BatchWriter
 from intel.metrics import record as metrics
@@ -140,6 +143,11 @@ def _counted(run: Callable[P, ImportReport]) -> Callable[P, ImportReport]:
     return counted
 
 
+Writer = BatchWriter | CampaignWriter
+# Every importable kind: the roster's data, then campaigns and their deliverables.
+KINDS: dict[str, KindSpec] = {**ROSTER_KINDS, CAMPAIGNS.name: CAMPAIGNS, DELIVERABLES.name: DELIVERABLES}
+
+
 @_counted
 def import_file(kind: str, source: str | Path | bytes | IO[bytes], *, engine: Engine,
                 mapping: Mapping[str, str] | str | None = None, talent: str | None = None, dry_run: bool = False,
@@ -147,7 +155,8 @@ def import_file(kind: str, source: str | Path | bytes | IO[bytes], *, engine: En
                 progress: Callable[[Progress], None] | None = None, fmt: str | None = None,
                 invalidate: Callable[..., None] | None = None, batch_size: int = BATCH_SIZE,
                 parallel: bool = True, encoding: str | None = None) -> ImportReport:
-    """Import one file of `kind` (talents, profiles, snapshots, posts, comments); see the module docstring.
+    """Import one file of `kind` (talents, profiles, snapshots, posts, comments, campaigns, deliverables); see
+    the module docstring.
 
     `source`: a path, bytes, or a binary stream (e.g. Streamlit's UploadedFile). `mapping`: {column:
     file column} or "col=file_col,…". `talent`: the handle of the one talent the file is about (rows of
@@ -172,7 +181,9 @@ def import_file(kind: str, source: str | Path | bytes | IO[bytes], *, engine: En
     batch_size = max(1, min(batch_size, MAX_BATCH_SIZE))
     run = _Run(kind, dry_run, batch_size, progress, source_size(source) if progress else None)
     with FileReader(source, spec, mapping=mapping, fmt=fmt, talent=talent, encoding=encoding) as reader:
-        writer = BatchWriter(engine, spec, dry_run=dry_run, talent=talent, parallel=parallel)
+        # Campaign kinds span several small tables: their own writer, the same contract.
+        make = CampaignWriter if spec in (CAMPAIGNS, DELIVERABLES) else BatchWriter
+        writer: Writer = make(engine, spec, dry_run=dry_run, talent=talent, parallel=parallel)
         writer.start()
         errors = ErrorFile(errors_to, reader)
         failure: ImportAborted | None = None
@@ -216,7 +227,7 @@ class _Run:
         self.timings: dict[str, float] = {"read+parse": 0.0}
         self.writer_timings: dict[str, float] = {}
 
-    def read(self, reader: FileReader, writer: BatchWriter, errors: ErrorFile, talent: str | None) -> None:
+    def read(self, reader: FileReader, writer: Writer, errors: ErrorFile, talent: str | None) -> None:
         now = datetime.now(UTC)
         batch: list[tuple[Record, Any]] = []
         refused: list[tuple[Record, RowError]] = []
@@ -246,7 +257,7 @@ class _Run:
             t.unchanged, t.duplicates = t.unchanged + result.unchanged, t.duplicates + result.duplicates
             t.talent_ids |= result.talent_ids
 
-    def settle(self, writer: BatchWriter) -> str:
+    def settle(self, writer: Writer) -> str:
         """After a failure: let the batch in flight finish if it can; what stays imported, in words."""
         try:
             self.collect(writer.finish())
@@ -255,7 +266,7 @@ class _Run:
         return (f"{self.batches} batches before it were committed ({self.totals.inserted:,} inserted, "
                 f"{self.totals.updated:,} updated) — fix the file and import it again (re-importing is idempotent)")
 
-    def _flush(self, reader: FileReader, writer: BatchWriter, errors: ErrorFile, batch: list[tuple[Record, Any]],
+    def _flush(self, reader: FileReader, writer: Writer, errors: ErrorFile, batch: list[tuple[Record, Any]],
                refused: list[tuple[Record, RowError]]) -> None:
         if batch:
             refused_now, done = writer.write(batch)

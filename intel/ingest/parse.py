@@ -295,6 +295,7 @@ COMMENTS = KindSpec("comments", (
     Column("is_talent_reply", boolean, default=False),
 ), key=("platform", "platform_post_id", "platform_comment_id"))
 
+# The kinds of the roster's data, by name (the importer adds the campaign kinds: intel.ingest.campaign_kinds).
 KINDS: dict[str, KindSpec] = {spec.name: spec for spec in (TALENTS, PROFILES, SNAPSHOTS, POSTS, COMMENTS)}
 _WAIVED_WITH_TALENT: dict[str, tuple[str, ...]] = {
     "profiles": ("talent_handle",), "snapshots": ("account_id",), "posts": ("account_id",)}
@@ -384,3 +385,4 @@ def _snapshot_times(values: dict[str, Any], line: int) -> RowError | None:
     elif at is None:
         values["captured_at"] = datetime(on.year, on.month, on.day, tzinfo=UTC)
     return None
+

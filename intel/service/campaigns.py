@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session
 from intel.accounts.access import check_talent, require, visible_talent_ids
 from intel.accounts.auth import Identity
 from intel.campaigns import deliverables as dl
-from intel.campaigns.figures import money
 from intel.campaigns.load import CampaignFigures, campaign_figures
+from intel.campaigns.money import money
 from intel.config import get_settings
 from intel.db.base import utcnow
 from intel.db.campaigns import CAMPAIGN_STATUSES, Campaign, CampaignPost, CampaignTalent, Deliverable
