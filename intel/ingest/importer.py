@@ -1,4 +1,4 @@
-"""Import real data — talents, profiles, snapshots, posts, comments — from CSV or JSON Lines.
+"""Import real data — talents, profiles, snapshots, posts, comments, campaigns, deliverables — from CSV or JSON Lines.
 
 `python -m intel import KIND FILE [--talent HANDLE] [--dry-run] [--map COL=FILE_COL,…] [--errors FILE]
 [--encoding NAME] [--verbose]`, or `intel.service.imports.import_file(identity, kind, path_or_binary_stream, …)
