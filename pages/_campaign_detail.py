@@ -55,6 +55,9 @@ def campaign_page(identity: Identity, raw_id: str) -> None:
     chart_left.plotly_chart(views.cumulative_figure(detail), key="chart_cumulative")
     chart_right.plotly_chart(views.sentiment_figure(detail), key="chart_campaign_sentiment")
     st.plotly_chart(views.lift_figure(detail), key="chart_lift")
+    if detail.figures.mentions.examples:
+        st.subheader("Comments naming the brand", anchor=False)
+        st.dataframe(views.mentions_frame(detail), hide_index=True, width="stretch", key="brand_mentions")
     _posts(identity, detail)
     if detail.can_edit:
         _edit(identity, detail)

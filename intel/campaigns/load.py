@@ -16,6 +16,7 @@ from intel.analytics.result import Metric, metric
 from intel.campaigns import deliverables as dl
 from intel.campaigns.attribute import day_bounds
 from intel.campaigns.figures import BASELINE_DAYS, CampaignTotals, PostFigures, post_figures, totals
+from intel.campaigns.mentions import BrandMentions, brand_mentions, brand_terms
 from intel.campaigns.money import money
 from intel.db.campaigns import Campaign, CampaignPost, CampaignTalent, Deliverable
 from intel.db.models import CommentDay, FollowerSnapshot, SocialPost, SocialProfile
@@ -47,6 +48,7 @@ class CampaignFigures:
     posts: tuple[PostFigures, ...]
     totals: CampaignTotals
     sentiment: CampaignSentiment
+    mentions: BrandMentions
 
 
 def campaign_figures(session: Session, campaign_id: int, *, now: datetime, zone: str,
@@ -74,6 +76,8 @@ def campaign_figures(session: Session, campaign_id: int, *, now: datetime, zone:
         totals=totals(figures, fee=fee, fee_note=note, currency=campaign.currency, rates=rates,
                       rates_currency=rates_currency),
         sentiment=_sentiment(session, [int(i) for i in posts["post_id"]], [int(i) for i in organic["post_id"]]),
+        mentions=brand_mentions(session, [int(i) for i in posts["post_id"]],
+                                brand_terms(campaign.brand, [(r.kind, r.value) for r in campaign.rules])),
     )
 
 
@@ -158,3 +162,4 @@ def _negative_share(session: Session, post_ids: list[int], what: str) -> Metric:
     scored = int(scored)
     return metric(int(negative) / scored * 100 if scored else None, scored,
                   f"negative ÷ scored comments on {what}")
+

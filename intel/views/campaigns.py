@@ -61,6 +61,7 @@ def campaign_kpis(detail: Any) -> list[Kpi]:
         Kpi("Cost per engagement", money_text(t.cost_per_engagement, detail.currency), None,
             sample(t.cost_per_engagement)),
         Kpi("Cost per 1,000 views", money_text(t.cost_per_mille, detail.currency), None, sample(t.cost_per_mille)),
+        Kpi("Comments naming the brand", fmt_metric(f.mentions.count), None, sample(f.mentions.count)),
         Kpi("Media value (estimate)", money_text(t.media_value, detail.emv_currency), None,
             sample(t.media_value) if t.media_value.value is not None
             else "Unavailable: set INTEL_EMV_RATES to estimate media value (never a made-up rate)."),
@@ -166,4 +167,16 @@ def review_frame(posts: Sequence[Any]) -> pd.DataFrame:
         "Format": [p.media_type for p in posts],
         "Post id": [p.platform_post_id for p in posts],
         "Caption": [excerpt(p.caption, 100) for p in posts],
+    })
+
+
+def mentions_frame(detail: Any) -> pd.DataFrame:
+    """The newest audience comments naming the brand, as text (rows: BrandMention)."""
+    posts = {p.post_id: p for p in detail.posts}
+    items = detail.figures.mentions.examples
+    return pd.DataFrame({
+        "Written": [m.created_at for m in items],
+        "Post": [posts[m.post_id].platform_post_id if m.post_id in posts else "—" for m in items],
+        "Author": [m.author for m in items],
+        "Comment": [excerpt(m.text, 160) for m in items],
     })

@@ -129,3 +129,18 @@ def test_overdue_deliverables_and_a_backlash_are_events_with_their_figures(sessi
     row.status = "completed"
     session.flush()
     assert campaign_events(session, now=NOW, zone="UTC") == []
+
+
+def test_comments_naming_the_brand_are_counted_over_the_audience_comments_read(session):
+    from intel.db.models import Comment
+
+    row, a, _ = build(session)
+    for i, (text, reply) in enumerate((("Where can I buy GLOW?", False), ("the #glow tag again", False),
+                                       ("thanks glow team!", True), ("nice colours", False))):
+        session.add(Comment(post_id=a.id, platform_comment_id=f"m{i}", author_handle=f"fan{i}", text=text,
+                            created_at=a.posted_at, is_talent_reply=reply))
+    session.flush()
+    mentions = figures_of(session, row.id).mentions
+    # 20 scored comments from build() + 3 audience comments here (the talent's reply is not audience).
+    assert (mentions.count.value, mentions.count.n) == (2, 23)
+    assert {m.text for m in mentions.examples} == {"Where can I buy GLOW?", "the #glow tag again"}
