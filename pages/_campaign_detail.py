@@ -18,6 +18,7 @@ from intel.service import campaigns as service
 from intel.views import campaigns as views
 from intel.views.charts import platform_label
 from intel.views.text import plain
+from pages._campaign_share import campaign_share_section
 from pages._wiring import DEMO_BANNER, md_escape, shown_errors
 
 RULE_LABELS = {"hashtag": "Hashtag", "mention": "@mention", "promo_code": "Promo code", "url": "Link (URL)",
@@ -59,6 +60,7 @@ def campaign_page(identity: Identity, raw_id: str) -> None:
         st.subheader("Comments naming the brand", anchor=False)
         st.dataframe(views.mentions_frame(detail), hide_index=True, width="stretch", key="brand_mentions")
     _posts(identity, detail)
+    campaign_share_section(identity, detail.campaign.id)
     if detail.can_edit:
         _edit(identity, detail)
 

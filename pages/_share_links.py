@@ -40,8 +40,8 @@ def share_links_section(identity: Identity, talent_id: int) -> None:
             st.success("Share link created. Copy it now: it will not be shown again (only a hash of it is kept).")
             st.code(created, language=None)
         _create_form(talent_id)
-        _links_table(links)
-        _revoke_controls(identity, [link for link in links if link.can_revoke])
+        links_table(links)
+        revoke_controls(identity, [link for link in links if link.can_revoke])
 
 
 def _create_form(talent_id: int) -> None:
@@ -69,7 +69,7 @@ def _created_now(identity: Identity, talent_id: int) -> str | None:
     try:
         with st.spinner("Building the report for the link…"):
             return share_links.create_share_link(identity, talent_id, days=int(days), period=period, note=note,
-                                                 base_url=_origin()).url
+                                                 base_url=origin()).url
     except IntelError as exc:
         st.error(plain(str(exc)))
         return None
@@ -79,7 +79,8 @@ def _when(moment: datetime | None) -> str:
     return "—" if moment is None else moment.strftime("%Y-%m-%d %H:%M UTC")
 
 
-def _links_table(links: list[ShareLinkView]) -> None:
+def links_table(links: list[ShareLinkView]) -> None:
+    """The links made so far: when, by whom, until when, their views and status (never a token)."""
     if not links:
         st.caption("No share link yet.")
         return
@@ -94,7 +95,8 @@ def _links_table(links: list[ShareLinkView]) -> None:
     }, hide_index=True, key="share_links_table")
 
 
-def _revoke_controls(identity: Identity, revocable: list[ShareLinkView]) -> None:
+def revoke_controls(identity: Identity, revocable: list[ShareLinkView]) -> None:
+    """Revoke one of the links the identity may revoke, after a confirmation."""
     if not revocable:
         return
     labels = {f"Created {_when(link.created_at)} by {link.created_by}, expires {_when(link.expires_at)}": link.id
@@ -112,7 +114,7 @@ def _revoke_controls(identity: Identity, revocable: list[ShareLinkView]) -> None
             st.rerun()
 
 
-def _origin() -> str:
+def origin() -> str:
     """This app's origin as the browser sees it (the service prefers INTEL_PUBLIC_URL when set)."""
     url = st.context.url or ""
     scheme, _, rest = url.partition("://")

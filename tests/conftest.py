@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse
 
 import pytest
@@ -206,3 +207,25 @@ def _keep_main_module():
     yield
     if main is not None:
         sys.modules["__main__"] = main
+
+
+PEOPLE_PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def people(engine, database_url, make_runtime, installed_runtime, monkeypatch) -> dict[str, Any]:
+    """A runtime without Redis on the test database; an admin, a manager, and two agents ("agent", "other")."""
+    from argon2 import PasswordHasher
+
+    from intel.accounts import auth
+    from intel.accounts.auth import SYSTEM, Identity
+    from intel.service import accounts
+
+    monkeypatch.setattr(auth, "_hasher", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
+    installed_runtime(make_runtime(database_url))
+    found = {}
+    for role, email in (("admin", "admin@agency.test"), ("manager", "manager@agency.test"),
+                        ("agent", "agent@agency.test"), ("other", "other@agency.test")):
+        stored = "agent" if role == "other" else role
+        found[role] = Identity(accounts.create_user(SYSTEM, email, role, stored, PEOPLE_PASSWORD), email, role, stored)
+    return found

@@ -1,4 +1,5 @@
-"""`GET /share/{talent_id}/{token}`: the frozen report of a share link, for whoever holds the link, no sign-in.
+"""`GET /share/{talent_id}/{token}` and `GET /share/c/{campaign_id}/{token}`: the frozen report of a share link
+(a talent's or a campaign's), for whoever holds the link, no sign-in.
 
 Holding the token is the permission, so this route reads no cookie (a session means nothing here) and sets none.
 It changes nothing but the link's view counter, so it is a GET without a CSRF token. Every failure — expired,
@@ -10,6 +11,7 @@ a referrer, and links to no other page of the app.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -17,7 +19,7 @@ from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
 from intel.errors import DatabaseUnavailable
-from intel.service.share_links import resolve_share
+from intel.service.share_links import resolve_campaign_share, resolve_share
 from intel.web.api import talent_id
 
 log = logging.getLogger(__name__)
@@ -44,17 +46,26 @@ def _answer(body: str, status: int) -> HTMLResponse:
 
 
 async def shared_report(request: Request) -> Response:
-    """The link's report (200), else the one 404 page; 503 while the database cannot be reached, 500 on a bug."""
-    talent = talent_id(str(request.path_params["talent_id"]))
-    token = str(request.path_params["token"])
-    if talent is None:
+    """A talent link's report (200), else the one 404 page; 503 while the database cannot be reached, 500 on a bug."""
+    return await _shared(resolve_share, str(request.path_params["talent_id"]), str(request.path_params["token"]))
+
+
+async def shared_campaign_report(request: Request) -> Response:
+    """A campaign link's report, with the same answers."""
+    return await _shared(resolve_campaign_share, str(request.path_params["campaign_id"]),
+                         str(request.path_params["token"]))
+
+
+async def _shared(resolve: Callable[[int, str], str | None], raw_id: str, token: str) -> Response:
+    scope = talent_id(raw_id)  # the API's parser of a positive id in a path
+    if scope is None:
         return _answer(NOT_FOUND, 404)
     try:
-        html = await run_in_threadpool(resolve_share, talent, token)
+        html = await run_in_threadpool(resolve, scope, token)
     except DatabaseUnavailable:
         return _answer(UNAVAILABLE, 503)
     except Exception:  # a bug: logged with its traceback, never shown
-        log.exception("share link failed for talent %s", talent)
+        log.exception("share link failed for %s", scope)
         return _answer(UNAVAILABLE, 500)
     return _answer(NOT_FOUND, 404) if html is None else _answer(html, 200)
 
@@ -66,5 +77,6 @@ async def not_found(request: Request) -> Response:
 
 def routes() -> list[Route]:
     """The share route, and the 404 for every other path under it (never Streamlit's app page)."""
-    return [Route(PREFIX + "{talent_id}/{token}", shared_report, methods=["GET"]),
+    return [Route(PREFIX + "c/{campaign_id}/{token}", shared_campaign_report, methods=["GET"]),
+            Route(PREFIX + "{talent_id}/{token}", shared_report, methods=["GET"]),
             Route(PREFIX + "{rest:path}", not_found, methods=["GET"])]

@@ -1,5 +1,6 @@
 """Campaigns in a real browser on `streamlit run server.py`: an agent creates a campaign for their talent,
-attaches one of the talent's posts by its id, and sees that post's lift against the organic baseline."""
+attaches one of the talent's posts by its id, sees that post's lift against the organic baseline, and shares the
+campaign's report: a fresh browser context opens it without signing in, and reaches no page of the app."""
 
 from __future__ import annotations
 
@@ -62,7 +63,24 @@ def test_an_agent_creates_a_campaign_attaches_a_post_and_sees_its_lift(browser: 
     expect(chart.get_by_text("Interactions lift")).to_be_visible()  # the legend: a bar was drawn
     expect(page.get_by_text("Lift unavailable", exact=False)).to_have_count(0)
     assert_no_exception(page)
+
+    # Share the campaign's report with the brand: a fresh context, no session, sees it and nothing else.
+    page.get_by_text("Share links · 0 active").click()
+    page.get_by_role("button", name="Create share link").click()
+    code = page.get_by_test_id("stCode").filter(has_text="/share/c/")
+    expect(code).to_be_visible(timeout=60_000)
+    url = code.inner_text().strip()
     context.close()
+    brand = browser.new_context(viewport={"width": 1400, "height": 900})
+    shared = brand.new_page()
+    response = shared.goto(url)
+    assert response is not None and response.status == 200
+    expect(shared.get_by_role("heading", name="Glow Lab — Glass Skin")).to_be_visible()
+    assert shared.locator("a[href]").count() == 0 and shared.locator("script").count() == 0 and brand.cookies() == []
+    shared.goto(base + "/campaigns")
+    shared.wait_for_url(re.compile(r"/auth/login\?next="))
+    expect(shared.get_by_text("Glow Lab")).to_have_count(0)
+    brand.close()
     engine = make_engine(db_url)
     with engine.connect() as conn:
         assert conn.execute(select(CampaignPost.how, CampaignPost.excluded)).all() == [("manual", False)]
