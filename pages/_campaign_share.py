@@ -11,7 +11,7 @@ from intel.errors import IntelError
 from intel.service import share_links
 from intel.service.share_links import DEFAULT_DAYS, MAX_DAYS
 from intel.views.text import plain
-from pages._share_links import links_table, origin, revoke_controls
+from pages._share_links import links_section, origin
 
 
 def campaign_share_section(identity: Identity, campaign_id: int) -> None:
@@ -19,27 +19,18 @@ def campaign_share_section(identity: Identity, campaign_id: int) -> None:
     if not can(identity, "share"):
         return
     created = _created_now(identity, campaign_id)
-    try:
-        links = share_links.list_campaign_share_links(identity, campaign_id)
-    except IntelError as exc:
-        st.caption(plain(f"Share links unavailable: {exc}"))
-        return
-    active = sum(link.status == "active" for link in links)
-    views = sum(link.view_count for link in links)
-    title = f"Share links · {active} active · {views} view{'' if views == 1 else 's'}"
-    with st.expander(plain(title), expanded=created is not None, icon=":material/share:"):
-        if created is not None:
-            st.success("Share link created. Copy it now: it will not be shown again (only a hash of it is kept).")
-            st.code(created, language=None)
-        st.caption("Anyone with the link sees this campaign's report as it is now (a frozen copy, with the talents "
-                   "you may see) until it expires or is revoked; no other page of the app. Every view is audited.")
-        with st.form(f"campaign_share_form_{campaign_id}", border=False):
-            st.number_input("Valid for (days)", min_value=1, max_value=MAX_DAYS, value=DEFAULT_DAYS, step=1,
-                            key=f"campaign_share_days_{campaign_id}")
-            st.form_submit_button("Create share link", icon=":material/add_link:",
-                                  key=f"campaign_share_create_{campaign_id}")
-        links_table(links)
-        revoke_controls(identity, [link for link in links if link.can_revoke])
+    links_section(identity, created, lambda: share_links.list_campaign_share_links(identity, campaign_id),
+                  lambda: _form(campaign_id))
+
+
+def _form(campaign_id: int) -> None:
+    st.caption("Anyone with the link sees this campaign's report as it is now (a frozen copy, with the talents "
+               "you may see) until it expires or is revoked; no other page of the app. Every view is audited.")
+    with st.form(f"campaign_share_form_{campaign_id}", border=False):
+        st.number_input("Valid for (days)", min_value=1, max_value=MAX_DAYS, value=DEFAULT_DAYS, step=1,
+                        key=f"campaign_share_days_{campaign_id}")
+        st.form_submit_button("Create share link", icon=":material/add_link:",
+                              key=f"campaign_share_create_{campaign_id}")
 
 
 def _created_now(identity: Identity, campaign_id: int) -> str | None:

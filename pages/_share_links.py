@@ -4,6 +4,7 @@ checks again). Shown to those who may share (agents for their talents, managers,
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 import streamlit as st
@@ -27,8 +28,15 @@ def share_links_section(identity: Identity, talent_id: int) -> None:
     if not can(identity, "share"):
         return
     created = _created_now(identity, talent_id)
+    links_section(identity, created, lambda: share_links.list_share_links(identity, talent_id),
+                  lambda: _create_form(talent_id))
+
+
+def links_section(identity: Identity, created: str | None, load: Callable[[], list[ShareLinkView]],
+                  form: Callable[[], None]) -> None:
+    """The expander of a talent's or a campaign's links: counts, a new URL once, the form, the table, Revoke."""
     try:
-        links = share_links.list_share_links(identity, talent_id)
+        links = load()
     except IntelError as exc:
         st.caption(plain(f"Share links unavailable: {exc}"))
         return
@@ -39,7 +47,7 @@ def share_links_section(identity: Identity, talent_id: int) -> None:
         if created is not None:
             st.success("Share link created. Copy it now: it will not be shown again (only a hash of it is kept).")
             st.code(created, language=None)
-        _create_form(talent_id)
+        form()
         links_table(links)
         revoke_controls(identity, [link for link in links if link.can_revoke])
 

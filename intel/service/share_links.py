@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import re
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
@@ -174,22 +175,23 @@ def _store(identity: Identity, html: str, days: int, *, talent_id: int | None = 
 def list_share_links(identity: Identity | None, talent_id: int) -> list[ShareLinkView]:
     """Every link of the talent (active, expired and revoked), newest first, with their view counts."""
     identity = require(identity, "share")
-    now = utcnow()
-    with get_runtime().sessions() as session:
-        check_talent(session, identity, talent_id)
-        links = session.scalars(select(ShareLink).where(ShareLink.talent_id == talent_id)
-                                .order_by(ShareLink.created_at.desc(), ShareLink.id.desc()))
-        return [_view(link, identity, now) for link in links]
+    return _listed(identity, ShareLink.talent_id == talent_id,
+                   lambda session: check_talent(session, identity, talent_id))
 
 
 @database_boundary
 def list_campaign_share_links(identity: Identity | None, campaign_id: int) -> list[ShareLinkView]:
     """Every link of the campaign, newest first, with their view counts (to those who may see the campaign)."""
     identity = require(identity, "share")
+    return _listed(identity, ShareLink.campaign_id == campaign_id,
+                   lambda session: campaign_for(session, identity, campaign_id))
+
+
+def _listed(identity: Identity, scope: ColumnElement[bool], check: Callable[[Session], object]) -> list[ShareLinkView]:
     now = utcnow()
     with get_runtime().sessions() as session:
-        campaign_for(session, identity, campaign_id)
-        links = session.scalars(select(ShareLink).where(ShareLink.campaign_id == campaign_id)
+        check(session)
+        links = session.scalars(select(ShareLink).where(scope)
                                 .order_by(ShareLink.created_at.desc(), ShareLink.id.desc()))
         return [_view(link, identity, now) for link in links]
 
