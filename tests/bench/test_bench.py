@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
-from bench import browser_report, browser_rows, load, proxy, report_build, sync_youtube
+from bench import browser_report, browser_rows, campaigns, load, proxy, report_build, sync_youtube
 from bench.runner import ROWS, build_parser, render, run_bench, run_cli
 from intel.db.engine import make_engine
 from tests.services import POSTGRES_ADMIN_URL, chromium_available, port_open, require
@@ -47,6 +47,9 @@ def test_small_bench_reports_every_measurement(bench_database_url, redis_url, tm
     monkeypatch.setattr(sync_youtube, "SIZE", (20, 500))  # the sync row runs, on a small channel
     monkeypatch.setattr(report_build, "HTML_N", 2)  # the report rows run, a few builds each
     monkeypatch.setattr(report_build, "PDF_N", 2)
+    monkeypatch.setattr(campaigns, "CAMPAIGNS", 12)  # the campaign rows run on 12 campaigns × 5 talents
+    monkeypatch.setattr(campaigns, "DETAIL_N", 4)
+    monkeypatch.setattr(campaigns, "LIST_N", 2)
     # Every row but the browser rows, which have their own test below.
     others = [key for key in ROWS if key not in browser_report.ROWS]
     report = run_bench(scale="small", database_url=bench_database_url, redis_url=redis_url, only=others)
