@@ -84,12 +84,14 @@ def _new_campaign(identity: Identity) -> None:
 
 
 def _review(identity: Identity) -> None:
+    # Loaded only when asked: it reads 180 days of every visible talent's posts, too much for each page run.
+    if not st.toggle("Show sponsored posts no campaign claims", key="campaign_review"):
+        return
     with shown_errors():
         posts = service.sponsored_for_review(identity)
-    with st.expander(f"Sponsored posts no campaign claims ({len(posts)})"):
-        if not posts:
-            st.caption("None in the last 180 days.")
-            return
-        st.caption(plain(f"Flagged sponsored by the platform, or disclosed in the caption "
-                         f"({', '.join(service.DISCLOSURES)}); open a campaign to include one."))
-        st.dataframe(views.review_frame(posts), hide_index=True, width="stretch", key="review_posts")
+    if not posts:
+        st.caption("None in the last 180 days.")
+        return
+    st.caption(plain(f"{len(posts)} posts flagged sponsored by the platform, or disclosed in the caption "
+                     f"({', '.join(service.DISCLOSURES)}); open a campaign to include one."))
+    st.dataframe(views.review_frame(posts), hide_index=True, width="stretch", key="review_posts")

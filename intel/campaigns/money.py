@@ -21,3 +21,9 @@ def money(minor: int | None, currency: str) -> float | None:
     if minor is None:
         return None
     return float(minor) if currency.upper() in ZERO_DECIMAL else minor / 100
+
+
+def currency_code(raw: str) -> str | None:
+    """The ISO 4217-shaped code `raw` names (three ASCII letters, upper-cased), or None."""
+    value = raw.strip().upper()
+    return value if len(value) == 3 and value.isascii() and value.isalpha() else None

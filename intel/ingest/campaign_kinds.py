@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from intel.campaigns.money import currency_code
 from intel.db.campaigns import CAMPAIGN_STATUSES
 from intel.db.models import MEDIA_TYPES, PLATFORMS
 from intel.ingest.parse import CellError, Column, KindSpec, choice, count, long_text, string
@@ -35,8 +36,8 @@ def amount(text: str) -> Decimal:
 
 def currency(text: str) -> str:
     """A three-letter ISO 4217 code, upper-cased."""
-    value = text.strip().upper()
-    if len(value) != 3 or not value.isalpha() or not value.isascii():
+    value = currency_code(text)
+    if value is None:
         raise CellError("a currency is a three-letter code like EUR")
     return value
 

@@ -33,10 +33,9 @@ def visible_campaign_ids(session: Session, identity: Identity) -> set[int] | Non
 def campaign_for(session: Session, identity: Identity, campaign_id: int) -> tuple[Campaign, set[int] | None]:
     """The campaign and the talent ids of it the identity may see (None: all), or CampaignNotFound."""
     campaign = session.get(Campaign, campaign_id)
-    visible = visible_campaign_ids(session, identity)
-    if campaign is None or (visible is not None and campaign_id not in visible):
-        raise CampaignNotFound(NOT_FOUND.format(id=campaign_id))
     talents = visible_talent_ids(session, identity)
+    if campaign is None or (talents is not None and not talents & {t.talent_id for t in campaign.talents}):
+        raise CampaignNotFound(NOT_FOUND.format(id=campaign_id))
     return campaign, talents
 
 

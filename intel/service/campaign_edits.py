@@ -7,7 +7,6 @@ transaction, re-runs the campaign's attribution when what it matches on changed,
 from __future__ import annotations
 
 import logging
-import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -18,6 +17,7 @@ from intel.accounts import audit
 from intel.accounts.access import check_talent, require
 from intel.accounts.auth import Identity
 from intel.campaigns.attribute import attribute_campaign, decide, undo_decision
+from intel.campaigns.money import currency_code
 from intel.campaigns.rules import normalise
 from intel.config import get_settings
 from intel.db.campaigns import CAMPAIGN_STATUSES, Campaign, CampaignPost, CampaignTalent, Deliverable, TrackingRule
@@ -54,12 +54,12 @@ class CampaignInput:
             raise IntelError("The campaign ends before it starts: check the dates.")
         if self.status not in CAMPAIGN_STATUSES:
             raise IntelError(f"A campaign's status is one of {', '.join(CAMPAIGN_STATUSES)}, not {self.status!r}.")
-        if not re.fullmatch(r"[A-Za-z]{3}", self.currency.strip()):
+        currency = currency_code(self.currency)
+        if currency is None:
             raise IntelError(f"The currency must be a three-letter code like EUR, not {self.currency!r}.")
         if len(notes) > MAX_NOTES:
             raise IntelError(f"The notes are {len(notes):,} characters; at most {MAX_NOTES:,}.")
-        return CampaignInput(brand, name, self.starts_on, self.ends_on, self.status,
-                             self.currency.strip().upper(), notes)
+        return CampaignInput(brand, name, self.starts_on, self.ends_on, self.status, currency, notes)
 
 
 def _write(identity: Identity, action: str, campaign_id: int | None, **details: object) -> None:

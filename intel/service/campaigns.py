@@ -110,7 +110,8 @@ def list_campaigns(identity: Identity | None, *, brand: str | None = None, statu
 
 
 def _rows(session: Session, identity: Identity, now: datetime, zone: str,
-          only: set[int] | None = None) -> list[CampaignRow]:
+          only: set[int] | None = None, counts: dict[int, dl.DeliverableCounts] | None = None) -> list[CampaignRow]:
+    """The list's rows; `counts` given (the campaign page has them from its figures) skips the deliverable states."""
     visible = visible_campaign_ids(session, identity)
     ids = visible if only is None else (only if visible is None else only & visible)
     query = select(Campaign, User.display_name).outerjoin(User, User.id == Campaign.owner_id)
@@ -119,9 +120,12 @@ def _rows(session: Session, identity: Identity, now: datetime, zone: str,
     campaigns = session.execute(query).all()
     talents = visible_talent_ids(session, identity)
     names = _talent_names(session, [c.id for c, _ in campaigns], talents)
-    statuses = _statuses(session, [c.id for c, _ in campaigns], talents, now, zone)
+    if counts is None:
+        statuses = _statuses(session, [c.id for c, _ in campaigns], talents, now, zone)
+        counts = {cid: dl.counts(found) for cid, found in statuses.items()}
+    empty = dl.DeliverableCounts(0, 0, 0)
     return [CampaignRow(c.id, c.brand, c.name, c.status, c.starts_on, c.ends_on, owner or "", names.get(c.id, ()),
-                        dl.counts(statuses.get(c.id, [])), c.is_demo) for c, owner in campaigns]
+                        counts.get(c.id, empty), c.is_demo) for c, owner in campaigns]
 
 
 def _talent_names(session: Session, campaign_ids: list[int], talents: set[int] | None) -> dict[int, tuple[str, ...]]:
@@ -167,9 +171,10 @@ def campaign_detail(identity: Identity | None, campaign_id: int) -> CampaignDeta
     now = utcnow()
     with read_session() as session:
         campaign, talents = campaign_for(session, identity, campaign_id)
-        row = _rows(session, identity, now, settings.timezone, only={campaign_id})[0]
         figures = campaign_figures(session, campaign_id, now=now, zone=settings.timezone, rates=settings.emv_rates,
                                    rates_currency=settings.emv_currency, talent_ids=talents)
+        row = _rows(session, identity, now, settings.timezone, only={campaign_id},
+                    counts={campaign_id: figures.deliverable_counts})[0]
         shown = [t for t in campaign.talents if talents is None or t.talent_id in talents]
         names = {tid: name for tid, name in session.execute(
             select(Talent.id, Talent.name).where(Talent.id.in_([t.talent_id for t in shown])))}
