@@ -289,6 +289,7 @@ class ApiToken(Base):
 
 # The connectors' tables live in their own module; importing it here puts them in Base.metadata for
 # every caller (Alembic, create_all in tests) that imports the models.
+from intel.db import alerts as _alerts  # noqa: E402,F401  (registers the alert tables)
 from intel.db import campaigns as _campaigns  # noqa: E402,F401  (registers the tables)
 from intel.db import connections as _connections  # noqa: E402,F401  (registers the tables)
 from intel.db import share_links as _share_links  # noqa: E402,F401  (registers the share_links table)
