@@ -9,6 +9,7 @@ from pathlib import Path
 
 from intel.config import values as parse
 from intel.config import zones
+from intel.config.alerts import AlertSettings, alert_settings
 from intel.config.connectors import ConnectorSettings, connector_settings
 from intel.config.table import DEFAULTS
 from intel.config.values import PROJECT_ROOT, IPNetwork
@@ -44,6 +45,7 @@ class Settings:
     report_accent: str = "#1f4e79"
     emv_rates: dict[str, float] = field(default_factory=dict)
     emv_currency: str = "EUR"
+    alerts: AlertSettings = field(default_factory=lambda: AlertSettings())
 
     def replace(self, **changes: object) -> Settings:
         """Return a copy with some fields changed (for tests and the CLI)."""
@@ -90,4 +92,5 @@ def get_settings(env: Mapping[str, str] | None = None) -> Settings:
         report_accent=parse.accent(value("INTEL_REPORT_ACCENT")),
         emv_rates=parse.emv_rates(source.get("INTEL_EMV_RATES", "")),
         emv_currency=parse.currency(value("INTEL_EMV_CURRENCY"), "INTEL_EMV_CURRENCY"),
+        alerts=alert_settings(source, value),
     )

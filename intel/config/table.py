@@ -85,6 +85,30 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("INTEL_EMV_RATES", "", "Estimated media value per 1,000 views by platform, e.g. "
             "`instagram=8,tiktok=5,youtube=12` (in INTEL_EMV_CURRENCY); unset = no media value shown."),
     Setting("INTEL_EMV_CURRENCY", "EUR", "ISO 4217 currency of INTEL_EMV_RATES."),
+    # Alerts and weekly digests (docs/alerts.md).
+    Setting("INTEL_ALERT_FOLLOWER_DROP_PCT", "2", "Follower drop alert: a platform lost at least this many percent "
+            "in INTEL_ALERT_FOLLOWER_DROP_DAYS days."),
+    Setting("INTEL_ALERT_FOLLOWER_DROP_DAYS", "7", "The follower-drop window in days (7, 30 or 90)."),
+    Setting("INTEL_ALERT_ENGAGEMENT_RATIO", "0.5", "Engagement drop alert: the median interactions of a platform's "
+            "last 6 settled posts are at most this fraction of its 90-day median."),
+    Setting("INTEL_ALERT_NEGATIVE_RATIO", "1.5", "Negative-comment alert: last 7 days' negative share at least this "
+            "many times the 28 days before (and 10 points above)."),
+    Setting("INTEL_ALERT_SPAM_POINTS", "15", "Spam surge alert: spam and generic comments of the last 7 days at "
+            "least this many percentage points above the 28 days before."),
+    Setting("INTEL_ALERT_SYNC_FAILURES", "3", "Sync failing alert: a connected profile's syncs failed this many "
+            "times in a row (or it needs reconnecting)."),
+    Setting("INTEL_SMTP_HOST", "", "SMTP relay for alert and digest emails; unset = no email is sent (the inbox "
+            "still gets every alert)."),
+    Setting("INTEL_SMTP_PORT", "587", "SMTP port (587: submission with STARTTLS)."),
+    Setting("INTEL_SMTP_USERNAME", "", "SMTP user name; unset = no AUTH."),
+    Setting("INTEL_SMTP_PASSWORD", "", "SMTP password (or from Streamlit's secrets.toml)."),
+    Setting("INTEL_SMTP_STARTTLS", "1", "`1` requires STARTTLS before AUTH and sending; `0` only for a relay on "
+            "this host."),
+    Setting("INTEL_SMTP_FROM", "", "From address of alert and digest emails, e.g. `Intel <intel@agency.example>`."),
+    Setting("INTEL_ALERT_RETRY_S", "60,300,1800,7200", "Waits in seconds between failed sends of one message; "
+            "when they are spent the send counts as failed (Ops page)."),
+    Setting("INTEL_DIGEST_AT", "MON 08:00", "When the weekly digest goes out, in INTEL_TIMEZONE: weekday and "
+            "24-hour time."),
     # Read by prometheus_client itself when intel.metrics is first imported, so it is not a Settings field.
     Setting("PROMETHEUS_MULTIPROC_DIR", "", "Directory where every process of one host writes its metrics, so "
             "`/metrics` adds them up; unset = this process only."),

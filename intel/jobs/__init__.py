@@ -5,6 +5,7 @@ subscriptions (`push`) and `python -m intel worker` (`worker`). After a sync cha
 intelligence is invalidated and recomputed through the provider. An entry layer: its jobs run in worker
 processes and resolve the runtime themselves.
 
-May import `intel.connectors`, `intel.campaigns` (attribution after a sync), `intel.cache`, `intel.runtime`,
-`intel.accounts`, `intel.db`, `intel.metrics`, `intel.config` and `intel.errors`.
+May import `intel.alerts` (delivering the outbox, the weekly digest), `intel.connectors`, `intel.campaigns`
+(attribution after a sync), `intel.cache`, `intel.runtime`, `intel.accounts`, `intel.db`, `intel.metrics`,
+`intel.config` and `intel.errors`.
 """

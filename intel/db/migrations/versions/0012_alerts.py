@@ -13,6 +13,8 @@ from typing import Sequence, Union
 from alembic import op
 import sqlalchemy as sa
 
+import intel.db.base
+
 
 # revision identifiers, used by Alembic.
 revision: str = '0012'
