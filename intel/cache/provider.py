@@ -54,6 +54,7 @@ RESYNC_S = 5.0
 
 Source = Literal["cache", "computed", "stale"]
 Compute = Callable[[Session, int, datetime], SocialIntelligence]
+OnComputed = Callable[[SocialIntelligence, datetime], object]  # must not raise (the alerts' evaluation)
 
 
 @dataclass(frozen=True)
@@ -89,8 +90,11 @@ class IntelligenceProvider:
     def __init__(self, sessions: sessionmaker[Session], primary: Store, local: MemoryStore, stats: Stats, *,
                  ttl_real: int, ttl_demo: int, prefix: str = "", smart_ttl_floor: int | None = None,
                  clock: Callable[[], datetime] = lambda: datetime.now(UTC),
-                 compute: Compute | None = None, resync_s: float = RESYNC_S, timezone: str = "UTC") -> None:
+                 compute: Compute | None = None, resync_s: float = RESYNC_S, timezone: str = "UTC",
+                 on_computed: OnComputed | None = None) -> None:
         self.sessions, self.stats, self.clock, self.prefix = sessions, stats, clock, prefix
+        # Called with each fresh full computation (page, refresh, worker, import, sync): the alerts' evaluation.
+        self.on_computed = on_computed
         self.timezone = timezone  # INTEL_TIMEZONE: the best-time zone of talents without their own
         self.compute, self.resync_s = compute, resync_s  # compute None: compute_for_talent, looked up per call
         self.primary = IntelCache(primary, ttl_real=ttl_real, ttl_demo=ttl_demo, prefix=prefix,
@@ -325,6 +329,8 @@ class IntelligenceProvider:
         if self._superseded(talent_id, generation):
             return Served(intel, "computed", "none", ms, None)
         save_summary(self.sessions, intel, generation)
+        if self.on_computed is not None:
+            self.on_computed(intel, self.clock())
         store = self._write(intel, ms, generation) if write else "none"
         log.info("computed talent=%s (generation %s) in %.1f ms, written to %s", talent_id, generation, ms, store)
         return Served(intel, "computed", store, ms, None)

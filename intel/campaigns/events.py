@@ -29,12 +29,16 @@ class CampaignEvent:
     message: str
 
 
-def campaign_events(session: Session, *, now: datetime, zone: str,
-                    rates: Mapping[str, float] | None = None) -> list[CampaignEvent]:
-    """Every open event of the planned and live campaigns (completed and cancelled ones raise nothing)."""
+def campaign_events(session: Session, *, now: datetime, zone: str, rates: Mapping[str, float] | None = None,
+                    talent_id: int | None = None) -> list[CampaignEvent]:
+    """Every open event of the planned and live campaigns (completed and cancelled ones raise nothing); with
+    `talent_id`, only the campaigns that talent is in (the alerts evaluate one talent at a time)."""
     found: list[CampaignEvent] = []
-    campaigns = session.scalars(select(Campaign).where(Campaign.status.in_(("planned", "live")))
-                                .order_by(Campaign.id)).all()
+    query = select(Campaign).where(Campaign.status.in_(("planned", "live"))).order_by(Campaign.id)
+    if talent_id is not None:
+        query = query.where(Campaign.id.in_(select(CampaignTalent.campaign_id)
+                                            .where(CampaignTalent.talent_id == talent_id)))
+    campaigns = session.scalars(query).all()
     for campaign in campaigns:
         figures = campaign_figures(session, campaign.id, now=now, zone=zone, rates=rates or {}, rates_currency="")
         for status in figures.deliverables:

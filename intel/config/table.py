@@ -92,7 +92,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("INTEL_ALERT_ENGAGEMENT_RATIO", "0.5", "Engagement drop alert: the median interactions of a platform's "
             "last 6 settled posts are at most this fraction of its 90-day median."),
     Setting("INTEL_ALERT_NEGATIVE_RATIO", "1.5", "Negative-comment alert: last 7 days' negative share at least this "
-            "many times the 28 days before (and 10 points above)."),
+            "many times the 30 days before (and 10 points above)."),
     Setting("INTEL_ALERT_SPAM_POINTS", "15", "Spam surge alert: spam and generic comments of the last 7 days at "
             "least this many percentage points above the 28 days before."),
     Setting("INTEL_ALERT_SYNC_FAILURES", "3", "Sync failing alert: a connected profile's syncs failed this many "
