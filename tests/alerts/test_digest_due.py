@@ -6,7 +6,7 @@ import datetime as dt
 from intel.alerts.schedule import digest_due
 from intel.config import Settings, get_settings
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 def _settings() -> Settings:
