@@ -119,8 +119,10 @@ def test_a_sync_that_changed_a_talent_refreshes_its_cached_intelligence(live, en
     def writes_a_snapshot(_engine: Any, profile_id: int, _settings: Any) -> SyncReport:
         # stands in for the sync engine (another branch): writes what a sync writes, reports it
         with transaction(engine) as s:
-            s.add(FollowerSnapshot(profile_id=profile_id, captured_on=NOW.date() + timedelta(days=1),
-                                   followers=99_999, captured_at=NOW + timedelta(days=1)))
+            # the day after make_talent's newest snapshot (today), whatever today is
+            tomorrow = datetime.now(UTC) + timedelta(days=1)
+            s.add(FollowerSnapshot(profile_id=profile_id, captured_on=tomorrow.date(), followers=99_999,
+                                   captured_at=tomorrow))
         return _report(profile_id, talent, "synced", snapshot=True)
 
     run_sync(live, profile, sync=writes_a_snapshot)
