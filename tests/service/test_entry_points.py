@@ -20,7 +20,18 @@ from intel.accounts.auth import DEMO_VIEWER, SYSTEM, Identity
 from intel.analytics.window import Window
 from intel.config import get_settings
 from intel.errors import DatabaseUnavailable, IntelError, PermissionDenied
-from intel.service import accounts, connections, imports, operations, ops, report_files, reports, share_links, syncs
+from intel.service import (
+    accounts,
+    alerts,
+    connections,
+    imports,
+    operations,
+    ops,
+    report_files,
+    reports,
+    share_links,
+    syncs,
+)
 from intel.service import talents as service
 from tests.factories import make_talent
 
@@ -112,6 +123,8 @@ ENTRY_POINTS: list[Any] = [
     ("report_files.report_file", "view", lambda who, w: report_files.report_file(who, w.talents[0], fmt="html")),
     ("share_links.create_share_link", "share", lambda who, w: share_links.create_share_link(who, w.talents[0])),
     ("share_links.list_share_links", "share", lambda who, w: share_links.list_share_links(who, w.talents[0])),
+    ("alerts.inbox", "view", lambda who, w: alerts.inbox(who)),
+    ("alerts.unread_count", "view", lambda who, w: alerts.unread_count(who)),
 ]
 
 
