@@ -113,8 +113,8 @@ def _raise(session: Session, intel: SocialIntelligence, finding: Finding, now: d
         session.add(InboxItem(alert_id=alert.id, user_id=person.id, created_at=now))
         if notify is not None:
             notify(session, alert, person, now)
-    session.add(AdminActivity(actor="system:alerts", action="alert_raised", target=f"talent:{intel.talent_id}",
-                              details={"alert_id": alert.id, "rule": finding.rule, "scope": finding.scope,
+    session.add(AdminActivity(actor="system:alerts", action="alert_raised", target=f"alert:{alert.id}",
+                              details={"talent_id": intel.talent_id, "rule": finding.rule, "scope": finding.scope,
                                        "level": finding.level, "recipients": len(people)}))
     log.info("alert raised talent=%s rule=%s scope=%s level=%s recipients=%s", intel.talent_id, finding.rule,
              finding.scope, finding.level, len(people))
