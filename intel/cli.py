@@ -83,6 +83,10 @@ def build_parser() -> argparse.ArgumentParser:
                         "syncs and warm the cache; the queued syncs wait for a running worker; without: run them)")
     worker.set_defaults(handler=_worker)
 
+    alerts = groups.add_parser("alerts", help="alert and digest delivery").add_subparsers(dest="cmd", required=True)
+    _command(alerts, "deliver", "send the due alert and digest messages once (the worker does this every pass)",
+             _alerts_deliver)
+
     static = groups.add_parser("static", help="front-end bundles").add_subparsers(dest="cmd", required=True)
     build = _command(static, "build", "write the compressed copy of Streamlit's bundles the server sends",
                      _static_build)
@@ -366,6 +370,15 @@ def _worker(args: argparse.Namespace) -> int:
     from intel.service.refresh import run_due_refreshes
 
     return worker_main(get_runtime(), once=args.once, due_refreshes=run_due_refreshes)
+
+
+def _alerts_deliver(_args: argparse.Namespace) -> int:
+    from intel.jobs.alert_jobs import alert_pass
+    from intel.runtime import get_runtime
+
+    report = alert_pass(get_runtime())
+    print(f"sent {report.sent}, retry later {report.retried}, failed {report.failed}, skipped {report.skipped}")
+    return 0
 
 
 def _metrics(_args: argparse.Namespace) -> int:

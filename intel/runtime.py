@@ -18,6 +18,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from intel.alerts.evaluate import evaluate_computed
+from intel.alerts.queue import queue_alert
 from intel.cache.breaker import CircuitBreaker, GuardedStore
 from intel.cache.provider import IntelligenceProvider
 from intel.cache.ratelimit import RefreshLimiter
@@ -129,7 +130,8 @@ def _assemble(settings: Settings, engine: Engine, sessions: sessionmaker[Session
     provider = IntelligenceProvider(sessions, store, local, stats, ttl_real=settings.cache_ttl_real,
                                     ttl_demo=settings.cache_ttl_demo, prefix=settings.cache_prefix,
                                     smart_ttl_floor=settings.smart_ttl_floor, timezone=settings.timezone,
-                                    on_computed=partial(evaluate_computed, sessions, settings))
+                                    on_computed=partial(evaluate_computed, sessions, settings,
+                                                        notify=partial(queue_alert, settings)))
     limiter = RefreshLimiter(store, local, default_interval=settings.refresh_interval,
                              role_intervals=settings.refresh_role_intervals, prefix=settings.cache_prefix)
     log.info("runtime: database %s, cache %s", engine.url.render_as_string(hide_password=True), store.name)

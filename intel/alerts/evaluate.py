@@ -28,7 +28,7 @@ from intel.db.models import AdminActivity, User
 
 log = logging.getLogger(__name__)
 
-Notify = Callable[[Session, Alert, User, datetime], None]  # queues the deliveries of one alert to one person
+Notify = Callable[[Session, Alert, User, datetime], object]  # queues the deliveries of one alert to one person
 ATTEMPTS = 3
 
 

@@ -37,6 +37,7 @@ class AlertSettings:
     smtp_password: str | None = field(default=None, repr=False)
     smtp_starttls: bool = True
     smtp_from: str | None = None
+    smtp_ca_file: str | None = None  # a private CA's bundle to verify the relay's certificate; unset = system CAs
     retry_s: tuple[int, ...] = (60, 300, 1800, 7200)
     digest_weekday: int = 0  # Monday
     digest_minute: int = 8 * 60  # minutes after midnight in INTEL_TIMEZONE
@@ -68,6 +69,7 @@ def alert_settings(source: Mapping[str, str], value: Callable[[str], str]) -> Al
                        or secrets.get("INTEL_SMTP_PASSWORD", "").strip() or None),
         smtp_starttls=parse.parse_bool(value("INTEL_SMTP_STARTTLS"), "INTEL_SMTP_STARTTLS"),
         smtp_from=source.get("INTEL_SMTP_FROM", "").strip() or None,
+        smtp_ca_file=source.get("INTEL_SMTP_CA_FILE", "").strip() or None,
         retry_s=retry_waits(value("INTEL_ALERT_RETRY_S")),
         digest_weekday=weekday,
         digest_minute=minute,

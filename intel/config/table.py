@@ -105,6 +105,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("INTEL_SMTP_STARTTLS", "1", "`1` requires STARTTLS before AUTH and sending; `0` only for a relay on "
             "this host."),
     Setting("INTEL_SMTP_FROM", "", "From address of alert and digest emails, e.g. `Intel <intel@agency.example>`."),
+    Setting("INTEL_SMTP_CA_FILE", "", "PEM bundle of the CA that signed the relay's certificate (a private CA); "
+            "unset = the system's CAs. The certificate is always verified."),
     Setting("INTEL_ALERT_RETRY_S", "60,300,1800,7200", "Waits in seconds between failed sends of one message; "
             "when they are spent the send counts as failed (Ops page)."),
     Setting("INTEL_DIGEST_AT", "MON 08:00", "When the weekly digest goes out, in INTEL_TIMEZONE: weekday and "

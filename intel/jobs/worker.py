@@ -3,11 +3,11 @@
 With REDIS_URL: Dramatiq worker threads run queued sync jobs (`INTEL_SYNC_WORKER_THREADS`) in the same process
 as the pass loop, which every `INTEL_WORKER_INTERVAL_S` queues the due syncs (the scheduler step; several
 workers may run it, the pending keys keep one message per profile), renews YouTube's push subscriptions
-every two days, and then warms the cache (`intel.cache.worker.run_pass`). Several worker processes share one
-queue.
+every two days, sends the alert outbox (`alert_jobs`), and then warms the cache (`intel.cache.worker.run_pass`).
+Several worker processes share one queue (and one outbox: each delivery is claimed by one of them).
 
-Without REDIS_URL: each pass runs the due syncs here, one after another, and skips cache warming (an embedded
-cache is private to each process, so warming it here helps nobody).
+Without REDIS_URL: each pass runs the due syncs here, one after another, sends the outbox, and skips cache
+warming (an embedded cache is private to each process, so warming it here helps nobody).
 
 SIGTERM / SIGINT stop cleanly: the pass loop ends, Dramatiq's threads finish their current job (up to
 `STOP_TIMEOUT_MS`); a job still running then stays unacknowledged and another worker runs it again.
@@ -28,7 +28,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from intel.cache.store import StoreUnavailable
 from intel.cache.worker import pieces, run_pass
 from intel.errors import IntelError
-from intel.jobs import broker, push, schedule
+from intel.jobs import alert_jobs, broker, push, schedule
 from intel.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -53,6 +53,11 @@ def step(rt: Runtime, **pass_extras: Any) -> bool:
     except _OUTAGES as exc:
         ok = False
         log.error("sync scheduling failed (will retry): %s", exc)
+    try:
+        alert_jobs.alert_pass(rt)
+    except _OUTAGES as exc:
+        ok = False
+        log.error("alert delivery failed (will retry): %s", exc)
     if not rt.settings.redis_url:
         return ok
     try:

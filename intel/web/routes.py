@@ -5,8 +5,10 @@ webhooks (`intel.web.webhooks`). Starlette only; no streamlit import.
 
 Every form POST (sign-in, first-admin setup, sign-out) must pass `intel.web.csrf`: same origin and
 the double-submit token, else 403 with no cookie set. Webhook POSTs come from the platforms' servers and are
-authenticated by the HMAC signature of their body instead. A share link (`/share/…`) is a GET that changes only
-its view counter: it needs no CSRF token, and no session (the token in its path is the permission).
+authenticated by the HMAC signature of their body instead. An unsubscribe link (`/unsubscribe/…`,
+`intel.web.unsubscribe`) POSTs without one: its HMAC token is the permission. A share link (`/share/…`) is a
+GET that changes only its view counter: it needs no CSRF token, and no session (the token in its path is the
+permission).
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from intel.accounts.auth import MIN_PASSWORD, Identity, client_address
 from intel.errors import AccountLocked, AuthError, DatabaseUnavailable, IntelError
 from intel.runtime import get_runtime
 from intel.service import accounts
-from intel.web import api, csrf, oauth, report_api, scrape, share, webhooks
+from intel.web import api, csrf, oauth, report_api, scrape, share, unsubscribe, webhooks
 from intel.web.api import COOKIE
 
 __all__ = ["COOKIE", "SignInRedirect", "login_url", "routes", "safe_next"]
@@ -45,6 +47,7 @@ def routes() -> list[Route]:
         *scrape.routes(),
         *webhooks.routes(),
         *share.routes(),
+        *unsubscribe.routes(),
         *api.routes(extra=report_api.ENDPOINTS),
     ]
 
