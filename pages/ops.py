@@ -1,11 +1,11 @@
-"""Ops (admins): cache health, the Prometheus figures, refresh activity, platform syncs, the audit log and data
-freshness."""
+"""Ops (admins): cache health, the Prometheus figures, refresh activity, platform syncs, alert and digest
+deliveries, the audit log and data freshness."""
 
 from datetime import UTC, datetime, time, timedelta
 
 import streamlit as st
 
-from intel.service import ops, syncs
+from intel.service import alert_delivery, ops, syncs
 from intel.views import tables as views
 from intel.views.text import plain
 from pages._wiring import page_start, shown_errors
@@ -61,6 +61,22 @@ units, calls = syncing.quota_today.get("youtube", (0, 0))
 quota_col.metric("YouTube quota today", f"{units:,} units", help=f"{calls:,} calls on today's Pacific quota day")
 st.dataframe(views.connections_frame(syncing.connections), hide_index=True, width="stretch", key="connections",
              placeholder=views.PLACEHOLDER)
+
+st.subheader("Alert and digest deliveries", anchor=False)
+with shown_errors():
+    outbox = alert_delivery.outbox_status(identity)
+waiting_col, sending_col, sent_col, failed_col, skipped_col = st.columns(5)
+oldest = "" if outbox.oldest_pending is None else f"; oldest due {outbox.oldest_pending:%d %b %H:%M} UTC"
+waiting_col.metric("Waiting", outbox.by_status.get("pending", 0),
+                   help=f"queued, in quiet hours or waiting to retry{oldest}")
+sending_col.metric("Sending now", outbox.by_status.get("sending", 0))
+sent_col.metric("Sent", outbox.by_status.get("sent", 0))
+failed_col.metric("Failed every retry", outbox.by_status.get("failed", 0))
+skipped_col.metric("Skipped", outbox.by_status.get("skipped", 0),
+                   help="no longer to be sent: channel switched off, talent handed over, rule muted")
+st.dataframe([{"Id": f.id, "Kind": f.kind, "Channel": f.channel, "To": f.recipient, "Attempts": f.attempts,
+               "Queued": f.created_at, "Last error": f.last_error} for f in outbox.failed],
+             hide_index=True, width="stretch", key="failed_deliveries", placeholder=views.PLACEHOLDER)
 
 st.subheader("Data freshness", anchor=False)
 with shown_errors():

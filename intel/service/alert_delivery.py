@@ -84,7 +84,8 @@ def outbox_status(identity: Identity, *, limit: int = 20) -> OutboxStatus:
     """Counts by state and the latest failed sends (admins: the Ops page)."""
     require(identity, "ops")
     with get_runtime().sessions() as session:
-        counts = dict(session.execute(select(Delivery.status, func.count()).group_by(Delivery.status)).tuples())
+        counts = {status: n for status, n in
+                  session.execute(select(Delivery.status, func.count()).group_by(Delivery.status)).all()}
         oldest = session.scalar(select(func.min(Delivery.not_before)).where(Delivery.status == "pending"))
         rows = session.execute(select(Delivery, User.email).join(User, User.id == Delivery.user_id)
                                .where(Delivery.status == "failed").order_by(Delivery.id.desc()).limit(limit)).all()

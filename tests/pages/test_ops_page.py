@@ -20,7 +20,8 @@ from tests.app_pages import run_page, sign_in_as, talent_id
 
 TALENT = "Sofia Marques"
 # The page's tables in page order (read-only st.dataframe elements carry no user key in AppTest).
-TABLES = ("page_runs", "jobs", "refresh_per_talent", "refresh_per_actor", "connections", "freshness", "activity_log")
+TABLES = ("page_runs", "jobs", "refresh_per_talent", "refresh_per_actor", "connections", "failed_deliveries",
+          "freshness", "activity_log")
 
 
 @pytest.fixture(autouse=True)
@@ -141,3 +142,19 @@ def test_a_connection_that_needs_reconnecting_is_listed_first_with_the_platforms
     assert list(shown["Connection"]) == ["needs reconnecting", "connected"]
     assert shown["Message"].iloc[0] == "Error validating access token"
     assert set(shown["Talent"]) == {TALENT}
+
+
+def test_deliveries_that_failed_every_retry_are_counted_and_listed_with_their_error(app_db, monkeypatch):
+    from intel.db.alerts import Delivery
+
+    admin = sign_in_as(monkeypatch, "admin")
+    with transaction(app_db) as s:
+        for status, key in (("failed", "digest:a"), ("sent", "digest:b"), ("pending", "digest:c")):
+            s.add(Delivery(key=key, user_id=admin.user_id, channel="email", kind="digest", status=status, attempts=5,
+                           last_error="SMTP 451: try again later" if status == "failed" else None))
+    at = run_page("pages/ops.py")
+    assert not at.exception, at.exception
+    metrics = {m.label: m.value for m in at.metric}
+    assert (metrics["Failed every retry"], metrics["Sent"], metrics["Waiting"]) == ("1", "1", "1")
+    failed = tables(at)["failed_deliveries"]
+    assert list(failed["Last error"]) == ["SMTP 451: try again later"] and list(failed["To"]) == [admin.email]
