@@ -8,7 +8,8 @@ import re
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from sqlalchemy import select
 
 from intel.db.campaigns import CampaignPost
@@ -46,14 +47,19 @@ def test_an_agent_creates_a_campaign_attaches_a_post_and_sees_its_lift(browser: 
     page.get_by_text("New campaign").click()
     page.get_by_role("textbox", name="Brand").fill("Glow Lab")
     page.get_by_role("textbox", name="Campaign name").fill("Glass Skin")
-    page.get_by_label("Talents").click()
-    page.get_by_role("option", name="Maya Chen").click()
+    page.keyboard.press("Tab")  # commit the text before opening the dropdown: a rerun would close it under us
+    wait_for_app(page)
+    pick_option(page, "Talents", "Maya Chen")
     page.keyboard.press("Escape")
+    wait_for_app(page)  # a widget change may rerun the page: clicking during a rerun hits a detached element
     page.get_by_role("button", name="Create campaign").click()
     expect(page.get_by_role("heading", name="Glow Lab — Glass Skin")).to_be_visible(timeout=30_000)
     expect(page.get_by_text("Lift unavailable", exact=False)).to_be_visible()
+    wait_for_app(page)
 
     page.get_by_role("textbox", name="Include a post by its platform id").fill(post_id)
+    page.keyboard.press("Tab")  # commit the text input (its rerun) before the button is clicked
+    wait_for_app(page)
     page.get_by_role("button", name="Include post").click()
     # The posts table is a canvas grid: its cells are in the DOM for assistive technology, not visible.
     expect(page.locator("[data-testid^=glide-cell]", has_text="included by hand")).to_be_attached(timeout=30_000)
@@ -66,7 +72,10 @@ def test_an_agent_creates_a_campaign_attaches_a_post_and_sees_its_lift(browser: 
 
     # Share the campaign's report with the brand: a fresh context, no session, sees it and nothing else.
     page.get_by_text("Share links · 0 active").click()
-    page.get_by_role("button", name="Create share link").click()
+    create = page.get_by_role("button", name="Create share link")
+    expect(create).to_be_visible()
+    wait_for_app(page)
+    create.click()
     code = page.get_by_test_id("stCode").filter(has_text="/share/c/")
     expect(code).to_be_visible(timeout=60_000)
     url = code.inner_text().strip()
@@ -85,3 +94,17 @@ def test_an_agent_creates_a_campaign_attaches_a_post_and_sees_its_lift(browser: 
     with engine.connect() as conn:
         assert conn.execute(select(CampaignPost.how, CampaignPost.excluded)).all() == [("manual", False)]
     engine.dispose()
+
+
+def pick_option(page: Page, label: str, option: str, attempts: int = 3) -> None:
+    """Open a multiselect and click one option; reopen it when a rerun replaced the list under the click."""
+    for attempt in range(attempts):
+        page.get_by_label(label).click()
+        try:
+            page.get_by_role("option", name=option).click(timeout=5_000)
+            return
+        except PlaywrightTimeout:
+            if attempt == attempts - 1:
+                raise
+            page.keyboard.press("Escape")
+            wait_for_app(page)
