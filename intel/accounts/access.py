@@ -27,6 +27,13 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     # Create (and list) report share links a brand opens without signing in: within the talents the identity
     # may see, so an agent shares only their own talents. Not the demo viewer: it is read-only.
     "share": frozenset({"agent", "manager", "admin", "system"}),
+    # A person's own alert settings (mutes, channels, quiet hours): stored accounts only. The demo viewer and the
+    # command line have no inbox, so nothing to mute or deliver to.
+    "alert_settings": frozenset({"agent", "manager", "admin"}),
+    # Follow a talent, so its alerts reach you too (recipients takes managers and admins): a stored account.
+    "follow": frozenset({"manager", "admin"}),
+    # Set a talent's own alert thresholds in place of the settings' values.
+    "manage_alerts": frozenset({"manager", "admin", "system"}),
     "ops": frozenset({"admin", "system"}),
     "import": frozenset({"admin", "system"}),
     "users": frozenset({"admin", "system"}),

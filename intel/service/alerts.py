@@ -1,8 +1,9 @@
-"""The in-app alert inbox: each person's alerts, the unread count, acknowledge and snooze.
+"""The in-app alert inbox: each person's alerts, the unread count, acknowledge, snooze and mute.
 
 Only the person's own inbox rows, and only for talents they may see now (a talent handed to another agent
 drops out of the old agent's inbox). The demo viewer has no inbox (no user id): an empty list, never an error.
-Acknowledging and snoozing are audited.
+Muting silences one rule for one talent for this person (no inbox item, email or webhook until unmuted).
+Acknowledging, snoozing, muting and unmuting are audited.
 """
 
 from __future__ import annotations
@@ -15,9 +16,9 @@ from sqlalchemy import ColumnElement, Select, and_, or_, select
 from sqlalchemy.orm import Session
 
 from intel.accounts import audit
-from intel.accounts.access import require, visible_talent_ids
+from intel.accounts.access import check_talent, require, visible_talent_ids
 from intel.accounts.auth import Identity
-from intel.db.alerts import Alert, InboxItem
+from intel.db.alerts import RULES, Alert, AlertMute, InboxItem
 from intel.db.base import utcnow
 from intel.db.models import Talent
 from intel.errors import IntelError
@@ -30,6 +31,16 @@ InboxState = Literal["new", "acknowledged", "snoozed"]
 
 class InboxItemNotFound(IntelError):
     """No such inbox item for this person (or its talent is no longer theirs)."""
+
+
+@dataclass(frozen=True)
+class MuteEntry:
+    """One rule a person silenced for one talent."""
+
+    talent_id: int
+    talent_name: str
+    rule: str
+    created_at: datetime
 
 
 @dataclass(frozen=True)
@@ -84,6 +95,68 @@ def acknowledge(identity: Identity, item_id: int, *, now: datetime | None = None
 def snooze(identity: Identity, item_id: int, *, now: datetime | None = None) -> None:
     """Hide one of the identity's inbox items from the unread count for 24 hours."""
     _change(identity, item_id, "alert_snoozed", now or utcnow(), snooze=True)
+
+
+@database_boundary
+def mute(identity: Identity, item_id: int, *, now: datetime | None = None) -> MuteEntry:
+    """Silence the rule of this inbox item's alert for its talent, for this person; the item counts as read."""
+    require(identity, "alert_settings")
+    now = now or utcnow()
+    runtime = get_runtime()
+    with runtime.sessions.begin() as session:
+        row = session.execute(_query(session, identity).where(InboxItem.id == item_id)).first()
+        if row is None:
+            raise InboxItemNotFound(f"Alert {item_id} was not found in your inbox.")
+        item, alert, name = row
+        # Muting is acting on it: the item leaves the unread count (it stays listed, acknowledged).
+        if item.acknowledged_at is None:
+            item.acknowledged_at = now
+        existing = session.scalar(select(AlertMute).where(AlertMute.user_id == identity.user_id,
+                                                          AlertMute.talent_id == alert.talent_id,
+                                                          AlertMute.rule == alert.rule))
+        created = existing is None
+        if existing is None:
+            existing = AlertMute(user_id=identity.user_id, talent_id=alert.talent_id, rule=alert.rule,
+                                 created_at=now)
+            session.add(existing)
+        entry = MuteEntry(alert.talent_id, name, alert.rule, existing.created_at)
+        alert_id = alert.id
+    if created:
+        audit.record(runtime.sessions, identity.email, "alert_muted", f"alert:{alert_id}", item_id=item_id,
+                     talent_id=entry.talent_id, rule=entry.rule)
+    return entry
+
+
+@database_boundary
+def unmute(identity: Identity, talent_id: int, rule: str) -> bool:
+    """Hear of `rule` for the talent again; False when it was not muted."""
+    require(identity, "alert_settings")
+    if rule not in RULES:
+        raise IntelError(f"{rule[:40]!r} is not an alert rule.")
+    runtime = get_runtime()
+    with runtime.sessions.begin() as session:
+        check_talent(session, identity, talent_id)
+        found = session.scalar(select(AlertMute).where(AlertMute.user_id == identity.user_id,
+                                                       AlertMute.talent_id == talent_id, AlertMute.rule == rule))
+        if found is not None:
+            session.delete(found)
+    if found is not None:
+        audit.record(runtime.sessions, identity.email, "alert_unmuted", f"user:{identity.email}",
+                     talent_id=talent_id, rule=rule)
+    return found is not None
+
+
+@database_boundary
+def mutes(identity: Identity) -> list[MuteEntry]:
+    """The rules the identity muted, on talents they may see now, by talent name and rule."""
+    require(identity, "alert_settings")
+    with get_runtime().sessions() as session:
+        visible = visible_talent_ids(session, identity)
+        query = (select(AlertMute, Talent.name).join(Talent, Talent.id == AlertMute.talent_id)
+                 .where(AlertMute.user_id == identity.user_id).order_by(Talent.name, AlertMute.rule))
+        if visible is not None:
+            query = query.where(AlertMute.talent_id.in_(visible) if visible else AlertMute.id.is_(None))
+        return [MuteEntry(m.talent_id, name, m.rule, m.created_at) for m, name in session.execute(query).all()]
 
 
 def _change(identity: Identity, item_id: int, action: str, now: datetime, *, snooze: bool) -> None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -19,9 +19,13 @@ from intel.accounts.access import CAPABILITIES
 from intel.accounts.auth import DEMO_VIEWER, SYSTEM, Identity
 from intel.analytics.window import Window
 from intel.config import get_settings
+from intel.connectors.crypto import new_key
+from intel.db.alerts import Alert, InboxItem
+from intel.db.engine import transaction
 from intel.errors import DatabaseUnavailable, IntelError, PermissionDenied
 from intel.service import (
     accounts,
+    alert_settings,
     alerts,
     connections,
     imports,
@@ -48,6 +52,11 @@ class World:
 
     identities: dict[str | None, Identity | None]
     talents: list[int]
+    items: dict[str, int] = field(default_factory=dict)  # role -> an inbox item of that account
+
+    def item(self, who: Identity | None) -> int:
+        """The inbox item of `who`'s account (an unknown id for identities without one: they are refused first)."""
+        return self.items.get(who.role if who else "", 10**9)
 
 
 @pytest.fixture
@@ -55,7 +64,9 @@ def world(engine, database_url, make_runtime, installed_runtime, monkeypatch) ->
     """A runtime on the test database (embedded cache) with accounts for agent, manager, admin and a target."""
     # Real argon2id at its lowest cost: this test is about who may call what, not about hashing strength.
     monkeypatch.setattr(auth, "_hasher", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
-    installed_runtime(make_runtime(database_url))
+    # A secret key: saving a webhook URL encrypts it.
+    installed_runtime(make_runtime(database_url, connectors=replace(get_settings({}).connectors,
+                                                                    secret_keys=(new_key(),))))
     talents = [make_talent(engine, name="One"), make_talent(engine, name="Two")]
     identities: dict[str | None, Identity | None] = {"demo": DEMO_VIEWER, "system": SYSTEM, None: None}
     for role in ("agent", "manager", "admin"):
@@ -64,7 +75,19 @@ def world(engine, database_url, make_runtime, installed_runtime, monkeypatch) ->
                                     role.title(), role)
     accounts.create_user(SYSTEM, "target@agency.test", "Target", "agent", PASSWORD)
     accounts.assign_talents(SYSTEM, "agent@agency.test", talents)
-    return World(identities, talents)
+    items: dict[str, int] = {}
+    with transaction(engine) as s:
+        alert = Alert(talent_id=talents[0], rule="follower_drop", dedup_key="entry-points", title="t", message="m")
+        s.add(alert)
+        s.flush()
+        for role in ("agent", "manager", "admin"):
+            identity = identities[role]
+            assert identity is not None and identity.user_id is not None
+            item = InboxItem(alert_id=alert.id, user_id=identity.user_id)
+            s.add(item)
+            s.flush()
+            items[role] = item.id
+    return World(identities, talents, items)
 
 
 Call = Callable[[Identity | None, World], Any]
@@ -125,6 +148,23 @@ ENTRY_POINTS: list[Any] = [
     ("share_links.list_share_links", "share", lambda who, w: share_links.list_share_links(who, w.talents[0])),
     ("alerts.inbox", "view", lambda who, w: alerts.inbox(who)),
     ("alerts.unread_count", "view", lambda who, w: alerts.unread_count(who)),
+    ("alerts.mute", "alert_settings", lambda who, w: alerts.mute(who, w.item(who))),
+    ("alerts.unmute", "alert_settings", lambda who, w: alerts.unmute(who, w.talents[0], "follower_drop")),
+    ("alerts.mutes", "alert_settings", lambda who, w: alerts.mutes(who)),
+    ("alert_settings.preferences", "alert_settings", lambda who, w: alert_settings.preferences(who)),
+    ("alert_settings.save_preferences", "alert_settings",
+     lambda who, w: alert_settings.save_preferences(who, email_enabled=True, webhook_enabled=True,
+                                                    digest_enabled=False, timezone="Europe/Lisbon",
+                                                    quiet_start=time(22), quiet_end=time(7),
+                                                    webhook_url="https://hooks.example.com/x")),
+    ("alert_settings.follow", "follow", lambda who, w: alert_settings.follow(who, w.talents[0])),
+    ("alert_settings.unfollow", "follow", lambda who, w: alert_settings.unfollow(who, w.talents[0])),
+    ("alert_settings.follows", "follow", lambda who, w: alert_settings.follows(who)),
+    ("alert_settings.thresholds", "manage_alerts", lambda who, w: alert_settings.thresholds(who, w.talents[0])),
+    ("alert_settings.set_threshold", "manage_alerts",
+     lambda who, w: alert_settings.set_threshold(who, w.talents[0], "follower_drop", 5)),
+    ("alert_settings.clear_threshold", "manage_alerts",
+     lambda who, w: alert_settings.clear_threshold(who, w.talents[0], "follower_drop")),
 ]
 
 
@@ -188,6 +228,8 @@ def dead_database(installed_runtime):
                          ids=[_name(e) for e in ENTRY_POINTS if _name(e) not in DEGRADES])
 def test_every_facade_turns_an_unreachable_database_into_database_unavailable(dead_database, name, rule, call):
     who = dead_database.identities["own" if rule == "own account" else "system"]
+    if who is not None and who.role not in allowed_roles(rule):  # e.g. the system has no alert settings
+        who = Identity(1, "a@agency.test", "A", min(r for r in allowed_roles(rule) if r))
     with pytest.raises(DatabaseUnavailable, match="cannot be reached"):
         call(who, dead_database)
 
