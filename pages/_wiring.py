@@ -20,7 +20,7 @@ from intel.accounts.auth import DEMO_VIEWER, Identity
 from intel.config import get_settings, timezone_names
 from intel.errors import ConfigError, DatabaseUnavailable, IntelError, PermissionDenied, TalentNotFound
 from intel.metrics import record as metrics
-from intel.service import accounts
+from intel.service import accounts, alerts
 from intel.service import talents as service
 from intel.service.talents import RefreshOutcome
 from intel.views.text import plain
@@ -31,6 +31,7 @@ DEMO_BANNER = "Demo Data — Not Real Analytics"
 PAGES = Path(__file__).resolve().parent  # absolute: the entrypoint is not next to pages/ (entry/app.py)
 TALENT_PAGE = str(PAGES / "talent.py")
 ROSTER_PAGE = str(PAGES / "roster.py")
+ALERTS_PAGE = str(PAGES / "alerts.py")
 IDENTITY_GRACE_S = 15 * 60
 TOAST_ICONS = {"refreshed": "✅", "joined": "✅", "rate_limited": "⏳", "queued": "🕒", "failed": "❌"}
 SIGN_IN_STYLE = ("display:inline-block;padding:.4rem .9rem;border-radius:.5rem;background:#5B3CC4;"
@@ -215,6 +216,7 @@ def navigation(identity: Identity | None) -> list[st.Page]:
         st.Page(str(PAGES / "roster.py"), title="Roster", icon="👥", url_path="roster", default=True),
         st.Page(str(PAGES / "talent.py"), title="Talent", icon="🎯", url_path="talent"),
         st.Page(str(PAGES / "campaigns.py"), title="Campaigns", icon="🤝", url_path="campaigns"),
+        st.Page(ALERTS_PAGE, title=alerts_title(identity), icon="🔔", url_path="alerts"),
     ]
     optional = [("compare", str(PAGES / "compare.py"), "Compare", "⚖️", "compare"),
                 ("import", str(PAGES / "import_data.py"), "Import", "📥", "import"),
@@ -225,6 +227,15 @@ def navigation(identity: Identity | None) -> list[st.Page]:
     if not identity.is_demo_viewer:
         pages.append(st.Page(str(PAGES / "account.py"), title="Account", icon="👤", url_path="account"))
     return pages
+
+
+def alerts_title(identity: Identity) -> str:
+    """"Alerts (3)" with the identity's unread count, the sidebar's badge; plain "Alerts" when none or unknown."""
+    try:
+        unread = alerts.unread_count(identity)  # one COUNT query per run
+    except IntelError:
+        unread = 0  # the database is down: the page itself says so
+    return f"Alerts ({unread})" if unread else "Alerts"
 
 
 def timed_run(page: st.Page, started: float | None = None) -> AbstractContextManager[None]:

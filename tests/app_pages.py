@@ -11,7 +11,8 @@ from intel.db.models import Talent
 from intel.service import accounts
 
 PAGE_FILES: tuple[str, ...] = ("pages/roster.py", "pages/talent.py", "pages/campaigns.py", "pages/compare.py",
-                               "pages/import_data.py", "pages/ops.py", "pages/users.py", "pages/account.py")
+                               "pages/import_data.py", "pages/ops.py", "pages/users.py", "pages/account.py",
+                               "pages/alerts.py")
 PASSWORD = "correct horse battery staple"
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
 
-from sqlalchemy import ColumnElement, Select, and_, or_, select
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from intel.accounts import audit
@@ -81,8 +81,9 @@ def unread_count(identity: Identity, *, now: datetime | None = None) -> int:
         return 0
     now = now or utcnow()
     with get_runtime().sessions() as session:
-        rows = session.execute(_query(session, identity).where(_unread(now))).all()
-        return len(rows)
+        # A count, not the rows: the navigation badge asks on every page run.
+        unread = _query(session, identity).where(_unread(now)).with_only_columns(InboxItem.id).subquery()
+        return int(session.scalar(select(func.count()).select_from(unread)) or 0)
 
 
 @database_boundary
