@@ -217,6 +217,7 @@ def navigation(identity: Identity | None) -> list[st.Page]:
         st.Page(str(PAGES / "talent.py"), title="Talent", icon="🎯", url_path="talent"),
         st.Page(str(PAGES / "campaigns.py"), title="Campaigns", icon="🤝", url_path="campaigns"),
         st.Page(ALERTS_PAGE, title=alerts_title(identity), icon="🔔", url_path="alerts"),
+        st.Page(str(PAGES / "digest.py"), title="Weekly digest", icon="🗞️", url_path="digest"),
     ]
     optional = [("compare", str(PAGES / "compare.py"), "Compare", "⚖️", "compare"),
                 ("import", str(PAGES / "import_data.py"), "Import", "📥", "import"),

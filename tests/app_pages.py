@@ -12,7 +12,7 @@ from intel.service import accounts
 
 PAGE_FILES: tuple[str, ...] = ("pages/roster.py", "pages/talent.py", "pages/campaigns.py", "pages/compare.py",
                                "pages/import_data.py", "pages/ops.py", "pages/users.py", "pages/account.py",
-                               "pages/alerts.py")
+                               "pages/alerts.py", "pages/digest.py")
 PASSWORD = "correct horse battery staple"
 
 

@@ -29,7 +29,7 @@ def test_a_deep_link_as_the_first_visit_after_a_start_shows_only_the_apps_page_t
         expect(links.first).to_be_visible()
         titles = [re.sub(r"[^\w ]", "", text).strip() for text in links.all_inner_texts()]
         # The demo viewer's pages, in the app's order (Alerts explains that the demo viewer has no inbox).
-        assert titles == ["Roster", "Talent", "Campaigns", "Alerts", "Compare"]
+        assert titles == ["Roster", "Talent", "Campaigns", "Alerts", "Weekly digest", "Compare"]
         assert not {t.lower() for t in titles} & set(FILE_NAMES)
         expect(page.get_by_test_id("stHeading").filter(has_text=SEEDED_TALENTS[0])).to_be_visible()
         assert page.url.startswith(f"{server.url}/talent")

@@ -23,9 +23,10 @@ def allowed(at: AppTest, page: str) -> bool:
 
 
 @pytest.mark.parametrize(("role", "expected"), [
-    ("agent", {"pages/roster.py", "pages/talent.py", "pages/campaigns.py", "pages/alerts.py", "pages/account.py"}),
-    ("manager", {"pages/roster.py", "pages/talent.py", "pages/campaigns.py", "pages/alerts.py", "pages/compare.py",
-                 "pages/account.py"}),
+    ("agent", {"pages/roster.py", "pages/talent.py", "pages/campaigns.py", "pages/alerts.py", "pages/digest.py",
+               "pages/account.py"}),
+    ("manager", {"pages/roster.py", "pages/talent.py", "pages/campaigns.py", "pages/alerts.py", "pages/digest.py",
+                 "pages/compare.py", "pages/account.py"}),
     ("admin", ALL),
 ])
 def test_navigation_is_built_from_the_role(app_db, monkeypatch, role, expected):

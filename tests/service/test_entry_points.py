@@ -25,9 +25,11 @@ from intel.db.engine import transaction
 from intel.errors import DatabaseUnavailable, IntelError, PermissionDenied
 from intel.service import (
     accounts,
+    alert_delivery,
     alert_settings,
     alerts,
     connections,
+    digest,
     imports,
     operations,
     ops,
@@ -147,6 +149,8 @@ ENTRY_POINTS: list[Any] = [
     ("share_links.create_share_link", "share", lambda who, w: share_links.create_share_link(who, w.talents[0])),
     ("share_links.list_share_links", "share", lambda who, w: share_links.list_share_links(who, w.talents[0])),
     ("alerts.inbox", "view", lambda who, w: alerts.inbox(who)),
+    ("digest.weekly_digest", "view", lambda who, w: digest.weekly_digest(who, fresh=True)),
+    ("alert_delivery.outbox_status", "ops", lambda who, w: alert_delivery.outbox_status(who)),
     ("alerts.unread_count", "view", lambda who, w: alerts.unread_count(who)),
     ("alerts.mute", "alert_settings", lambda who, w: alerts.mute(who, w.item(who))),
     ("alerts.unmute", "alert_settings", lambda who, w: alerts.unmute(who, w.talents[0], "follower_drop")),
