@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from intel.alerts.rules import Finding, level_for
+from intel.alerts.significance import share_rose, values_fell
 from intel.analytics.result import platform_label
 from intel.campaigns.events import CampaignEvent
 from intel.config import RuleThresholds
@@ -22,6 +23,9 @@ from intel.db.models import Comment, SocialPost, SocialProfile
 ENGAGEMENT_RECENT_POSTS = 6
 ENGAGEMENT_BASELINE_DAYS = 90
 ENGAGEMENT_MIN_BASELINE = 10
+# Six posts against a handful: a stricter test would need every one of the six to be low (chosen on the replay
+# of injected events, bench.alert_replay).
+ENGAGEMENT_ALPHA = 0.05
 # Counters of a fresh post are still growing: posts younger than this are left out of both medians.
 SETTLE = timedelta(days=2)
 SPAM_RECENT_DAYS, SPAM_BASELINE_DAYS = 7, 28
@@ -31,65 +35,97 @@ SPAM_KINDS = ("spam", "generic")
 
 def engagement_drop(session: Session, talent_id: int, name: str, now: datetime,
                     limits: RuleThresholds) -> list[Finding]:
-    """Per platform: the median interactions of the last 6 settled posts ≤ the ratio × the 90-day median."""
+    """Per platform: the last 6 settled posts' median interactions, each against the usual for its format (the
+    90-day median of that media type), at most the ratio; and significantly below the earlier posts.
+
+    Against its own format because a story or an image draws a fraction of a reel's interactions: six stories
+    in a row are a different mix, not a drop.
+    """
     settled = now - SETTLE
     rows = session.execute(
-        select(SocialPost.platform, SocialPost.posted_at,
+        select(SocialPost.platform, SocialPost.media_type,
                SocialPost.likes + SocialPost.comments + SocialPost.shares + SocialPost.saves)
         .join(SocialProfile, SocialProfile.id == SocialPost.profile_id)
         .where(SocialProfile.talent_id == talent_id, SocialPost.posted_at <= settled,
                SocialPost.posted_at > settled - timedelta(days=ENGAGEMENT_BASELINE_DAYS))
         .order_by(SocialPost.posted_at)).all()
-    by_platform: dict[str, list[float]] = defaultdict(list)
-    for platform, _, interactions in rows:
-        by_platform[platform].append(float(interactions))
+    by_platform: dict[str, list[tuple[str, float]]] = defaultdict(list)
+    for platform, media, interactions in rows:
+        by_platform[platform].append((media or "", float(interactions)))
     found: list[Finding] = []
-    for platform, values in sorted(by_platform.items()):
-        if len(values) < ENGAGEMENT_MIN_BASELINE:
-            continue
-        baseline, recent = statistics.median(values), statistics.median(values[-ENGAGEMENT_RECENT_POSTS:])
-        if baseline <= 0 or recent > baseline * limits.engagement_ratio:
-            continue
-        share = recent / baseline
-        found.append(Finding(
-            "engagement_drop", platform, level_for(limits.engagement_ratio / max(share, 0.01)),
-            f"{name}: {platform_label(platform)} engagement down to {share:.0%} of usual",
-            f"The last {ENGAGEMENT_RECENT_POSTS} {platform_label(platform)} posts (at least 2 days old) have a "
-            f"median of {recent:,.0f} interactions (likes + comments + shares + saves), against {baseline:,.0f} "
-            f"over the {len(values)} posts of the last {ENGAGEMENT_BASELINE_DAYS} days (rule: ≤ "
-            f"{limits.engagement_ratio:.0%}).",
-            {"platform": platform, "recent_median": recent, "recent_n": ENGAGEMENT_RECENT_POSTS,
-             "baseline_median": baseline, "baseline_n": len(values), "ratio_threshold": limits.engagement_ratio}))
+    for platform, posts in sorted(by_platform.items()):
+        if len(posts) >= ENGAGEMENT_MIN_BASELINE:
+            found += _engagement_finding(name, platform, posts, limits)
     return found
+
+
+def _engagement_finding(name: str, platform: str, posts: list[tuple[str, float]],
+                        limits: RuleThresholds) -> list[Finding]:
+    relative = _relative_to_format(posts)
+    last, earlier = relative[-ENGAGEMENT_RECENT_POSTS:], relative[:-ENGAGEMENT_RECENT_POSTS]
+    share = statistics.median(last)
+    if share > limits.engagement_ratio or not values_fell(last, earlier, alpha=ENGAGEMENT_ALPHA):
+        return []
+    recent = statistics.median(v for _, v in posts[-ENGAGEMENT_RECENT_POSTS:])
+    label = platform_label(platform)
+    return [Finding(
+        "engagement_drop", platform, level_for(limits.engagement_ratio / max(share, 0.01)),
+        f"{name}: {label} engagement down to {share:.0%} of usual",
+        f"The last {ENGAGEMENT_RECENT_POSTS} {label} posts (at least 2 days old) drew a median {share:.0%} of the "
+        f"usual interactions (likes + comments + shares + saves) for their format, {recent:,.0f} a post, "
+        f"against the {len(posts)} posts of the last {ENGAGEMENT_BASELINE_DAYS} days (rule: ≤ "
+        f"{limits.engagement_ratio:.0%}, and significantly below the earlier posts).",
+        {"platform": platform, "recent_share_of_usual": round(share, 3), "recent_median": recent,
+         "recent_n": ENGAGEMENT_RECENT_POSTS, "baseline_median": statistics.median(v for _, v in posts),
+         "baseline_n": len(posts), "ratio_threshold": limits.engagement_ratio})]
+
+
+def _relative_to_format(posts: list[tuple[str, float]]) -> list[float]:
+    """Each post's interactions ÷ the median of its media type over the window (of all posts, for a format
+    with fewer than 3); 0 where that median is 0."""
+    overall = statistics.median(v for _, v in posts)
+    by_type: dict[str, list[float]] = defaultdict(list)
+    for media, value in posts:
+        by_type[media].append(value)
+    usual = {m: statistics.median(v) if len(v) >= 3 else overall for m, v in by_type.items()}
+    return [value / usual[media] if usual[media] > 0 else 0.0 for media, value in posts]
 
 
 def spam_surge(session: Session, talent_id: int, name: str, now: datetime,
                limits: RuleThresholds) -> list[Finding]:
-    """Spam and generic comments of the last 7 days well above their share in the 28 days before."""
+    """Per platform: spam and generic comments of the last 7 days well above their share in the 28 days before,
+    and significantly so (bots target one account at a time; a quiet platform is not drowned by a busy one)."""
     recent_start = now - timedelta(days=SPAM_RECENT_DAYS)
     base_start = recent_start - timedelta(days=SPAM_BASELINE_DAYS)
     rows = session.execute(
-        select(Comment.created_at, Comment.kind)
+        select(SocialProfile.platform, Comment.created_at, Comment.kind)
         .join(SocialPost, SocialPost.id == Comment.post_id)
         .join(SocialProfile, SocialProfile.id == SocialPost.profile_id)
         .where(SocialProfile.talent_id == talent_id, Comment.is_talent_reply.is_(False),
                Comment.created_at > base_start, Comment.created_at <= now)).all()
-    recent = [kind for created, kind in rows if created > recent_start]
-    base = [kind for created, kind in rows if created <= recent_start]
+    by_platform: dict[str, tuple[list[bool], list[bool]]] = defaultdict(lambda: ([], []))
+    for platform, created, kind in rows:
+        by_platform[platform][0 if created > recent_start else 1].append(kind in SPAM_KINDS)
+    return [f for platform, (recent, base) in sorted(by_platform.items())
+            for f in _spam_finding(name, platform, recent, base, limits)]
+
+
+def _spam_finding(name: str, platform: str, recent: list[bool], base: list[bool],
+                  limits: RuleThresholds) -> list[Finding]:
     if len(recent) < SPAM_MIN_COMMENTS or not base:
         return []
-    r_share = sum(k in SPAM_KINDS for k in recent) / len(recent) * 100
-    b_share = sum(k in SPAM_KINDS for k in base) / len(base) * 100
+    r_share, b_share = sum(recent) / len(recent) * 100, sum(base) / len(base) * 100
     excess = r_share - b_share
-    if excess < limits.spam_points:
+    if excess < limits.spam_points or not share_rose(sum(recent), len(recent), sum(base), len(base)):
         return []
+    label = platform_label(platform)
     return [Finding(
-        "spam_surge", "", level_for(excess / limits.spam_points), f"{name}: spam comments surging",
-        f"{r_share:.0f}% of {len(recent)} audience comments of the last {SPAM_RECENT_DAYS} days are spam or "
-        f"generic, against {b_share:.0f}% of {len(base)} in the {SPAM_BASELINE_DAYS} days before (rule: "
-        f"≥ {limits.spam_points:g} points above).",
-        {"recent_share": round(r_share, 2), "recent_n": len(recent), "baseline_share": round(b_share, 2),
-         "baseline_n": len(base), "points_threshold": limits.spam_points})]
+        "spam_surge", platform, level_for(excess / limits.spam_points), f"{name}: spam comments surging on {label}",
+        f"{r_share:.0f}% of {len(recent)} audience comments on {label} of the last {SPAM_RECENT_DAYS} days are "
+        f"spam or generic, against {b_share:.0f}% of {len(base)} in the {SPAM_BASELINE_DAYS} days before (rule: "
+        f"≥ {limits.spam_points:g} points above, and significantly).",
+        {"platform": platform, "recent_share": round(r_share, 2), "recent_n": len(recent),
+         "baseline_share": round(b_share, 2), "baseline_n": len(base), "points_threshold": limits.spam_points})]
 
 
 def sync_failing(session: Session, talent_id: int, name: str, limits: RuleThresholds) -> list[Finding]:

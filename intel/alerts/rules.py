@@ -11,6 +11,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+from intel.alerts.significance import share_rose
 from intel.analytics.result import SocialIntelligence, platform_label
 from intel.analytics.sentiment_section import (
     WARNING_BASELINE_DAYS,
@@ -50,13 +51,15 @@ def negative_comments(intel: SocialIntelligence, limits: RuleThresholds) -> list
         return []
     if recent.value < base.value + WARNING_MARGIN_POINTS or recent.value < base.value * limits.negative_ratio:
         return []
+    if not share_rose(round(recent.value * recent.n / 100), recent.n, round(base.value * base.n / 100), base.n):
+        return []  # within what chance gives samples this size
     ratio = recent.value / base.value if base.value > 0 else float(MAX_LEVEL * 4)
     return [Finding(
         "negative_comments", "", level_for(ratio / limits.negative_ratio),
         f"{intel.talent_name}: negative comments up",
         f"{recent.value:.0f}% of {recent.n} scored comments on posts of the last {WARNING_RECENT_DAYS} days are "
         f"negative, against {base.value:.0f}% of {base.n} on posts of the {WARNING_BASELINE_DAYS} days before "
-        f"(rule: ≥ {limits.negative_ratio:g}× and ≥ {WARNING_MARGIN_POINTS:.0f} points above).",
+        f"(rule: ≥ {limits.negative_ratio:g}× and ≥ {WARNING_MARGIN_POINTS:.0f} points above, and significantly).",
         {"recent_share": round(recent.value, 2), "recent_n": recent.n, "baseline_share": round(base.value, 2),
          "baseline_n": base.n, "ratio_threshold": limits.negative_ratio})]
 

@@ -92,8 +92,20 @@ def test_engagement_drop_compares_the_last_six_settled_posts_with_the_ninety_day
     with session_factory(engine)() as s:
         (finding,) = engagement_drop(s, talent_id, "Ana", NOW, LIMITS)
     assert finding.scope == "instagram"
-    assert finding.figures == {"platform": "instagram", "recent_median": 400.0, "recent_n": 6,
-                               "baseline_median": 1000.0, "baseline_n": 20, "ratio_threshold": 0.5}
+    assert finding.figures == {"platform": "instagram", "recent_share_of_usual": 0.4, "recent_median": 400.0,
+                               "recent_n": 6, "baseline_median": 1000.0, "baseline_n": 20, "ratio_threshold": 0.5}
+
+
+def test_engagement_drop_judges_each_post_against_its_own_format(engine: Engine) -> None:
+    talent_id, profile_id = _talent(engine)
+    # Ten reels and four stories, then six stories: a tenth of the usual post, but what stories draw.
+    ids = _posts(engine, profile_id, [1000, 1000, 1000, 100] * 3 + [1000, 1000] + [100] * 6)
+    with transaction(engine) as s:
+        for post_id in ids:
+            post = s.get_one(SocialPost, post_id)
+            post.media_type = "reel" if post.likes == 1000 else "story"
+    with session_factory(engine)() as s:
+        assert engagement_drop(s, talent_id, "Ana", NOW, LIMITS) == []  # a story draws what stories draw
 
 
 def test_engagement_drop_ignores_posts_younger_than_two_days(engine: Engine) -> None:
