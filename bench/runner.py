@@ -34,6 +34,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from bench import (
+    alert_replay,
     browser,
     browser_report,
     browser_rows,
@@ -99,6 +100,8 @@ ROWS: dict[str, tuple[str, str, float | None]] = {
     "campaign_page": (f"campaign page server time: campaign_detail at {campaigns.CAMPAIGNS} campaigns × "
                       f"{campaigns.PER_CAMPAIGN} talents, manager, {campaigns.DETAIL_N} campaigns in turn", "p95 ≤ 300",
                       campaigns.GOAL_P95_MS),
+    "alert_replay": ("alert rules vs injected events: a year of daily computations of the calm demo roster "
+                     "(small scale: 1 talent, 100 days), SQLite", alert_replay.GOAL, None),
     "campaigns_list": (f"campaigns list server time: list_campaigns of all {campaigns.CAMPAIGNS}, manager", "—", None),
     "day_no_worker": (f"simulated day, {sim.DAY_TALENTS} talents, no worker: hit rate (n = views)", "—", None),
     "day_worker": (f"simulated day, {sim.DAY_TALENTS} talents, with worker: hit rate (n = views)", "> 99 % hits", None),
@@ -257,6 +260,10 @@ def _measure_all(report: dict[str, Any], engine: Engine, db_url: str, redis_url:
         _campaigns(report, engine, db_url)
     if want("day_no_worker", "day_worker"):
         _day(report, engine, db_url)
+    if want("alert_replay"):
+        log.info("bench: replaying the alert rules over injected demo events")
+        report["measurements"]["alert_replay"] = _guarded(report, "alert_replay", lambda: _alert_replay(scale),
+                                                          errors=(Exception,))
     report["ratios"] = _ratios(rows)
 
 
@@ -519,6 +526,26 @@ def _campaigns(report: dict[str, Any], engine: Engine, db_url: str) -> None:
     extra = {k: f[k] for k in ("campaigns_listed", "posts_per_campaign", "talents_per_campaign")}
     report["measurements"]["campaign_page"] = _row("campaign_page", f["detail_ms"], **extra)
     report["measurements"]["campaigns_list"] = _row("campaigns_list", f["list_ms"], **extra)
+
+
+def _alert_replay(scale: str) -> dict[str, Any]:
+    """Recall and false alerts of the rules on injected events (its own SQLite file: the demo roster is
+    replaced, and no other row's data is touched)."""
+    import tempfile
+
+    small = scale == "small"
+    with tempfile.TemporaryDirectory() as folder:
+        result = alert_replay.run_replay(f"sqlite:///{folder}/replay.db", talents=["Priya Nair"] if small else None,
+                                         days=100 if small else 365)
+    f = result.as_dict()
+    passed = result.found == result.events and result.max_false_per_talent_quarter <= 1
+    row = _row("alert_replay", [], result=("PASS" if passed else "FAIL") + (
+        f" (recall {f['recall_pct']} %: {f['found']}/{f['events']} within 1 day, latency days {f['latency_days']}; "
+        f"{f['false_alerts']} false alerts over {f['talent_quarters']} talent-quarters, max "
+        f"{f['max_false_per_talent_quarter']} in one; {f['computations']} computations, "
+        f"{f['ms_per_computation']} ms each)"), **f)
+    row["n"] = result.computations
+    return row
 
 
 def _day(report: dict[str, Any], engine: Engine, db_url: str) -> None:

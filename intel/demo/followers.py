@@ -27,8 +27,10 @@ def audience_event_days(today: date) -> tuple[date, date]:
     return today - timedelta(days=BOUGHT_SPIKE_DAYS_AGO), today - timedelta(days=PURGE_DAYS_AGO)
 
 
-def follower_series(rng: random.Random, end: int, *, drop_at_end: bool) -> tuple[list[int], int | None]:
-    """Daily followers ending at `end`: compounding growth with noise, maybe a plateau, spike and drop."""
+def follower_series(rng: random.Random, end: int, *, drop_at_end: bool,
+                    random_drop: bool = True) -> tuple[list[int], int | None]:
+    """Daily followers ending at `end`: compounding growth with noise, maybe a plateau, spike and drop (no random
+    drop when `random_drop` is False: the calm roster that injected events are measured on)."""
     daily = math.log1p(rng.uniform(0.03, 0.7)) / HISTORY_DAYS
     rates = [daily] * HISTORY_DAYS
     if rng.random() < 0.6:  # plateau: growth stalls for a month or two
@@ -45,7 +47,7 @@ def follower_series(rng: random.Random, end: int, *, drop_at_end: bool) -> tuple
             rates[d] += daily * 0.8
     if drop_at_end:  # the controversy: followers leave over the last days
         add_loss(rates, HISTORY_DAYS - HOSTILE_DAYS + 1, HOSTILE_DAYS - 1, rng.uniform(0.04, 0.08))
-    elif rng.random() < 0.35:  # a drop: a purge of inactive accounts or a misstep
+    elif random_drop and rng.random() < 0.35:  # a drop: a purge of inactive accounts or a misstep
         begin = rng.randrange(200, 340) if early_spike else rng.randrange(30, 170)
         add_loss(rates, begin, rng.randint(4, 12), rng.uniform(0.02, 0.08))
     levels = list(itertools.accumulate(rate + rng.gauss(0, 0.0012) for rate in rates))
@@ -73,3 +75,8 @@ def add_loss(rates: list[float], begin: int, days: int, loss: float) -> None:
     """Spread a relative follower loss over `days` days from `begin`."""
     for d in range(begin, min(HISTORY_DAYS, begin + days)):
         rates[d] = math.log1p(-loss) / days
+
+
+def with_drop(series: list[int], begin: int, days: int, loss: float) -> list[int]:
+    """The series with `loss` of the followers lost in equal steps over `days` snapshots from index `begin`."""
+    return [round(f * (1 - loss * min(max(d - begin + 1, 0), days) / days)) for d, f in enumerate(series)]

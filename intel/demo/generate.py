@@ -35,7 +35,16 @@ from intel.config import get_settings
 from intel.db.engine import bulk_insert
 from intel.db.models import Comment, CommentDay, FollowerSnapshot, SocialPost, SocialProfile, Talent
 from intel.demo import campaigns, text
-from intel.demo.followers import AUDIENCE_TALENT, HISTORY_DAYS, HOSTILE_DAYS, bought_and_purged, follower_series
+from intel.demo import events as injected
+from intel.demo.events import InjectedEvent, PlacedEvent
+from intel.demo.followers import (
+    AUDIENCE_TALENT,
+    HISTORY_DAYS,
+    HOSTILE_DAYS,
+    bought_and_purged,
+    follower_series,
+    with_drop,
+)
 from intel.text.annotate import annotate
 
 log = logging.getLogger(__name__)
@@ -95,6 +104,7 @@ class DemoSummary:
     posts: int
     comments: int
     talent_ids: tuple[int, ...]
+    events: tuple[PlacedEvent, ...] = ()  # the injected events as written (only with `events=`)
 
 
 @dataclass
@@ -116,6 +126,8 @@ class _Context:
     today: date
     fans: list[str]
     used_ids: set[str] = field(default_factory=set)
+    plan: dict[str, list[InjectedEvent]] | None = None  # events to inject, by talent; None: the usual story
+    placed: list[PlacedEvent] = field(default_factory=list)
     first_day: date = field(init=False)  # the first snapshot day
     horizon: datetime = field(init=False)  # today's sync: every post and comment is older
 
@@ -124,24 +136,32 @@ class _Context:
         self.horizon = datetime.combine(self.today, SYNC_TIME, UTC)
 
 
-def load_demo(engine: Engine, *, seed: int = DEFAULT_SEED, today: date | None = None) -> DemoSummary:
-    """Replace the demo roster with the one generated from `seed` for the year ending `today` (UTC)."""
+def load_demo(engine: Engine, *, seed: int = DEFAULT_SEED, today: date | None = None,
+              events: Sequence[InjectedEvent] | None = None) -> DemoSummary:
+    """Replace the demo roster with the one generated from `seed` for the year ending `today` (UTC).
+
+    With `events`, the roster is calm (no built-in story, no campaigns) and carries exactly those events
+    (`intel.demo.events`); the summary lists them as placed.
+    """
     if isinstance(today, datetime):
         raise TypeError("today must be a date, not a datetime")
     today = today or datetime.now(UTC).date()
     started = timer.perf_counter()
-    roster = _build_roster(seed, today)
+    plan = None if events is None else _plan(events)
+    roster, placed = _build_roster(seed, today, plan)
     _score_sentiment(roster)
-    formats = campaigns.tag_posts(roster, today)  # after scoring: a campaign hashtag changes no figure
+    formats = campaigns.tag_posts(roster, today) if plan is None else {}  # after scoring: tags change no figure
     generated = timer.perf_counter()
     with engine.begin() as conn:
         _delete_demo(conn)
         talent_ids = _write(conn, roster)
-        campaigns.write_campaigns(conn, talent_ids, [t["primary_handle"] for t in roster.talents], formats, today,
-                                  zone=get_settings().timezone)
+        if plan is None:
+            campaigns.write_campaigns(conn, talent_ids, [t["primary_handle"] for t in roster.talents], formats,
+                                      today, zone=get_settings().timezone)
     tables = (roster.talents, roster.profiles, roster.snapshots, roster.posts, roster.comments)
     talents, profiles, snapshots, posts, comments = (len(rows) for rows in tables)
-    summary = DemoSummary(talents, profiles, snapshots, posts, comments, talent_ids=talent_ids)
+    summary = DemoSummary(talents, profiles, snapshots, posts, comments, talent_ids=talent_ids,
+                          events=tuple(placed))
     log.info(
         "demo roster loaded (seed %d, today %s): %s; generated in %.2fs, written in %.2fs",
         seed, today, summary, generated - started, timer.perf_counter() - generated,
@@ -149,14 +169,29 @@ def load_demo(engine: Engine, *, seed: int = DEFAULT_SEED, today: date | None = 
     return summary
 
 
-def _build_roster(seed: int, today: date) -> _Roster:
+def _plan(events: Sequence[InjectedEvent]) -> dict[str, list[InjectedEvent]]:
+    """The events by talent, checked against the roster (a connected talent, one of its platforms)."""
+    specs = {t.name: t for t in text.TALENTS}
+    plan: dict[str, list[InjectedEvent]] = {}
+    for event in events:
+        spec = specs.get(event.talent)
+        if spec is None or not spec.connected:
+            raise ValueError(f"{event.talent!r} is not a connected demo talent")
+        if event.platform is not None and event.platform not in spec.platforms:
+            raise ValueError(f"{event.talent} has no {event.platform} profile")
+        plan.setdefault(event.talent, []).append(event)
+    return plan
+
+
+def _build_roster(seed: int, today: date,
+                  plan: dict[str, list[InjectedEvent]] | None = None) -> tuple[_Roster, list[PlacedEvent]]:
     """Generate every demo row (without ids or sentiment) from `seed`, for the year ending `today`."""
     rng = random.Random(seed)
-    ctx = _Context(rng=rng, today=today, fans=text.fan_handles(rng, 600))
+    ctx = _Context(rng=rng, today=today, fans=text.fan_handles(rng, 600), plan=plan)
     roster = _Roster()
     for spec in text.TALENTS:
-        _add_talent(ctx, roster, spec)
-    return roster
+        _add_talent(ctx, roster, spec if plan is None else spec._replace(controversy=False))
+    return roster, ctx.placed
 
 
 def _add_talent(ctx: _Context, roster: _Roster, spec: text.TalentSpec) -> None:
@@ -190,16 +225,59 @@ def _add_profile_data(
 ) -> None:
     """A connected profile's daily snapshots, posts and comments."""
     profile_index = len(roster.profiles) - 1
-    series, spike_day = follower_series(ctx.rng, followers, drop_at_end=spec.controversy)
+    calm = ctx.plan is not None
+    series, spike_day = follower_series(ctx.rng, followers, drop_at_end=spec.controversy, random_drop=not calm)
     recent = 4 if spec.controversy and profile["platform"] == spec.platforms[0] else 0
     schedule = _post_schedule(ctx, n_posts, spike_day, recent, ZoneInfo(TIMEZONES[spec.handle]))
-    if spec.name == AUDIENCE_TALENT and profile["platform"] == spec.platforms[0]:
+    if not calm and spec.name == AUDIENCE_TALENT and profile["platform"] == spec.platforms[0]:
         series, schedule = bought_and_purged(ctx.first_day, series, schedule)
+    marks: dict[datetime, str] = {}
+    if calm:
+        mine = [e for e in (ctx.plan or {}).get(spec.name, [])
+                if (e.platform or spec.platforms[0]) == profile["platform"]]
+        series, schedule, marks = _inject(ctx, mine, profile["platform"], series, schedule)
     sync_at = _snapshots(ctx, roster, profile_index, profile["platform"], series, [t for t, _ in schedule])
     profile["last_synced_at"] = sync_at
     for posted_at, viral in schedule:
         day_followers = series[(posted_at.date() - ctx.first_day).days]
-        _add_post(ctx, roster, spec, profile_index, posted_at, day_followers, viral)
+        _add_post(ctx, roster, spec, profile_index, posted_at, day_followers, viral, event=marks.get(posted_at))
+
+
+Schedule = list[tuple[datetime, bool]]
+
+
+def _inject(ctx: _Context, events: list[InjectedEvent], platform: str, series: list[int],
+            schedule: Schedule) -> tuple[list[int], Schedule, dict[datetime, str]]:
+    """Write one profile's injected events into its series and schedule; what each marked post carries."""
+    marks: dict[datetime, str] = {}
+    for event in sorted(events, key=lambda e: e.start):
+        begin = (event.start - ctx.first_day).days
+        if event.kind == "follower_drop":
+            series = with_drop(series, begin, injected.FOLLOWER_DROP_DAYS, injected.FOLLOWER_LOSS)
+        elif event.kind in ("backlash", "spam_wave"):
+            moment = injected.event_post_time(event.start)
+            until = moment + timedelta(days=injected.EVENT_DAYS)
+            marks.update({t: f"{event.kind}_tail" for t, _ in schedule if moment < t < until})
+            schedule.append((moment, False))
+            marks[moment] = event.kind
+        else:
+            schedule, slumped = _slump(event.start, schedule)
+            marks.update(dict.fromkeys(slumped, "slump"))
+        schedule.sort()
+        detectable = (injected.slump_detectable([t for t, _ in schedule], event.start)
+                      if event.kind == "engagement_slump" else event.start)
+        ctx.placed.append(PlacedEvent(event.talent, event.kind, platform, event.start, detectable))
+    return series, schedule, marks
+
+
+def _slump(start: date, schedule: Schedule) -> tuple[Schedule, list[datetime]]:
+    """The schedule with enough posts in the slump window, and the posts the slump holds down."""
+    end = start + timedelta(days=injected.SLUMP_DAYS)
+    inside = [t for t, _ in schedule if start <= t.date() < end]
+    step = injected.SLUMP_DAYS / (injected.SLUMP_POSTS + 1)
+    added = [datetime.combine(start + timedelta(days=round(step * (k + 1))), time(14, k), UTC)
+             for k in range(max(0, injected.SLUMP_POSTS - len(inside)))]
+    return schedule + [(t, False) for t in added], inside + added
 
 
 def _post_schedule(ctx: _Context, n: int, spike_day: int | None, recent: int,
@@ -253,9 +331,10 @@ def _snapshots(
 
 def _add_post(
     ctx: _Context, roster: _Roster, spec: text.TalentSpec, profile_index: int,
-    posted_at: datetime, followers: int, viral: bool,
+    posted_at: datetime, followers: int, viral: bool, event: str | None = None,
 ) -> None:  # fmt: skip
-    """One post with its counters and its fetched comments."""
+    """One post with its counters and its fetched comments; `event` marks an injected backlash, spam wave or
+    slump (`intel.demo.events`)."""
     rng = ctx.rng
     platform = roster.profiles[profile_index][1]["platform"]
     media = rng.choices(*MEDIA_MIX[platform])[0]
@@ -265,6 +344,10 @@ def _add_post(
     mention = "@" + rng.choice([t.handle for t in text.TALENTS if t.handle != spec.handle])
     hostile = spec.controversy and posted_at >= ctx.horizon - timedelta(days=HOSTILE_DAYS)
     stored = 40 if viral or hostile else 5 + int(35 * rng.random() ** 2)
+    if event in ("backlash", "spam_wave"):
+        stored = injected.EVENT_POST_COMMENTS
+    elif event == "slump":
+        stored = max(3, round(stored * injected.SLUMP_FACTOR))  # fewer people, fewer comments
     age_hours = (ctx.horizon - posted_at).total_seconds() / 3600
     local = posted_at.astimezone(ZoneInfo(TIMEZONES[spec.handle]))  # audiences follow the talent's clock
     timing = WEEKDAY_FACTOR[local.weekday()] * HOUR_FACTOR[local.hour] * rng.lognormvariate(0, 0.3)
@@ -272,6 +355,8 @@ def _add_post(
     # the post that drives a follower spike look ordinary (the audience-quality rules look for it).
     audience = rng.uniform(8, 20) if viral else timing
     boost = audience * (0.8 if sponsored else 1.0) * (1 - math.exp(-age_hours / 30))
+    if event == "slump":
+        boost *= injected.SLUMP_FACTOR
     row = {
         "platform": platform, "platform_post_id": _post_id(ctx, platform), "posted_at": posted_at,
         "media_type": media, "is_sponsored": sponsored,
@@ -279,7 +364,7 @@ def _add_post(
         **_counters(rng, platform, media, followers * boost, spec.tier, stored, viral=viral),
     }  # fmt: skip
     roster.posts.append((profile_index, row))
-    _add_comments(ctx, roster, spec.handle, posted_at, stored, hostile=spec.controversy)
+    _add_comments(ctx, roster, spec.handle, posted_at, stored, hostile=spec.controversy, event=event)
 
 
 def _counters(
@@ -302,9 +387,11 @@ def _counters(
 
 
 def _add_comments(
-    ctx: _Context, roster: _Roster, handle: str, posted_at: datetime, n: int, *, hostile: bool
+    ctx: _Context, roster: _Roster, handle: str, posted_at: datetime, n: int, *, hostile: bool,
+    event: str | None = None,
 ) -> None:
-    """`n` comments under the last post; recent ones turn hostile for a talent in a controversy."""
+    """`n` comments under the last post; recent ones turn hostile for a talent in a controversy, and most of an
+    injected backlash's or spam wave's post are hostile or spam."""
     rng = ctx.rng
     post_index = len(roster.posts) - 1
     hostile_from = ctx.horizon - timedelta(days=HOSTILE_DAYS)
@@ -312,6 +399,13 @@ def _add_comments(
     moments = sorted(_comment_time(rng, posted_at, ctx.horizon) for _ in range(n))
     for j, created_at in enumerate(moments):
         angry = hostile and created_at >= hostile_from and rng.random() < 0.8
+        if event in ("backlash", "backlash_tail"):
+            angry = rng.random() < injected.EVENT_SHARE
+        elif event in ("spam_wave", "spam_wave_tail") and rng.random() < injected.EVENT_SHARE:
+            roster.comments.append((post_index, {"platform_comment_id": str(base_id + j), "text": rng.choice(text.SPAM),
+                                                 "author_handle": rng.choice(text.SPAM_AUTHORS),
+                                                 "created_at": created_at, "is_talent_reply": False}))
+            continue
         if j > 0 and rng.random() < 0.07:
             author, body, is_reply = handle, text.reply(rng, hostile=angry), True
         else:

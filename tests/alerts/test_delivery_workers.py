@@ -17,8 +17,8 @@ import pytest
 from sqlalchemy import Engine, select
 
 from intel.alerts.deliver import LEASE_S, deliver_due
-from intel.db.alerts import Delivery
-from intel.db.engine import session_factory
+from intel.db.alerts import AlertPreference, Delivery
+from intel.db.engine import session_factory, transaction
 from tests.alerts.delivery_setup import KEY, PUBLIC_URL, alert_settings, cast, dropping_talent, raise_alerts
 from tests.smtp_server import SmtpServer
 
@@ -36,6 +36,9 @@ def smtp(tmp_path) -> Iterator[SmtpServer]:
 def _queue(engine: Engine, smtp: SmtpServer) -> int:
     """One alert on each of TALENTS talents of one agent, raised now; the deliveries queued."""
     people = cast(engine)
+    with transaction(engine) as s:  # alerts only: the weekly digest (due any day after Monday 08:00) is not sent
+        s.add_all([AlertPreference(user_id=uid, digest_enabled=False)
+                   for uid in (people.agent, people.other, people.manager)])
     now = datetime.now(UTC)
     settings = alert_settings(smtp.settings())
     for i in range(TALENTS):
