@@ -24,24 +24,26 @@ from intel.db.models import Talent, User
 
 @dataclass(frozen=True)
 class Preferences:
-    """One person's channel choices, as stored or the defaults (email on, webhook off, no quiet hours)."""
+    """One person's channel choices, as stored or the defaults (email on, webhook off, no quiet hours); never the
+    webhook URL itself, only whether there is one."""
 
     email_enabled: bool = True
     webhook_enabled: bool = False
     has_webhook: bool = False
     digest_enabled: bool = True
-    timezone: str | None = None
+    timezone: str | None = None  # None: the deployment's zone (default_timezone)
     quiet_start: time | None = None
     quiet_end: time | None = None
+    default_timezone: str = "UTC"
 
 
-def preferences_of(session: Session, user_id: int) -> Preferences:
+def preferences_of(session: Session, user_id: int, default_zone: str = "UTC") -> Preferences:
     """The person's preferences, or the defaults when they never saved any."""
     row = session.get(AlertPreference, user_id)
     if row is None:
-        return Preferences()
-    return Preferences(row.email_enabled, row.webhook_enabled, row.webhook_url_encrypted is not None,
-                       row.digest_enabled, row.timezone, row.quiet_start, row.quiet_end)
+        return Preferences(default_timezone=default_zone)
+    return Preferences(bool(row.email_enabled), bool(row.webhook_enabled), row.webhook_url_encrypted is not None,
+                       bool(row.digest_enabled), row.timezone, row.quiet_start, row.quiet_end, default_zone)
 
 
 def zone_of(prefs: Preferences, settings: Settings) -> str:

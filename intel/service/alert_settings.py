@@ -18,6 +18,7 @@ from sqlalchemy import select
 from intel.accounts import audit
 from intel.accounts.access import check_talent, require, visible_talent_ids
 from intel.accounts.auth import Identity
+from intel.alerts.queue import Preferences, preferences_of
 from intel.alerts.thresholds import OVERRIDABLE
 from intel.config import canonical_timezone
 from intel.connectors.crypto import TokenBox
@@ -38,20 +39,6 @@ THRESHOLD_LIMITS: dict[str, tuple[str, float, float | None]] = {
     "spam_surge": ("spam share up by at least this many percentage points", 0, 100),
     "sync_failing": ("this many failed syncs in a row", 0, None),
 }
-
-
-@dataclass(frozen=True)
-class Preferences:
-    """One person's alert channels, quiet hours and digest choice (the webhook URL itself is never included)."""
-
-    email_enabled: bool = True
-    webhook_enabled: bool = False
-    has_webhook: bool = False
-    digest_enabled: bool = True
-    timezone: str | None = None  # None: the deployment's zone (default_timezone)
-    quiet_start: time | None = None
-    quiet_end: time | None = None
-    default_timezone: str = "UTC"
 
 
 @dataclass(frozen=True)
@@ -81,8 +68,7 @@ def preferences(identity: Identity) -> Preferences:
     require(identity, "alert_settings")
     runtime = get_runtime()
     with runtime.sessions() as session:
-        row = session.get(AlertPreference, identity.user_id)
-        return _preferences(row, runtime.settings.timezone)
+        return preferences_of(session, identity.user_id or 0, runtime.settings.timezone)
 
 
 @database_boundary
@@ -116,7 +102,8 @@ def save_preferences(identity: Identity, *, email_enabled: bool, webhook_enabled
         row.email_enabled, row.webhook_enabled, row.digest_enabled = email_enabled, webhook_enabled, digest_enabled
         row.timezone, row.quiet_start, row.quiet_end = zone, quiet_start, quiet_end
         row.updated_at = utcnow()
-        saved = _preferences(row, runtime.settings.timezone)
+        session.flush()
+        saved = preferences_of(session, row.user_id, runtime.settings.timezone)
     audit.record(runtime.sessions, identity.email, "alert_preferences_saved", f"user:{identity.email}",
                  email=email_enabled, webhook=webhook_enabled, digest=digest_enabled, timezone=zone,
                  quiet=f"{quiet_start:%H:%M}-{quiet_end:%H:%M}" if quiet_start and quiet_end else None,
@@ -268,10 +255,3 @@ def _box(keys: tuple[str, ...]) -> TokenBox:
         raise IntelError("Webhook URLs are stored encrypted with INTEL_SECRET_KEY, which is not set here: ask an "
                          "administrator to set it (`python -m intel connectors keygen` makes one).")
     return TokenBox(keys)
-
-
-def _preferences(row: AlertPreference | None, default_zone: str) -> Preferences:
-    if row is None:
-        return Preferences(default_timezone=default_zone)
-    return Preferences(bool(row.email_enabled), bool(row.webhook_enabled), row.webhook_url_encrypted is not None,
-                       bool(row.digest_enabled), row.timezone, row.quiet_start, row.quiet_end, default_zone)

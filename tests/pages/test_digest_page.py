@@ -18,7 +18,7 @@ def test_a_manager_sees_each_talents_week_labelled_as_demo_data(app_db, monkeypa
     names = [h.value for h in at.subheader]
     assert len(names) == 14 and "Sofia Marques" in names
     week = at.dataframe[names.index("Sofia Marques")].value
-    assert list(week["Figure"])[0] == "Followers"
+    assert week["Figure"].iloc[0] == "Followers"
     assert week["Now"].iloc[0].endswith("(estimate)") and "(n = 2 profiles)" in week["Now"].iloc[0]
     texts = [t.value for t in at.text]
     assert any(t.startswith("Best post of the week: ") for t in texts)
