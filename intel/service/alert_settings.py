@@ -14,6 +14,7 @@ from datetime import datetime, time
 from urllib.parse import urlsplit
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from intel.accounts import audit
 from intel.accounts.access import check_talent, require, visible_talent_ids
@@ -130,15 +131,20 @@ def check_webhook_url(url: str) -> None:
     raise IntelError("The webhook URL must start with https:// (messages carry talent data).")
 
 
+def _follow_row(session: Session, identity: Identity, talent_id: int) -> TalentFollow | None:
+    """The identity's follow of a talent they may see (TalentNotFound otherwise), if any."""
+    check_talent(session, identity, talent_id)
+    return session.scalar(select(TalentFollow).where(TalentFollow.user_id == identity.user_id,
+                                                     TalentFollow.talent_id == talent_id))
+
+
 @database_boundary
 def follow(identity: Identity, talent_id: int) -> FollowEntry:
     """Follow a talent: its alerts reach the manager too."""
     require(identity, "follow")
     runtime = get_runtime()
     with runtime.sessions.begin() as session:
-        check_talent(session, identity, talent_id)
-        row = session.scalar(select(TalentFollow).where(TalentFollow.user_id == identity.user_id,
-                                                        TalentFollow.talent_id == talent_id))
+        row = _follow_row(session, identity, talent_id)
         created = row is None
         if row is None:
             row = TalentFollow(user_id=identity.user_id, talent_id=talent_id, created_at=utcnow())
@@ -155,9 +161,7 @@ def unfollow(identity: Identity, talent_id: int) -> bool:
     require(identity, "follow")
     runtime = get_runtime()
     with runtime.sessions.begin() as session:
-        check_talent(session, identity, talent_id)
-        row = session.scalar(select(TalentFollow).where(TalentFollow.user_id == identity.user_id,
-                                                        TalentFollow.talent_id == talent_id))
+        row = _follow_row(session, identity, talent_id)
         if row is not None:
             session.delete(row)
     if row is not None:
