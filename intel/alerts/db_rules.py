@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import statistics
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -23,9 +24,10 @@ from intel.db.models import Comment, SocialPost, SocialProfile
 ENGAGEMENT_RECENT_POSTS = 6
 ENGAGEMENT_BASELINE_DAYS = 90
 ENGAGEMENT_MIN_BASELINE = 10
-# Six posts against a handful: a stricter test would need every one of the six to be low (chosen on the replay
-# of injected events, bench.alert_replay).
-ENGAGEMENT_ALPHA = 0.05
+ENGAGEMENT_LOOKBACK_DAYS = 365  # how far back a sparse poster's 10 baseline posts may reach
+# Six posts against ten or more (chosen on the replay of injected events, bench.alert_replay: p ≤ 0.05 raised half
+# again as many false alerts for one more slump found).
+ENGAGEMENT_ALPHA = 0.01
 # Counters of a fresh post are still growing: posts younger than this are left out of both medians.
 SETTLE = timedelta(days=2)
 SPAM_RECENT_DAYS, SPAM_BASELINE_DAYS = 7, 28
@@ -35,60 +37,67 @@ SPAM_KINDS = ("spam", "generic")
 
 def engagement_drop(session: Session, talent_id: int, name: str, now: datetime,
                     limits: RuleThresholds) -> list[Finding]:
-    """Per platform: the last 6 settled posts' median interactions, each against the usual for its format (the
-    90-day median of that media type), at most the ratio; and significantly below the earlier posts.
+    """Per platform: the last 6 settled posts drew a median ≤ the ratio × the usual interactions for their format,
+    and significantly less than the posts before them.
 
-    Against its own format because a story or an image draws a fraction of a reel's interactions: six stories
-    in a row are a different mix, not a drop.
+    "Usual" comes from the posts before the last 6 only (those of the 90 days before, or the 10 latest ones when
+    the 90 days hold fewer), per media type: a story draws a fraction of a reel's interactions, so six stories in
+    a row are a different mix, not a drop; and the posts being judged never lower their own yardstick.
     """
     settled = now - SETTLE
     rows = session.execute(
-        select(SocialPost.platform, SocialPost.media_type,
+        select(SocialPost.platform, SocialPost.posted_at, SocialPost.media_type,
                SocialPost.likes + SocialPost.comments + SocialPost.shares + SocialPost.saves)
         .join(SocialProfile, SocialProfile.id == SocialPost.profile_id)
         .where(SocialProfile.talent_id == talent_id, SocialPost.posted_at <= settled,
-               SocialPost.posted_at > settled - timedelta(days=ENGAGEMENT_BASELINE_DAYS))
+               SocialPost.posted_at > settled - timedelta(days=ENGAGEMENT_LOOKBACK_DAYS))
         .order_by(SocialPost.posted_at)).all()
-    by_platform: dict[str, list[tuple[str, float]]] = defaultdict(list)
-    for platform, media, interactions in rows:
-        by_platform[platform].append((media or "", float(interactions)))
+    by_platform: dict[str, list[tuple[datetime, str, float]]] = defaultdict(list)
+    for platform, posted_at, media, interactions in rows:
+        by_platform[platform].append((posted_at, media or "", float(interactions)))
     found: list[Finding] = []
     for platform, posts in sorted(by_platform.items()):
-        if len(posts) >= ENGAGEMENT_MIN_BASELINE:
-            found += _engagement_finding(name, platform, posts, limits)
+        last, earlier = posts[-ENGAGEMENT_RECENT_POSTS:], posts[:-ENGAGEMENT_RECENT_POSTS]
+        cutoff = settled - timedelta(days=ENGAGEMENT_BASELINE_DAYS)
+        baseline = [p for p in earlier if p[0] > cutoff] or []
+        if len(baseline) < ENGAGEMENT_MIN_BASELINE:
+            baseline = earlier[-ENGAGEMENT_MIN_BASELINE:]
+        if len(last) == ENGAGEMENT_RECENT_POSTS and len(baseline) >= ENGAGEMENT_MIN_BASELINE:
+            found += _engagement_finding(name, platform, [(m, v) for _, m, v in last],
+                                         [(m, v) for _, m, v in baseline], limits)
     return found
 
 
-def _engagement_finding(name: str, platform: str, posts: list[tuple[str, float]],
+def _engagement_finding(name: str, platform: str, last: list[tuple[str, float]], baseline: list[tuple[str, float]],
                         limits: RuleThresholds) -> list[Finding]:
-    relative = _relative_to_format(posts)
-    last, earlier = relative[-ENGAGEMENT_RECENT_POSTS:], relative[:-ENGAGEMENT_RECENT_POSTS]
-    share = statistics.median(last)
-    if share > limits.engagement_ratio or not values_fell(last, earlier, alpha=ENGAGEMENT_ALPHA):
+    usual = _usual_by_format(baseline)
+    relative = [value / usual(media) if usual(media) > 0 else 0.0 for media, value in last]
+    earlier = [value / usual(media) if usual(media) > 0 else 0.0 for media, value in baseline]
+    share = statistics.median(relative)
+    if share > limits.engagement_ratio or not values_fell(relative, earlier, alpha=ENGAGEMENT_ALPHA):
         return []
-    recent = statistics.median(v for _, v in posts[-ENGAGEMENT_RECENT_POSTS:])
+    recent = statistics.median(v for _, v in last)
     label = platform_label(platform)
     return [Finding(
         "engagement_drop", platform, level_for(limits.engagement_ratio / max(share, 0.01)),
         f"{name}: {label} engagement down to {share:.0%} of usual",
         f"The last {ENGAGEMENT_RECENT_POSTS} {label} posts (at least 2 days old) drew a median {share:.0%} of the "
         f"usual interactions (likes + comments + shares + saves) for their format, {recent:,.0f} a post, "
-        f"against the {len(posts)} posts of the last {ENGAGEMENT_BASELINE_DAYS} days (rule: ≤ "
-        f"{limits.engagement_ratio:.0%}, and significantly below the earlier posts).",
+        f"against the {len(baseline)} posts before them (rule: ≤ {limits.engagement_ratio:.0%}, and "
+        f"significantly below those posts).",
         {"platform": platform, "recent_share_of_usual": round(share, 3), "recent_median": recent,
-         "recent_n": ENGAGEMENT_RECENT_POSTS, "baseline_median": statistics.median(v for _, v in posts),
-         "baseline_n": len(posts), "ratio_threshold": limits.engagement_ratio})]
+         "recent_n": ENGAGEMENT_RECENT_POSTS, "baseline_median": statistics.median(v for _, v in baseline),
+         "baseline_n": len(baseline), "ratio_threshold": limits.engagement_ratio})]
 
 
-def _relative_to_format(posts: list[tuple[str, float]]) -> list[float]:
-    """Each post's interactions ÷ the median of its media type over the window (of all posts, for a format
-    with fewer than 3); 0 where that median is 0."""
-    overall = statistics.median(v for _, v in posts)
+def _usual_by_format(baseline: list[tuple[str, float]]) -> Callable[[str], float]:
+    """The baseline median interactions of a media type (of all baseline posts, for a type with fewer than 3)."""
+    overall = statistics.median(v for _, v in baseline)
     by_type: dict[str, list[float]] = defaultdict(list)
-    for media, value in posts:
+    for media, value in baseline:
         by_type[media].append(value)
-    usual = {m: statistics.median(v) if len(v) >= 3 else overall for m, v in by_type.items()}
-    return [value / usual[media] if usual[media] > 0 else 0.0 for media, value in posts]
+    medians = {m: statistics.median(v) for m, v in by_type.items() if len(v) >= 3}
+    return lambda media: medians.get(media, overall)
 
 
 def spam_surge(session: Session, talent_id: int, name: str, now: datetime,

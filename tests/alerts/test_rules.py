@@ -86,14 +86,14 @@ def test_a_bigger_drop_is_a_higher_level(engine: Engine) -> None:
     assert finding.level == 3
 
 
-def test_engagement_drop_compares_the_last_six_settled_posts_with_the_ninety_day_median(engine: Engine) -> None:
+def test_engagement_drop_compares_the_last_six_settled_posts_with_the_posts_before_them(engine: Engine) -> None:
     talent_id, profile_id = _talent(engine)
     _posts(engine, profile_id, [1000] * 14 + [400] * 6)
     with session_factory(engine)() as s:
         (finding,) = engagement_drop(s, talent_id, "Ana", NOW, LIMITS)
     assert finding.scope == "instagram"
     assert finding.figures == {"platform": "instagram", "recent_share_of_usual": 0.4, "recent_median": 400.0,
-                               "recent_n": 6, "baseline_median": 1000.0, "baseline_n": 20, "ratio_threshold": 0.5}
+                               "recent_n": 6, "baseline_median": 1000.0, "baseline_n": 14, "ratio_threshold": 0.5}
 
 
 def test_engagement_drop_judges_each_post_against_its_own_format(engine: Engine) -> None:
