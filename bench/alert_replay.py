@@ -64,6 +64,7 @@ class ReplayResult:
     max_false_per_talent_quarter: int
     computations: int
     seconds: float
+    computation_ms: list[float]
 
     def as_dict(self) -> dict[str, Any]:
         """The figures for the bench's report."""
@@ -108,15 +109,16 @@ def replay(sessions: sessionmaker[Session], settings: Settings, names: list[str]
         rows = s.execute(select(Talent.name, Talent.id).where(Talent.is_demo.is_(True), Talent.name.in_(names),
                                                               Talent.id.in_(select(SocialProfile.talent_id)))).all()
         ids = {name: talent_id for name, talent_id in rows}
-    started, computations = timer.perf_counter(), 0
+    started, samples = timer.perf_counter(), []
     day = first
     while day <= last:
         now = datetime.combine(day, HOUR, UTC)
         for talent_id in ids.values():
+            begun = timer.perf_counter()
             with sessions.begin() as session:
                 intel = compute_for_talent(session, talent_id, now, default_timezone=settings.timezone)
                 evaluate_talent(session, intel, now, settings)
-            computations += 1
+            samples.append((timer.perf_counter() - begun) * 1000)
         day += timedelta(days=1)
     seconds = timer.perf_counter() - started
     with sessions() as s:
@@ -124,11 +126,11 @@ def replay(sessions: sessionmaker[Session], settings: Settings, names: list[str]
                            .where(Alert.talent_id.in_(ids.values())).order_by(Alert.raised_at)).all()
     names_of = {v: k for k, v in ids.items()}
     return _match(events, [(names_of[a.talent_id], a.rule, a.scope, a.raised_at, a.title) for a in alerts],
-                  names, first, last, computations, seconds)
+                  names, first, last, samples, seconds)
 
 
 def _match(events: list[PlacedEvent], alerts: list[tuple[str, str, str, datetime, str]], names: list[str],
-           first: date, last: date, computations: int, seconds: float) -> ReplayResult:
+           first: date, last: date, samples: list[float], seconds: float) -> ReplayResult:
     explained: set[int] = set()
     latencies: list[int] = []
     missed: list[str] = []
@@ -151,7 +153,7 @@ def _match(events: list[PlacedEvent], alerts: list[tuple[str, str, str, datetime
     per_talent = -(-((last - first).days + 1) // QUARTER_DAYS)
     return ReplayResult(len(events), len(latencies), latencies, missed, len(alerts),
                         [f"{alerts[i][3]:%Y-%m-%d} {alerts[i][4]}" for i in false], per_talent * len(names),
-                        max(quarters.values(), default=0), computations, seconds)
+                        max(quarters.values(), default=0), len(samples), seconds, samples)
 
 
 def summary_line(result: ReplayResult) -> str:

@@ -539,12 +539,11 @@ def _alert_replay(scale: str) -> dict[str, Any]:
                                          days=100 if small else 365)
     f = result.as_dict()
     passed = result.found == result.events and result.max_false_per_talent_quarter <= 1
-    row = _row("alert_replay", [], result=("PASS" if passed else "FAIL") + (
+    row = _row("alert_replay", result.computation_ms, result=("PASS" if passed else "FAIL") + (
         f" (recall {f['recall_pct']} %: {f['found']}/{f['events']} within 1 day, latency days {f['latency_days']}; "
         f"{f['false_alerts']} false alerts over {f['talent_quarters']} talent-quarters, max "
         f"{f['max_false_per_talent_quarter']} in one; {f['computations']} computations, "
-        f"{f['ms_per_computation']} ms each)"), **f)
-    row["n"] = result.computations
+        f"{f['ms_per_computation']} ms each, computation and evaluation)"), **f)
     return row
 
 
