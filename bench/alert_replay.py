@@ -18,7 +18,6 @@ False alarms are counted per talent and 91-day quarter of the replayed days.
 from __future__ import annotations
 
 import logging
-import statistics
 import time as timer
 from collections import Counter
 from dataclasses import dataclass
@@ -162,8 +161,3 @@ def summary_line(result: ReplayResult) -> str:
     return (f"alert replay: {f['found']}/{f['events']} injected events found within 1 day ({f['recall_pct']} %), "
             f"{f['false_alerts']} false alerts over {f['talent_quarters']} talent-quarters (max "
             f"{f['max_false_per_talent_quarter']} in one), {f['computations']} computations in {f['seconds']} s")
-
-
-def median_latency(result: ReplayResult) -> float | None:
-    """The median days from detectable to alerted."""
-    return statistics.median(result.latencies_days) if result.latencies_days else None

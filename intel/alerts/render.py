@@ -7,7 +7,6 @@ Slack renders no formatting or links from user text either.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -105,8 +104,3 @@ def _value(value: Any) -> str:
     if isinstance(value, list):
         return ", ".join(str(v) for v in value) or "none"
     return str(value)
-
-
-def local_time(moment: dt.datetime, zone: str) -> str:
-    """A moment as the reader's wall clock."""
-    return f"{moment.astimezone(ZoneInfo(zone)):%a %d %b %Y %H:%M} ({zone})"
