@@ -13,7 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from intel.analytics.result import Metric, platform_label
-from intel.views.charts import apply_layout, escape_text, excerpt, no_data_figure, series_color
+from intel.views.charts import apply_layout, escape_text, excerpt, new_figure, no_data_figure, series_color
 from intel.views.tables import UNAVAILABLE, Kpi, fmt_metric, fmt_value, sample
 
 STATE_LABELS = {"done": "Done", "due": "Due", "overdue": "Overdue"}
@@ -114,7 +114,7 @@ def cumulative_figure(detail: Any) -> go.Figure:
     if not points:
         return no_data_figure(title, "No attributed posts yet")
     days = [at for at, _ in points]
-    fig = go.Figure()
+    fig = new_figure()
     for i, (name, values) in enumerate((
             ("Interactions", [f.interactions.value or 0 for _, f in points]),
             ("Views (posts with a view count)", [f.views.value or 0 for _, f in points]))):
@@ -132,7 +132,7 @@ def lift_figure(detail: Any) -> go.Figure:
         return no_data_figure(title, "Lift unavailable: no post has a baseline of 3 organic posts")
     labels = [escape_text(f"{posts[f.post_id].posted_at:%d %b} · {excerpt(posts[f.post_id].caption, 24)}")
               for f in rows]
-    fig = go.Figure()
+    fig = new_figure()
     for i, (name, key) in enumerate((("Views lift", "views_lift"), ("Interactions lift", "interactions_lift"))):
         metrics = [getattr(f, key) for f in rows]
         fig.add_trace(go.Bar(x=labels, y=[m.value for m in metrics], name=name, marker_color=series_color(i),
@@ -150,7 +150,7 @@ def sentiment_figure(detail: Any) -> go.Figure:
     bars = [("Campaign posts", s.campaign_negative), ("Organic baseline", s.baseline_negative)]
     if all(m.value is None for _, m in bars):
         return no_data_figure(title, "No scored comments yet")
-    fig = go.Figure(go.Bar(
+    fig = new_figure(go.Bar(
         x=[name for name, _ in bars], y=[m.value for _, m in bars],
         text=[f"{fmt_value(m.value, 'percent')} · n = {m.n}" if m.value is not None else "unavailable"
               for _, m in bars],

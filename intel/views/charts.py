@@ -34,10 +34,6 @@ KIND_COLORS: Mapping[str, str] = {"sponsored": "#F2A900", "organic": "#4C78A8"}
 SERIES_COLORS = ("#4C78A8", "#F58518", "#54A24B", "#B279A2", "#E45756", "#72B7B2", "#EECA3B", "#9D755D",
                  "#FF9DA6", "#BAB0AC")
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-# The house template is Plotly's default in this process: Plotly applies its default template to a new figure
-# without validating it again (~1.5 ms a figure), while `update_layout(template=...)` validates and copies
-# it (~10 ms a figure, most of a talent page's cold figure building).
-pio.templates.default = TEMPLATE
 # Flagged follower days on the follower chart: an estimate, said in the legend and in every hover.
 EVENT_MARKERS: Mapping[str, tuple[str, str, str]] = {
     "spike": ("Possible bought followers (estimate)", "triangle-up", "#F2A900"),
@@ -49,6 +45,27 @@ HEALTH_LABELS: Mapping[str, str] = {"sentiment": "Sentiment", "engagement": "Eng
 
 
 # ---------------------------------------------------------------- shared helpers
+
+
+def new_figure(data: object = None) -> go.Figure:
+    """An empty or one-trace figure in the house template."""
+    _use_house_template()
+    return go.Figure(data)
+
+
+def new_subplots(**kwargs: object) -> go.Figure:
+    """`make_subplots(**kwargs)` in the house template."""
+    _use_house_template()
+    return make_subplots(**kwargs)  # type: ignore[arg-type]
+
+
+def _use_house_template() -> None:
+    # Plotly applies its default template to a new figure without validating it again (~1.5 ms a figure),
+    # while `update_layout(template=...)` validates and copies it (~10 ms a figure). The default is a
+    # process-wide global that Streamlit also sets when its plotly module is imported (to "streamlit"),
+    # so it is set again before every figure instead of once at import, where import order would decide.
+    if pio.templates.default != TEMPLATE:
+        pio.templates.default = TEMPLATE
 
 
 def escape_text(value: object) -> str:
@@ -101,7 +118,7 @@ def apply_layout(fig: go.Figure, title: str, *, time_series: bool = False, autom
 
 def no_data_figure(title: str = "", message: str = NO_DATA) -> go.Figure:
     """An empty figure with a centred message (the title and message are trusted text)."""
-    fig = go.Figure()
+    fig = new_figure()
     fig.add_annotation(text=message, x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False,
                        font={"size": 16, "color": "#888888"})
     fig.update_xaxes(visible=False)
@@ -127,7 +144,7 @@ def percent_axis(fig: go.Figure, title: str, axis: str = "y") -> None:
 def follower_trend_figure(intel: SocialIntelligence) -> go.Figure:
     """Followers over time, one line per platform."""
     title = "Followers"
-    fig = go.Figure()
+    fig = new_figure()
     for platform, points in sorted(intel.follower_trend.items()):
         if not points:
             continue
@@ -172,7 +189,7 @@ def sentiment_trend_figure(intel: SocialIntelligence) -> go.Figure:
     weeks = [w for w in intel.sentiment.weekly if w.comments]
     if not weeks:
         return no_data_figure(title)
-    fig = make_subplots(specs=[[{"secondary_y": True}]])
+    fig = new_subplots(specs=[[{"secondary_y": True}]])
     x = [w.week for w in weeks]
     for key, label, color in SENTIMENT_SHARES:
         fig.add_trace(go.Bar(x=x, y=[getattr(w, f"{key}_share") for w in weeks], name=label, marker_color=color,
@@ -201,7 +218,7 @@ def top_posts_figure(intel: SocialIntelligence) -> go.Figure:
     if not posts:
         return no_data_figure(title)
     labels = [_post_label(i, p) for i, p in enumerate(posts, start=1)]
-    fig = go.Figure(go.Bar(
+    fig = new_figure(go.Bar(
         x=[p.engagement_rate for p in posts], y=labels, orientation="h", name="Engagement rate",
         marker_color=[platform_color(p.platform) for p in posts],
         customdata=[[escape_text(p.media_type), p.likes, p.comments, "sponsored" if p.is_sponsored else "organic"]
@@ -231,7 +248,7 @@ def media_type_figure(intel: SocialIntelligence) -> go.Figure:
     if not rows:
         return no_data_figure(title)
     platforms = sorted({r.platform for r in rows})
-    fig = go.Figure()
+    fig = new_figure()
     for i, media in enumerate(sorted({r.media_type for r in rows})):
         found = {r.platform: r.engagement_rate for r in rows if r.media_type == media}
         present = [p for p in platforms if p in found]
@@ -252,7 +269,7 @@ def sponsored_figure(intel: SocialIntelligence) -> go.Figure:
                        if any(metric_value(getattr(split, k)) is not None for k in KIND_COLORS))
     if not platforms:
         return no_data_figure(title)
-    fig = go.Figure()
+    fig = new_figure()
     for kind, color in KIND_COLORS.items():
         metrics: list[Metric] = [getattr(section[p], kind) for p in platforms]
         fig.add_trace(_grouped_bar([platform_label(p) for p in platforms], [metric_value(m) for m in metrics],
@@ -290,7 +307,7 @@ def best_time_figure(intel: SocialIntelligence, platform: str) -> go.Figure:
     rates, counts = _heat_grid(section.cells)
     if all(v is None for row in rates for v in row):
         return no_data_figure(title)
-    fig = go.Figure(go.Heatmap(
+    fig = new_figure(go.Heatmap(
         z=rates, x=list(range(24)), y=list(WEEKDAYS), customdata=counts, hoverongaps=False, colorscale="Viridis",
         colorbar={"title": {"text": "Eng. rate"}, "ticksuffix": "%", "thickness": 12},
         hovertemplate="%{y} %{x}:00<br>Mean engagement: %{z:.2f}%<br>Posts: %{customdata}<extra></extra>",
@@ -320,7 +337,7 @@ def health_figure(intel: SocialIntelligence) -> go.Figure:
         suffix = "" if value is not None else " · no data"
         labels.append(f"{HEALTH_LABELS.get(key) or escape_text(key)}<br>weight {comp.weight:.0%}{suffix}")
         values.append(value)
-    fig = go.Figure(go.Bar(
+    fig = new_figure(go.Bar(
         x=labels, y=values, name="Component", marker_color=[_health_color(v) for v in values],
         texttemplate="%{y:.0f}", textposition="outside", hovertemplate="%{y:.1f} / 100<extra></extra>",
     ))

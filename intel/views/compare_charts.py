@@ -16,6 +16,7 @@ from intel.views.charts import (
     apply_layout,
     escape_text,
     metric_value,
+    new_figure,
     no_data_figure,
     percent_axis,
     platform_color,
@@ -67,7 +68,7 @@ def growth_indexed_figure(intels: Sequence[SocialIntelligence]) -> go.Figure:
     if not totals:
         return no_data_figure(title)
     base = max(t.index.min() for _, t in totals)
-    fig = go.Figure()
+    fig = new_figure()
     for index, (label, t) in enumerate(totals):
         line = _indexed(t, base)
         if line is None:
@@ -85,7 +86,7 @@ def growth_indexed_figure(intels: Sequence[SocialIntelligence]) -> go.Figure:
 def sentiment_compare_figure(intels: Sequence[SocialIntelligence]) -> go.Figure:
     """Weekly mean audience-comment sentiment (0–1), one line per talent."""
     title = "Weekly comment sentiment"
-    fig = go.Figure()
+    fig = new_figure()
     for index, (label, intel) in enumerate(zip(talent_labels(intels), intels, strict=True)):
         weeks = [w for w in intel.sentiment.weekly if w.comments]
         if not weeks:
@@ -110,7 +111,7 @@ def engagement_compare_figure(intels: Sequence[SocialIntelligence]) -> go.Figure
     platforms = sorted({p for r in rates for p, m in r.items() if metric_value(m) is not None})
     if not platforms:
         return no_data_figure(title)
-    fig = go.Figure()
+    fig = new_figure()
     for platform in platforms:
         pairs = [(label, r[platform]) for label, r in zip(labels, rates, strict=True)
                  if metric_value(r.get(platform)) is not None]

@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 
 from intel.analytics.languages import MAIN_MIN_COMMENTS, MAIN_MIN_SHARE
 from intel.analytics.result import LanguageShare, SocialIntelligence
-from intel.views.charts import SERIES_COLORS, apply_layout, escape_text, metric_value, no_data_figure
+from intel.views.charts import SERIES_COLORS, apply_layout, escape_text, metric_value, new_figure, no_data_figure
 from intel.views.tables import number_column
 
 # The languages the detector knows (intel.text.language.DETECTED), by ISO 639-1 code.
@@ -88,7 +88,7 @@ def language_share_figure(intel: SocialIntelligence) -> go.Figure:
     if not items:
         return no_data_figure(title)
     shares = [metric_value(i.share) or 0.0 for i in items]
-    fig = go.Figure(go.Bar(
+    fig = new_figure(go.Bar(
         y=[escape_text(language_label(i)) for i in items], x=shares, orientation="h",
         marker_color=[SHARE_COLORS[i.group] for i in items],
         text=[f"{s:.1f}% · n = {i.comments:,}" for s, i in zip(shares, items, strict=True)],

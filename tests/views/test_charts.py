@@ -114,11 +114,18 @@ def test_layout_is_consistent(demo):
     assert fig.layout.height == charts.HEIGHT == 360
     assert fig.layout.legend.orientation == "h"
     assert fig.layout.hovermode == "x unified"
-    # The house style: plotly_white's layout (backgrounds, grid, fonts, colourway). Its trace defaults are left
-    # out: in the full suite another test's figures have left other trace defaults in the figure's template copy
-    # (seen once in CI, not reproduced alone).
-    assert fig.layout.template.layout == pio.templates["plotly_white"].layout
+    assert fig.layout.template == pio.templates["plotly_white"]  # the house style: backgrounds, grid, fonts
     assert charts.health_figure(demo).layout.hovermode == "closest"
+
+
+def test_house_template_survives_streamlit_setting_its_own(demo):
+    # Importing Streamlit's plotly element sets Plotly's process-wide default template to "streamlit"; a page
+    # that imports it after the charts module must still get the house style.
+    import streamlit.elements.plotly_chart  # noqa: F401
+
+    pio.templates.default = "streamlit"
+    assert charts.follower_trend_figure(demo).layout.template == pio.templates["plotly_white"]
+    assert charts.no_data_figure("x").layout.template == pio.templates["plotly_white"]
 
 
 # ---------------------------------------------------------------- per-talent figures
