@@ -56,7 +56,7 @@ def new_figure(data: object = None) -> go.Figure:
 def new_subplots(**kwargs: object) -> go.Figure:
     """`make_subplots(**kwargs)` in the house template."""
     _use_house_template()
-    return make_subplots(**kwargs)  # type: ignore[arg-type]
+    return make_subplots(**kwargs)
 
 
 def _use_house_template() -> None:
