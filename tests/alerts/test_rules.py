@@ -176,7 +176,7 @@ def _people(engine: Engine) -> dict[str, int]:
         return {k: u.id for k, u in users.items()}
 
 
-def test_one_alert_while_it_lasts_worse_re_alerts_and_cleared_reopens(engine: Engine) -> None:
+def test_one_alert_while_it_lasts_worse_re_alerts_and_cleared_for_days_reopens(engine: Engine) -> None:
     people = _people(engine)
     settings = get_settings({})
     talent_id, profile_id = _talent(engine, followers=[10_000] * 23 + [9_750] * 7, agent_id=people["agent"])
@@ -203,13 +203,21 @@ def test_one_alert_while_it_lasts_worse_re_alerts_and_cleared_reopens(engine: En
     # Cleared: recovered; then a new drop opens a new episode.
     with transaction(engine) as s:
         s.query(FollowerSnapshot).filter(FollowerSnapshot.profile_id == profile_id).update({"followers": 10_000})
-    assert evaluate_computed(sessions, settings, _intel(engine, talent_id), NOW) == 0
+    recovered = _intel(engine, talent_id)
+    assert evaluate_computed(sessions, settings, recovered, NOW) == 0
     with sessions() as s:
         assert all(a.cleared_at == NOW for a in s.scalars(select(Alert)))
     with transaction(engine) as s:
         s.query(FollowerSnapshot).filter(FollowerSnapshot.profile_id == profile_id,
                                          FollowerSnapshot.captured_on == NOW.date()).update({"followers": 9_700})
-    assert evaluate_computed(sessions, settings, _intel(engine, talent_id), NOW) == 1
+    back = _intel(engine, talent_id)
+    # Back the next day: the same episode, its alerts open again, nobody alerted twice.
+    assert evaluate_computed(sessions, settings, back, NOW + timedelta(days=1)) == 0
+    with sessions() as s:
+        assert {a.cleared_at for a in s.scalars(select(Alert))} == {None}
+    assert evaluate_computed(sessions, settings, recovered, NOW + timedelta(days=2)) == 0  # clear again
+    # Back after days of being clear: a new episode, alerted.
+    assert evaluate_computed(sessions, settings, back, NOW + timedelta(days=6)) == 1
     with sessions() as s:
         keys = sorted(s.scalars(select(Alert.dedup_key)))
     assert keys == [f"{talent_id}:follower_drop:instagram:1:1", f"{talent_id}:follower_drop:instagram:1:3",
