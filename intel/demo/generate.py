@@ -235,7 +235,8 @@ def _add_profile_data(
     if calm:
         mine = [e for e in (ctx.plan or {}).get(spec.name, [])
                 if (e.platform or spec.platforms[0]) == profile["platform"]]
-        series, schedule, marks = _inject(ctx, mine, profile["platform"], series, schedule)
+        spike = None if spike_day is None else ctx.first_day + timedelta(days=spike_day)
+        series, schedule, marks = _inject(ctx, mine, profile["platform"], series, schedule, spike)
     sync_at = _snapshots(ctx, roster, profile_index, profile["platform"], series, [t for t, _ in schedule])
     profile["last_synced_at"] = sync_at
     for posted_at, viral in schedule:
@@ -247,26 +248,29 @@ Schedule = list[tuple[datetime, bool]]
 
 
 def _inject(ctx: _Context, events: list[InjectedEvent], platform: str, series: list[int],
-            schedule: Schedule) -> tuple[list[int], Schedule, dict[datetime, str]]:
+            schedule: Schedule, spike: date | None) -> tuple[list[int], Schedule, dict[datetime, str]]:
     """Write one profile's injected events into its series and schedule; what each marked post carries."""
     marks: dict[datetime, str] = {}
     for event in sorted(events, key=lambda e: e.start):
-        begin = (event.start - ctx.first_day).days
+        start = event.start
         if event.kind == "follower_drop":
-            series = with_drop(series, begin, injected.FOLLOWER_DROP_DAYS, injected.FOLLOWER_LOSS)
+            start = injected.drop_start(event.start, spike)
+            series = with_drop(series, (start - ctx.first_day).days, injected.FOLLOWER_DROP_DAYS,
+                               injected.FOLLOWER_LOSS)
         elif event.kind in ("backlash", "spam_wave"):
             moment = injected.event_post_time(event.start)
             until = moment + timedelta(days=injected.EVENT_DAYS)
             marks.update({t: f"{event.kind}_tail" for t, _ in schedule if moment < t < until})
             schedule.append((moment, False))
             marks[moment] = event.kind
-        else:
-            schedule, slumped = _slump(event.start, schedule)
+        elif event.kind == "engagement_slump":
+            start = injected.slump_start([t for t, _ in schedule], event.start)
+            schedule, slumped = _slump(start, schedule)
             marks.update(dict.fromkeys(slumped, "slump"))
         schedule.sort()
-        detectable = (injected.slump_detectable([t for t, _ in schedule], event.start)
-                      if event.kind == "engagement_slump" else event.start)
-        ctx.placed.append(PlacedEvent(event.talent, event.kind, platform, event.start, detectable))
+        detectable = (injected.slump_detectable([t for t, _ in schedule], start)
+                      if event.kind == "engagement_slump" else start)
+        ctx.placed.append(PlacedEvent(event.talent, event.kind, platform, start, detectable))
     return series, schedule, marks
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from intel.db.engine import make_engine, session_factory
 from intel.db.migrate import upgrade
 from intel.db.models import Comment, FollowerSnapshot, SocialPost, SocialProfile, Talent
-from intel.demo.events import InjectedEvent, schedule_events
+from intel.demo.events import InjectedEvent, drop_start, schedule_events, slump_start
 from intel.demo.generate import load_demo
 from intel.demo.text import TALENTS
 
@@ -71,3 +71,21 @@ def test_a_scheduled_year_gives_each_talent_every_kind_well_apart() -> None:
                for kinds in per_talent.values())
     starts = sorted(e.start for e in events if e.talent == "Maya Chen")
     assert all((b - a).days >= 45 for a, b in itertools.pairwise(starts))
+
+
+def test_a_slump_waits_for_the_posts_the_engagement_rule_judges_it_by() -> None:
+    start = date(2026, 3, 1)
+    weekly = [datetime(2026, 1, 1, 12, tzinfo=UTC) + timedelta(days=7 * k) for k in range(30)]  # 11th: Mar 12
+    assert slump_start(weekly, start) == date(2026, 3, 13)
+    daily = [datetime(2026, 1, 1, 12, tzinfo=UTC) + timedelta(days=k) for k in range(90)]
+    assert slump_start(daily, start) == start  # 11 posts before it already
+    assert slump_start(weekly[:5], start) == start  # too few posts at all: left where it was drawn
+
+
+def test_a_follower_drop_is_not_hidden_inside_a_viral_spike() -> None:
+    spike = date(2026, 9, 10)
+    assert drop_start(date(2026, 9, 10), spike) == date(2026, 9, 22)  # the spike's week is out of the window
+    assert drop_start(date(2026, 9, 1), spike) == date(2026, 9, 22)  # its 7-day window would hold the spike
+    assert drop_start(date(2026, 8, 20), spike) == date(2026, 8, 20)
+    assert drop_start(date(2026, 9, 22), spike) == date(2026, 9, 22)
+    assert drop_start(date(2026, 9, 10), None) == date(2026, 9, 10)
