@@ -59,6 +59,7 @@ log = logging.getLogger(__name__)
 
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
 COLD_N = {"small": 20, "medium": 30, "large": 30}
+SMALL_REPLAY_DAYS = 100  # the alert replay at small scale: one talent, these last days
 NAIVE_N, HIT_N, FAULT_CALLS, ROSTER_N, PAGE_N = 3, 500, 50, 10, 10
 STAMPEDE_PROCS, STAMPEDE_THREADS = 4, 5
 REFRESH_PROCS, REFRESH_CALLS = 4, 50
@@ -536,7 +537,7 @@ def _alert_replay(scale: str) -> dict[str, Any]:
     small = scale == "small"
     with tempfile.TemporaryDirectory() as folder:
         result = alert_replay.run_replay(f"sqlite:///{folder}/replay.db", talents=["Priya Nair"] if small else None,
-                                         days=100 if small else 365)
+                                         days=SMALL_REPLAY_DAYS if small else 365)
     f = result.as_dict()
     passed = result.found == result.events and result.max_false_per_talent_quarter <= 1
     row = _row("alert_replay", result.computation_ms, result=("PASS" if passed else "FAIL") + (

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
-from bench import browser_report, browser_rows, campaigns, load, proxy, report_build, sync_youtube
+from bench import browser_report, browser_rows, campaigns, load, proxy, report_build, runner, sync_youtube
 from bench.runner import ROWS, build_parser, render, run_bench, run_cli
 from intel.db.engine import make_engine
 from tests.services import POSTGRES_ADMIN_URL, chromium_available, port_open, require
@@ -42,13 +42,14 @@ def _is_number(value: object) -> bool:
 @pytest.mark.slow
 def test_small_bench_reports_every_measurement(bench_database_url, redis_url, tmp_path, capsys, monkeypatch):
     monkeypatch.setattr(load, "AGENTS", 3)  # the load rows run, but not 40 agents × 60 s (see tests/bench/test_load)
-    monkeypatch.setattr(load, "DURATION_S", 12.0)
-    monkeypatch.setattr(load, "SATURATE_DURATION_S", 8.0)
+    monkeypatch.setattr(load, "DURATION_S", 6.0)
+    monkeypatch.setattr(load, "SATURATE_DURATION_S", 5.0)
     monkeypatch.setattr(sync_youtube, "SIZE", (20, 500))  # the sync row runs, on a small channel
     monkeypatch.setattr(report_build, "HTML_N", 2)  # the report rows run, a few builds each
     monkeypatch.setattr(report_build, "PDF_N", 2)
-    monkeypatch.setattr(campaigns, "CAMPAIGNS", 12)  # the campaign rows run on 12 campaigns × 5 talents
-    monkeypatch.setattr(campaigns, "DETAIL_N", 4)
+    monkeypatch.setattr(campaigns, "CAMPAIGNS", 6)  # the campaign rows run on 6 campaigns × 5 talents
+    monkeypatch.setattr(campaigns, "DETAIL_N", 3)
+    monkeypatch.setattr(runner, "SMALL_REPLAY_DAYS", 30)  # the replay row runs (tests/alerts/test_replay: 100 days)
     monkeypatch.setattr(campaigns, "LIST_N", 2)
     # Every row but the browser rows, which have their own test below.
     others = [key for key in ROWS if key not in browser_report.ROWS]
