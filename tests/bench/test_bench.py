@@ -43,7 +43,6 @@ def _is_number(value: object) -> bool:
 def test_small_bench_reports_every_measurement(bench_database_url, redis_url, tmp_path, capsys, monkeypatch):
     monkeypatch.setattr(load, "AGENTS", 3)  # the load rows run, but not 40 agents × 60 s (see tests/bench/test_load)
     monkeypatch.setattr(load, "DURATION_S", 6.0)
-    monkeypatch.setattr(load, "SATURATE_DURATION_S", 5.0)
     monkeypatch.setattr(sync_youtube, "SIZE", (20, 500))  # the sync row runs, on a small channel
     monkeypatch.setattr(report_build, "HTML_N", 2)  # the report rows run, a few builds each
     monkeypatch.setattr(report_build, "PDF_N", 2)
@@ -51,15 +50,17 @@ def test_small_bench_reports_every_measurement(bench_database_url, redis_url, tm
     monkeypatch.setattr(campaigns, "DETAIL_N", 3)
     monkeypatch.setattr(runner, "SMALL_REPLAY_DAYS", 30)  # the replay row runs (tests/alerts/test_replay: 100 days)
     monkeypatch.setattr(campaigns, "LIST_N", 2)
-    # Every row but the browser rows, which have their own test below.
-    others = [key for key in ROWS if key not in browser_report.ROWS]
+    # Every row but the browser rows, which have their own test below, and the saturation rows: the load rows'
+    # code with no think time (four Streamlit start-ups and a minute of the suite for no other path).
+    skipped = set(browser_report.ROWS) | {"saturation_1_process", "saturation_2_replicas"}
+    others = [key for key in ROWS if key not in skipped]
     report = run_bench(scale="small", database_url=bench_database_url, redis_url=redis_url, only=others)
 
     # Only the import (intel.ingest belongs to another module) and, without HAProxy, the 2-replica rows may be
     # unmeasurable; each then says why.
     import_row = report["measurements"]["import"]
     excused = {"import"} | (set() if proxy.haproxy_path() else {"load_2_replicas", "saturation_2_replicas"})
-    unmeasured = {k for k, row in report["measurements"].items() if row["result"] == "not measured"} - set(BROWSER_ROWS)
+    unmeasured = {k for k, row in report["measurements"].items() if row["result"] == "not measured"} - skipped
     assert unmeasured <= excused
     assert len(report["notes"]) == len(unmeasured)
     assert report["seed"]["posts"] == 300 and report["seed"]["comments"] == 6_000
@@ -67,7 +68,7 @@ def test_small_bench_reports_every_measurement(bench_database_url, redis_url, tm
     assert report["seed"]["roster"] == {"talents": 1_000, "reused": False}
     assert set(report["measurements"]) == set(ROWS)
     for key, row in report["measurements"].items():
-        if key in unmeasured | {"import", "sentiment", "sync_youtube"} | set(BROWSER_ROWS):  # rates and RSS, not ms
+        if key in unmeasured | {"import", "sentiment", "sync_youtube"} | skipped:  # rates and RSS, not ms
             continue
         assert row["n"] > 0, key
         assert all(_is_number(row[f]) for f in ("p50_ms", "p95_ms", "max_ms")), key
