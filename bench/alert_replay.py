@@ -124,12 +124,13 @@ def replay(sessions: sessionmaker[Session], settings: Settings, names: list[str]
         alerts = s.execute(select(Alert.talent_id, Alert.rule, Alert.scope, Alert.raised_at, Alert.title)
                            .where(Alert.talent_id.in_(ids.values())).order_by(Alert.raised_at)).all()
     names_of = {v: k for k, v in ids.items()}
-    return _match(events, [(names_of[a.talent_id], a.rule, a.scope, a.raised_at, a.title) for a in alerts],
-                  names, first, last, samples, seconds)
+    return match_alerts(events, [(names_of[a.talent_id], a.rule, a.scope, a.raised_at, a.title) for a in alerts],
+                        names, first, last, samples, seconds)
 
 
-def _match(events: list[PlacedEvent], alerts: list[tuple[str, str, str, datetime, str]], names: list[str],
-           first: date, last: date, samples: list[float], seconds: float) -> ReplayResult:
+def match_alerts(events: list[PlacedEvent], alerts: list[tuple[str, str, str, datetime, str]], names: list[str],
+                 first: date, last: date, samples: list[float], seconds: float) -> ReplayResult:
+    """Each event's alerts (its rule, platform and time window), its latency, and every other alert as false."""
     explained: set[int] = set()
     latencies: list[int] = []
     missed: list[str] = []

@@ -89,8 +89,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("INTEL_ALERT_FOLLOWER_DROP_PCT", "2", "Follower drop alert: a platform lost at least this many percent "
             "in INTEL_ALERT_FOLLOWER_DROP_DAYS days."),
     Setting("INTEL_ALERT_FOLLOWER_DROP_DAYS", "7", "The follower-drop window in days (7, 30 or 90)."),
-    Setting("INTEL_ALERT_ENGAGEMENT_RATIO", "0.5", "Engagement drop alert: a platform's last 6 settled posts drew a "
-            "median of at most this fraction of the usual for their format, significantly below the posts before."),
+    Setting("INTEL_ALERT_ENGAGEMENT_RATIO", "0.5", "Engagement drop alert: a platform's last 5 or 6 settled posts "
+            "drew a median of at most this fraction of the usual for their format, significantly below the posts "
+            "before."),
     Setting("INTEL_ALERT_NEGATIVE_RATIO", "1.5", "Negative-comment alert: last 7 days' negative share at least this "
             "many times the 30 days before (and 10 points above, and significantly)."),
     Setting("INTEL_ALERT_SPAM_POINTS", "15", "Spam surge alert: spam and generic comments of the last 7 days at "

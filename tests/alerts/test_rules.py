@@ -93,7 +93,29 @@ def test_engagement_drop_compares_the_last_six_settled_posts_with_the_posts_befo
         (finding,) = engagement_drop(s, talent_id, "Ana", NOW, LIMITS)
     assert finding.scope == "instagram"
     assert finding.figures == {"platform": "instagram", "recent_share_of_usual": 0.4, "recent_median": 400.0,
-                               "recent_n": 6, "baseline_median": 1000.0, "baseline_n": 14, "ratio_threshold": 0.5}
+                               "recent_n": 6, "baseline_median": 1000.0, "baseline_n": 14, "reference_n": 14,
+                               "ratio_threshold": 0.5}
+    assert "The last 6 Instagram posts" in finding.message and "40% of the usual" in finding.message
+
+
+def test_engagement_drop_sees_a_slump_on_its_fifth_post_behind_one_ordinary_post(engine: Engine) -> None:
+    talent_id, profile_id = _talent(engine)
+    # Varied ordinary posts, then one more ordinary post and five at a quarter of the usual.
+    ordinary = [800, 1200, 950, 1100, 700, 1300, 1000, 900, 1150, 1050, 850, 1250, 980, 1000]
+    _posts(engine, profile_id, ordinary + [1000] + [250, 240, 260, 230, 270])
+    with session_factory(engine)() as s:
+        (finding,) = engagement_drop(s, talent_id, "Ana", NOW, LIMITS)
+    assert finding.figures["recent_n"] == 5 and finding.figures["recent_median"] == 250.0
+    assert finding.figures["recent_share_of_usual"] == 0.25 and finding.level == 2
+
+
+def test_engagement_drop_stays_quiet_on_ordinary_variation(engine: Engine) -> None:
+    talent_id, profile_id = _talent(engine)
+    # Halves and doubles of the usual in no order: weak posts among strong ones are not a slump.
+    _posts(engine, profile_id, [1000, 500, 2000, 900, 450, 1800, 1100, 520, 2100, 950, 480, 1900, 1000, 550,
+                                400, 1900, 450, 420, 2000, 380])
+    with session_factory(engine)() as s:
+        assert engagement_drop(s, talent_id, "Ana", NOW, LIMITS) == []
 
 
 def test_engagement_drop_judges_each_post_against_its_own_format(engine: Engine) -> None:
