@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
-from bench import browser_report, browser_rows, campaigns, load, proxy, report_build, runner, sync_youtube
+from bench import browser_report, browser_rows, campaigns, load, proxy, report_build, runner, sim, sync_youtube
 from bench.runner import ROWS, build_parser, render, run_bench, run_cli
 from intel.db.engine import make_engine
 from tests.services import POSTGRES_ADMIN_URL, chromium_available, port_open, require
@@ -42,7 +42,6 @@ def _is_number(value: object) -> bool:
 @pytest.mark.slow
 def test_small_bench_reports_every_measurement(bench_database_url, redis_url, tmp_path, capsys, monkeypatch):
     monkeypatch.setattr(load, "AGENTS", 3)  # the load rows run, but not 40 agents × 60 s (see tests/bench/test_load)
-    monkeypatch.setattr(load, "DURATION_S", 6.0)
     monkeypatch.setattr(sync_youtube, "SIZE", (20, 500))  # the sync row runs, on a small channel
     monkeypatch.setattr(report_build, "HTML_N", 2)  # the report rows run, a few builds each
     monkeypatch.setattr(report_build, "PDF_N", 2)
@@ -50,6 +49,14 @@ def test_small_bench_reports_every_measurement(bench_database_url, redis_url, tm
     monkeypatch.setattr(campaigns, "DETAIL_N", 3)
     monkeypatch.setattr(runner, "SMALL_REPLAY_DAYS", 30)  # the replay row runs (tests/alerts/test_replay: 100 days)
     monkeypatch.setattr(campaigns, "LIST_N", 2)
+    # Fewer samples per row: each row's code still runs (figures belong to `python -m bench`, not the suite).
+    monkeypatch.setattr(runner, "COLD_N", {**runner.COLD_N, "small": 5})
+    monkeypatch.setattr(runner, "HIT_N", 50)
+    monkeypatch.setattr(runner, "FAULT_CALLS", 10)
+    monkeypatch.setattr(runner, "ROSTER_N", 3)
+    monkeypatch.setattr(runner, "PAGE_N", 3)
+    monkeypatch.setattr(load, "DURATION_S", 4.0)
+    monkeypatch.setattr(sim, "IMPORT_ROWS", {**sim.IMPORT_ROWS, "small": 5_000})
     # Every row but the browser rows, which have their own test below, and the saturation rows: the load rows'
     # code with no think time (four Streamlit start-ups and a minute of the suite for no other path).
     skipped = set(browser_report.ROWS) | {"saturation_1_process", "saturation_2_replicas"}
@@ -74,7 +81,7 @@ def test_small_bench_reports_every_measurement(bench_database_url, redis_url, tm
         assert all(_is_number(row[f]) for f in ("p50_ms", "p95_ms", "max_ms")), key
         assert row["result"] != "not measured", key
     if import_row["result"] != "not measured":
-        assert import_row["n"] == 20_000
+        assert import_row["n"] == 5_000
         assert _is_number(import_row["rows_per_s"]) and _is_number(import_row["peak_rss_mb"])
     synced = report["measurements"]["sync_youtube"]
     assert synced["n"] == 500 and synced["result"].startswith("PASS"), synced["result"]
@@ -108,7 +115,7 @@ def test_small_bench_reports_every_measurement(bench_database_url, redis_url, tm
     assert "| cold compute" in capsys.readouterr().out
     written = json.loads(out.read_text())
     assert written["seed"]["reused"] is True
-    assert written["measurements"]["cold_compute"]["n"] == 20
+    assert written["measurements"]["cold_compute"]["n"] == 5
     assert {k for k, row in written["measurements"].items() if row["result"] != "not measured"} == {"cold_compute"}
 
     # Without Chromium the browser rows say "not measured" and why, instead of failing the bench.
