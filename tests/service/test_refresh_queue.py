@@ -21,7 +21,7 @@ from tests.factories import make_talent
 
 MANAGER = Identity(1, "manager@agency.test", "Manager", "manager")
 AGENT = Identity(2, "agent@agency.test", "Agent", "agent")
-WINDOW_S = 1  # a short limiter window, so the queued refresh comes due within the test
+WINDOW_S = 2  # a short limiter window, so the queued refresh comes due within the test
 
 
 def audit(engine, action: str) -> list[tuple[str, dict]]:
