@@ -41,6 +41,20 @@ def test_passwords_are_stored_as_argon2id_hashes_never_in_clear(live, engine):
     assert stored.startswith("$argon2id$") and PASSWORD not in stored
 
 
+def test_production_hashes_use_argon2id_at_the_rfc_9106_low_memory_cost():
+    from argon2.profiles import RFC_9106_LOW_MEMORY
+
+    from tests.accounts.conftest import PRODUCTION_DUMMY_HASH, PRODUCTION_HASHER
+
+    stored = PRODUCTION_HASHER.hash(PASSWORD)
+    params = RFC_9106_LOW_MEMORY
+    assert stored.startswith(f"$argon2id$v=19$m={params.memory_cost},t={params.time_cost},p={params.parallelism}$")
+    assert params.time_cost >= 3 and params.memory_cost >= 65_536
+    assert PRODUCTION_HASHER.verify(stored, PASSWORD)
+    # The "no such user" hash costs what a real one does, so both answers take as long.
+    assert not PRODUCTION_HASHER.check_needs_rehash(PRODUCTION_DUMMY_HASH)
+
+
 def test_a_short_password_is_refused_with_the_rule(live):
     with pytest.raises(IntelError, match="at least 12 characters"):
         accounts.create_user(SYSTEM, "a@agency.test", "A", "agent", "short")
