@@ -21,6 +21,29 @@ from tests.services import POSTGRES_ADMIN_URL, port_open, require
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 
 
+def _production_argon2() -> tuple[Any, str]:
+    from intel.accounts import auth
+
+    return auth._hasher, auth._DUMMY_HASH
+
+
+PRODUCTION_HASHER, PRODUCTION_DUMMY_HASH = _production_argon2()  # as imported, before any test replaced them
+
+
+@pytest.fixture(autouse=True)
+def _cheap_argon2(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Real argon2id at its lowest cost in this process: the tests are about sessions, lockout and access, not
+    hashing strength (tests/accounts/test_auth checks the production parameters once). Servers the tests start
+    in subprocesses keep the production cost."""
+    from argon2 import PasswordHasher
+
+    from intel.accounts import auth
+
+    cheap = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    monkeypatch.setattr(auth, "_hasher", cheap)
+    monkeypatch.setattr(auth, "_DUMMY_HASH", cheap.hash("no such user"))
+
+
 def _postgres_reachable() -> bool:
     url = make_url(POSTGRES_ADMIN_URL)
     return port_open(url.host or "127.0.0.1", url.port or 5432)

@@ -1,19 +1,8 @@
-"""Real argon2id at its lowest cost for the account tests: they are about sessions, lockout and access, not
-hashing strength (the production parameters are checked once, in test_auth)."""
+"""The production argon2 parameters, as `intel.accounts.auth` built them at import (tests/conftest.py replaces
+them with the lowest cost for every test; test_auth checks these once)."""
 
 from __future__ import annotations
 
-import pytest
-from argon2 import PasswordHasher
+from tests.conftest import PRODUCTION_DUMMY_HASH, PRODUCTION_HASHER
 
-from intel.accounts import auth
-
-PRODUCTION_HASHER = auth._hasher  # as imported, before any test replaced it
-PRODUCTION_DUMMY_HASH = auth._DUMMY_HASH
-
-
-@pytest.fixture(autouse=True)
-def _cheap_argon2(monkeypatch: pytest.MonkeyPatch) -> None:
-    cheap = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
-    monkeypatch.setattr(auth, "_hasher", cheap)
-    monkeypatch.setattr(auth, "_DUMMY_HASH", cheap.hash("no such user"))
+__all__ = ["PRODUCTION_DUMMY_HASH", "PRODUCTION_HASHER"]
