@@ -102,7 +102,7 @@ def test_engagement_drop_sees_a_slump_on_its_fifth_post_behind_one_ordinary_post
     talent_id, profile_id = _talent(engine)
     # Varied ordinary posts, then one more ordinary post and five at a quarter of the usual.
     ordinary = [800, 1200, 950, 1100, 700, 1300, 1000, 900, 1150, 1050, 850, 1250, 980, 1000]
-    _posts(engine, profile_id, ordinary + [1000] + [250, 240, 260, 230, 270])
+    _posts(engine, profile_id, [*ordinary, 1000, 250, 240, 260, 230, 270])
     with session_factory(engine)() as s:
         (finding,) = engagement_drop(s, talent_id, "Ana", NOW, LIMITS)
     assert finding.figures["recent_n"] == 5 and finding.figures["recent_median"] == 250.0
