@@ -163,8 +163,12 @@ def test_a_requested_sync_is_run_by_a_worker_process_which_records_the_outcome(e
     # the worker's own scheduler may have queued this never-synced profile first: one message either way
     assert schedule.request_sync(profile, reason="test", rt=rt) in {"queued", "already_queued"}
 
-    # the worker took the message (nothing left pending: the scheduler's own message for this never-synced
-    # profile, if its pass raced the request, was dropped as no longer due) and the sync wrote how it went
+    # the worker took the message and the sync wrote how it went. Nothing is left pending: the scheduler's own
+    # message for this never-synced profile, if its pass raced the request, was dropped as no longer due, or it
+    # ran first and the request, finding it running, asked again a minute later (a follow-up, pending by design)
+    followed_up = "another sync of this profile is running"
     assert wait_for(lambda: (state := sync_state(engine, profile)) is not None and state.last_finished_at is not None
-                    and not broker.is_pending(queue["settings"], "sync_profile", profile), 60), worker.log()
-    assert broker.queue_length(queue["settings"]) == 0  # type: ignore[arg-type]
+                    and (not broker.is_pending(queue["settings"], "sync_profile", profile)
+                         or followed_up in worker.log()), 60), worker.log()
+    if followed_up not in worker.log():
+        assert broker.queue_length(queue["settings"]) == 0  # type: ignore[arg-type]
